@@ -1,0 +1,123 @@
+"""Launch `python -m dovvybuddy.stack run` as a child and talk to it.
+
+Used by the end-to-end tests and by `make bench`: both want the real stack,
+exactly as `make run` starts it, on free loopback ports and in a separate
+var/ directory so they never touch a developer's data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from dovvybuddy.settings import PROJECT_ROOT
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LaunchedStack:
+    """A DovvyBuddy stack running in a child process."""
+
+    def __init__(
+        self, var_dir: Path, model_dir: Path | None = None, extra_env: dict[str, str] | None = None
+    ) -> None:
+        self.var_dir = var_dir
+        self.env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+        self.env.update(
+            {
+                "DOVVY_VAR_DIR": str(var_dir),
+                "DOVVY_MODEL_DIR": str(model_dir or PROJECT_ROOT / "var" / "models"),
+                "RASA_PORT": str(free_port()),
+                "ACTION_PORT": str(free_port()),
+                "RASA_AUTH_TOKEN": "launcher-token",
+            }
+        )
+        self.env.update(extra_env or {})
+        self.process: subprocess.Popen | None = None
+        self.info: dict = {}
+        self.session = requests.Session()
+
+    @property
+    def output_path(self) -> Path:
+        return self.var_dir / "stack-output.log"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['RASA_PORT']}"
+
+    @property
+    def token(self) -> str:
+        return self.env["RASA_AUTH_TOKEN"]
+
+    def start(self, timeout: float = 600.0) -> float:
+        """Start the stack; return the seconds until it reported ready."""
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        info_file = self.var_dir / "stack.json"
+        info_file.unlink(missing_ok=True)
+        started = time.monotonic()
+        with open(self.output_path, "ab") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "dovvybuddy.stack", "run"],
+                cwd=PROJECT_ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        while not info_file.exists():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the stack exited while starting:\n{self.output()}")
+            if time.monotonic() - started > timeout:
+                self.stop()
+                raise RuntimeError(f"the stack was not ready after {timeout} s:\n{self.output()}")
+            time.sleep(0.2)
+        self.info = json.loads(info_file.read_text())
+        return time.monotonic() - started
+
+    def stop(self, timeout: float = 60.0) -> int:
+        """Ask the stack to stop as Ctrl-C would; return its exit code."""
+        if self.process is None or self.process.poll() is not None:
+            return self.process.returncode if self.process else 0
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+    def output(self) -> str:
+        return self.output_path.read_text(errors="replace") if self.output_path.exists() else ""
+
+    def post(
+        self, payload: object = None, *, data: bytes | None = None, timeout: float = 30.0
+    ) -> requests.Response:
+        """POST to the REST channel: a JSON payload, or raw bytes as they are."""
+        url = f"{self.rasa_url}/webhooks/rest/webhook"
+        if data is not None:
+            return self.session.post(
+                url, data=data, timeout=timeout, headers={"Content-Type": "application/json"}
+            )
+        return self.session.post(url, json=payload, timeout=timeout)
+
+    def say(self, sender: str, text: str) -> list[str]:
+        """Send a message; return the texts of the replies."""
+        reply = self.post({"sender": sender, "message": text})
+        reply.raise_for_status()
+        return [message["text"] for message in reply.json() if "text" in message]
+
+    def api(self, path: str) -> requests.Response:
+        """GET from Rasa's HTTP API with the auth token."""
+        return self.session.get(f"{self.rasa_url}{path}", params={"token": self.token}, timeout=30)

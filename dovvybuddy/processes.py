@@ -1,0 +1,108 @@
+"""Starting, watching and stopping the child processes of the stack."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dovvybuddy.settings import PROJECT_ROOT
+
+# There is no network here and no telemetry wanted anywhere; TensorFlow and
+# SQLAlchemy otherwise fill the logs with warnings that bury real problems.
+QUIET_RASA_ENVIRONMENT = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "SQLALCHEMY_WARN_20": "0",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+}
+
+
+def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment every child process runs with."""
+    env = dict(os.environ)
+    env.update(QUIET_RASA_ENVIRONMENT)
+    # Rasa loads `connectors.*` and both sides import `dovvybuddy.settings`.
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if part
+    )
+    env.update(extra or {})
+    return env
+
+
+@dataclass
+class ChildProcess:
+    """A named child process whose output goes to a log file."""
+
+    name: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def is_running(self) -> bool:
+        return self.process.poll() is None
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """SIGTERM the process group, then SIGKILL what is left after `timeout`."""
+        if not self.is_running():
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def start_child(
+    name: str, command: Sequence[str], log_path: Path, env: Mapping[str, str]
+) -> ChildProcess:
+    """Start `command` in its own process group (so Ctrl-C reaches only the parent)."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_file = open(log_path, "ab")  # the child keeps the descriptor
+    process = subprocess.Popen(
+        list(command),
+        cwd=PROJECT_ROOT,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    log_file.close()
+    return ChildProcess(name=name, process=process, log_path=log_path)
+
+
+def wait_for_http(url: str, child: ChildProcess, timeout: float) -> None:
+    """Poll `url` until it answers 200; fail early if `child` exits meanwhile."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not child.is_running():
+            raise RuntimeError(
+                f"{child.name} exited with code {child.process.returncode} while starting. "
+                f"Last lines of {child.log_path}:\n{child.log_tail()}"
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(
+        f"{child.name} did not answer {url} within {timeout:.0f} s. "
+        f"Last lines of {child.log_path}:\n{child.log_tail()}"
+    )

@@ -1,0 +1,104 @@
+"""All of DovvyBuddy's configuration, read from environment variables.
+
+This module is the one place where settings are defined. It uses only the
+standard library because both environments import it: the action server and
+tooling (Python 3.11) and the custom channels inside the Rasa server
+(Python 3.10). Every variable is documented in the README with its default.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from error
+
+
+def _path(name: str, default: Path) -> Path:
+    raw = os.environ.get(name, "").strip()
+    return Path(raw).expanduser().resolve() if raw else default
+
+
+def _csv(name: str, default: str) -> tuple[str, ...]:
+    raw = os.environ.get(name, default)
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A snapshot of the environment; build one with `load_settings()`."""
+
+    var_dir: Path
+    venv_dir: Path
+    model_dir: Path
+    database_url: str | None
+    embedded_database_name: str
+    bind_host: str
+    rasa_port: int
+    action_port: int
+    rasa_auth_token: str | None
+    cors_origins: tuple[str, ...]
+    max_message_chars: int
+    log_level: str
+
+    @property
+    def postgres_dir(self) -> Path:
+        """Data directory of the embedded PostgreSQL server."""
+        return self.var_dir / "postgres"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.var_dir / "logs"
+
+    @property
+    def stack_info_file(self) -> Path:
+        """Written by a running stack: its database URL and addresses, for tools."""
+        return self.var_dir / "stack.json"
+
+    @property
+    def rasa_executable(self) -> Path:
+        """The `rasa` command of the Python 3.10 Rasa environment."""
+        return self.venv_dir / "rasa" / "bin" / "rasa"
+
+    @property
+    def actions_python(self) -> Path:
+        """The interpreter of the Python 3.11 action-server environment."""
+        return self.venv_dir / "actions" / "bin" / "python"
+
+    @property
+    def action_server_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}/webhook"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment (defaults suit a laptop)."""
+    var_dir = _path("DOVVY_VAR_DIR", PROJECT_ROOT / "var")
+    return Settings(
+        var_dir=var_dir,
+        venv_dir=_path("DOVVY_VENV_DIR", PROJECT_ROOT / ".venvs"),
+        model_dir=_path("DOVVY_MODEL_DIR", var_dir / "models"),
+        database_url=os.environ.get("DATABASE_URL", "").strip() or None,
+        embedded_database_name=os.environ.get("DOVVY_DB_NAME", "dovvybuddy"),
+        bind_host=os.environ.get("DOVVY_BIND_HOST", "127.0.0.1"),
+        rasa_port=_int("RASA_PORT", 5005),
+        action_port=_int("ACTION_PORT", 5055),
+        rasa_auth_token=os.environ.get("RASA_AUTH_TOKEN", "").strip() or None,
+        cors_origins=_csv("DOVVY_CORS_ORIGINS", "*"),
+        max_message_chars=_int("DOVVY_MAX_MESSAGE_CHARS", 2000),
+        log_level=os.environ.get("DOVVY_LOG_LEVEL", "INFO").upper(),
+    )

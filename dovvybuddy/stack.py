@@ -1,0 +1,275 @@
+"""Run the whole DovvyBuddy stack: database, model, action server and Rasa.
+
+`make run` calls `python -m dovvybuddy.stack run`. The steps, in order:
+
+1. PostgreSQL: the embedded pgserver under var/postgres, unless DATABASE_URL
+   points at another server; then the migrations in migrations/.
+2. The Rasa model: trained only when config, domain or data changed.
+3. The action server (rasa-sdk, Python 3.11) and the Rasa server
+   (Python 3.10), each in its own process group with its log in var/logs/.
+
+Ctrl-C (or SIGTERM) stops Rasa, then the action server, then the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from typing import NoReturn
+
+from dovvybuddy.database import apply_migrations, sqlalchemy_url
+from dovvybuddy.embedded_postgres import EmbeddedPostgres, start_embedded_postgres
+from dovvybuddy.processes import ChildProcess, child_environment, start_child, wait_for_http
+from dovvybuddy.settings import PROJECT_ROOT, Settings, load_settings
+from dovvybuddy.training import train_if_changed
+
+ACTION_SERVER_START_TIMEOUT = 120.0
+RASA_START_TIMEOUT = 240.0
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> NoReturn:
+    raise KeyboardInterrupt
+
+
+class Stack:
+    """The processes of one DovvyBuddy instance, started and stopped in order."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.embedded_postgres: EmbeddedPostgres | None = None
+        self.database_url: str | None = None
+        self.children: list[ChildProcess] = []
+
+    def start_database(self) -> str:
+        """Start the embedded server if needed, migrate, and return the database URL."""
+        if self.settings.database_url:
+            self.database_url = self.settings.database_url
+        else:
+            self.embedded_postgres = start_embedded_postgres(
+                self.settings.postgres_dir, self.settings.embedded_database_name
+            )
+            self.database_url = self.embedded_postgres.database_url
+        applied = apply_migrations(self.database_url)
+        print(f"Database ready ({len(applied)} migration(s) applied now).", flush=True)
+        return self.database_url
+
+    def auth_token(self) -> str:
+        """RASA_AUTH_TOKEN, or a random token kept in var/ so it survives restarts."""
+        if self.settings.rasa_auth_token:
+            return self.settings.rasa_auth_token
+        token_file = self.settings.var_dir / "rasa_auth_token"
+        if not token_file.exists():
+            token_file.parent.mkdir(parents=True, exist_ok=True)
+            token_file.write_text(secrets.token_urlsafe(24))
+            token_file.chmod(0o600)
+        return token_file.read_text().strip()
+
+    def service_environment(self) -> dict[str, str]:
+        assert self.database_url, "start the database first"
+        return child_environment(
+            {
+                "DATABASE_URL": self.database_url,
+                "TRACKER_STORE_URL": sqlalchemy_url(self.database_url),
+                "ACTION_SERVER_URL": self.settings.action_server_url,
+            }
+        )
+
+    def start_action_server(self) -> ChildProcess:
+        child = start_child(
+            "action server",
+            [
+                str(self.settings.actions_python),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.settings.action_port),
+            ],
+            self.settings.log_dir / "actions.log",
+            self.service_environment(),
+        )
+        self.children.append(child)
+        wait_for_http(
+            f"http://127.0.0.1:{self.settings.action_port}/health",
+            child,
+            ACTION_SERVER_START_TIMEOUT,
+        )
+        return child
+
+    def rasa_command(self, subcommand: str, model: str) -> list[str]:
+        return [
+            str(self.settings.rasa_executable),
+            subcommand,
+            "--model",
+            model,
+            "--endpoints",
+            str(PROJECT_ROOT / "endpoints.yml"),
+            "--port",
+            str(self.settings.rasa_port),
+        ]
+
+    def start_rasa(self, model: str) -> ChildProcess:
+        command = [
+            *self.rasa_command("run", model),
+            "--credentials",
+            str(PROJECT_ROOT / "credentials.yml"),
+            "--interface",
+            self.settings.bind_host,
+            "--enable-api",
+            "--auth-token",
+            self.auth_token(),
+            "--cors",
+            *self.settings.cors_origins,
+        ]
+        child = start_child(
+            "Rasa server", command, self.settings.log_dir / "rasa.log", self.service_environment()
+        )
+        self.children.append(child)
+        # The server listens only once the model is loaded.
+        wait_for_http(f"{self.settings.rasa_url}/webhooks/rest/", child, RASA_START_TIMEOUT)
+        self._check_loaded_model(model)
+        return child
+
+    def _check_loaded_model(self, model: str) -> None:
+        url = f"{self.settings.rasa_url}/status?token={self.auth_token()}"
+        with urllib.request.urlopen(url, timeout=5) as reply:
+            status = json.load(reply)
+        if not str(status.get("model_file", "")).endswith(model.rsplit("/", 1)[-1]):
+            raise RuntimeError(f"Rasa started without the expected model: {status}")
+
+    def write_info(self) -> None:
+        """Record where the running stack is, for `make bench` and the tests."""
+        info = {
+            "database_url": self.database_url,
+            "rasa_url": self.settings.rasa_url,
+            "action_server_url": self.settings.action_server_url,
+            "auth_token": self.auth_token(),
+            "pids": {child.name: child.process.pid for child in self.children},
+        }
+        self.settings.stack_info_file.write_text(json.dumps(info, indent=2))
+        self.settings.stack_info_file.chmod(0o600)
+
+    def first_dead_child(self) -> ChildProcess | None:
+        return next((child for child in self.children if not child.is_running()), None)
+
+    def stop(self) -> None:
+        """Stop children in reverse start order, then the embedded database."""
+        self.settings.stack_info_file.unlink(missing_ok=True)
+        for child in reversed(self.children):
+            child.stop()
+        self.children.clear()
+        if self.embedded_postgres:
+            self.embedded_postgres.stop()
+            self.embedded_postgres = None
+
+    def describe(self) -> str:
+        database = (
+            "DATABASE_URL"
+            if self.settings.database_url
+            else f"embedded PostgreSQL in {self.settings.postgres_dir}"
+        )
+        rasa = self.settings.rasa_url
+        return "\n".join(
+            [
+                "DovvyBuddy is ready.",
+                f"  REST channel:  POST {rasa}/webhooks/rest/webhook",
+                f"  HTTP API:      {rasa}/status?token={self.auth_token()}",
+                f"  Action server: http://127.0.0.1:{self.settings.action_port}/health",
+                f"  Database:      {database}",
+                f"  Logs:          {self.settings.log_dir}",
+                "Press Ctrl-C to stop.",
+            ]
+        )
+
+
+def run(settings: Settings) -> int:
+    """Start everything, wait until Ctrl-C or a child dies, stop everything."""
+    stack = Stack(settings)
+    try:
+        stack.start_database()
+        model = train_if_changed(settings)
+        stack.start_action_server()
+        stack.start_rasa(str(model))
+        stack.write_info()
+        print(stack.describe(), flush=True)
+        while True:
+            dead = stack.first_dead_child()
+            if dead:
+                print(
+                    f"{dead.name} exited unexpectedly (code {dead.process.returncode}). "
+                    f"Last lines of {dead.log_path}:\n{dead.log_tail()}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                return 1
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping DovvyBuddy...", flush=True)
+        return 0
+    finally:
+        stack.stop()
+        print("Stopped.", flush=True)
+
+
+def shell(settings: Settings) -> int:
+    """Talk to the bot in the terminal, with the database and actions running."""
+    stack = Stack(settings)
+    try:
+        stack.start_database()
+        model = train_if_changed(settings)
+        stack.start_action_server()
+        return subprocess.call(
+            stack.rasa_command("shell", str(model)),
+            cwd=PROJECT_ROOT,
+            env=stack.service_environment(),
+        )
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stack.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m dovvybuddy.stack",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start everything and wait for Ctrl-C")
+    commands.add_parser("shell", help="talk to the bot in the terminal")
+    train = commands.add_parser("train", help="train the model if its inputs changed")
+    train.add_argument("--force", action="store_true", help="train even if a model exists")
+    commands.add_parser("migrate", help="start the database and apply migrations")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = load_settings()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # Set SIGINT explicitly too: a shell starts background jobs with it ignored.
+        signal.signal(signum, _raise_keyboard_interrupt)
+    if args.command == "run":
+        return run(settings)
+    if args.command == "shell":
+        return shell(settings)
+    if args.command == "train":
+        print(train_if_changed(settings, force=args.force))
+        return 0
+    stack = Stack(settings)
+    try:
+        stack.start_database()
+    finally:
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

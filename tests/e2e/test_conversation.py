@@ -1,0 +1,58 @@
+"""First conversations over the REST channel, answered by the real stack."""
+
+import psycopg
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def test_greeting_introduces_dovvybuddy(stack, sender):
+    replies = stack.say(sender, "hello")
+    assert len(replies) == 1
+    assert "DovvyBuddy" in replies[0]
+    assert "certifications" in replies[0]
+
+
+def test_bot_challenge_is_answered_honestly(stack, sender):
+    assert "I'm a bot" in stack.say(sender, "am I talking to a real person?")[0]
+
+
+def test_thanks_and_goodbye(stack, sender):
+    assert "welcome" in stack.say(sender, "thanks a lot")[0]
+    assert "Bye" in stack.say(sender, "ok bye")[0]
+
+
+def test_out_of_scope_is_declined_with_what_dovvybuddy_covers(stack, sender):
+    replies = stack.say(sender, "what's the weather in Paris tomorrow")
+    assert "outside what I can help with" in replies[0]
+    assert "Tioman" in replies[1]
+
+
+def test_restart_clears_the_conversation(stack, sender):
+    stack.say(sender, "hi")
+    assert "Fresh start" in stack.say(sender, "/restart")[0]
+
+    tracker = stack.api(f"/conversations/{sender}/tracker").json()
+    assert [e for e in tracker["events"] if e["event"] == "user"] == []
+
+
+def test_conversation_is_stored_in_postgres_and_readable_through_the_api(stack, sender):
+    stack.say(sender, "hey there")
+    stack.say(sender, "are you a bot?")
+
+    tracker = stack.api(f"/conversations/{sender}/tracker").json()
+    user_texts = [e["text"] for e in tracker["events"] if e["event"] == "user"]
+    assert user_texts == ["hey there", "are you a bot?"]
+
+    with psycopg.connect(stack.info["database_url"]) as conn:
+        stored = conn.execute(
+            "SELECT count(*) FROM events WHERE sender_id = %s AND type_name = 'user'",
+            (sender,),
+        ).fetchone()[0]
+    assert stored == 2
+
+
+def test_the_http_api_needs_the_token(stack):
+    reply = stack.session.get(f"{stack.rasa_url}/status", timeout=10)
+    assert reply.status_code == 401
+    assert stack.api("/status").status_code == 200
