@@ -22,7 +22,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export HF_HUB_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install run shell train test lint validate story-test pytest bench clean clean-all lock
+.PHONY: help install run shell train test lint validate validate-knowledge story-test pytest bench clean clean-all lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,11 +44,14 @@ shell: install ## talk to DovvyBuddy in the terminal
 train: install ## train the Rasa model if config, domain or data changed
 	$(PYTHON) -m dovvybuddy.stack train
 
-test: install lint validate story-test pytest ## the whole test suite (what CI runs)
+test: install lint validate-knowledge validate story-test pytest ## the whole test suite (what CI runs)
 
 lint: install ## ruff over all Python code
 	$(PYTHON) -m ruff check $(CODE)
 	$(PYTHON) -m ruff format --check $(CODE)
+
+validate-knowledge: install ## check knowledge/ against its schema (knowledge/README.md)
+	$(PYTHON) -m dovvybuddy.knowledge_validation
 
 validate: install ## Rasa's data validation (domain, NLU, stories, rules)
 	$(RASA) data validate --fail-on-warnings --max-history 5

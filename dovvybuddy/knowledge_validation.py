@@ -1,0 +1,443 @@
+"""Checking the curated knowledge base against the rules in knowledge/README.md.
+
+`validate_documents` turns parsed documents into a list of problems, one
+readable line each, starting with the document's path. Run the module to
+check a knowledge folder from the command line:
+
+    python -m dovvybuddy.knowledge_validation [--root DIR]
+
+The codes and fields below are the one place the schema is written down in
+code; other modules import them (for example to rank sites by
+`CERTIFICATION_LEVELS`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from dovvybuddy.knowledge import (
+    KNOWLEDGE_DIR,
+    Document,
+    KnowledgeError,
+    knowledge_files,
+    parse_document,
+)
+
+CERTIFICATION_LEVELS: tuple[str, ...] = (
+    "discover_scuba",
+    "open_water",
+    "advanced_open_water",
+    "rescue",
+    "divemaster",
+)
+"""Certification codes, lowest to highest."""
+
+SPECIALTY_LEVELS: tuple[str, ...] = ("nitrox", "deep")
+"""Valid `level` values for certification documents, but not for `min_certification`."""
+
+AGENCIES: tuple[str, ...] = ("PADI", "SSI", "NAUI", "CMAS", "BSAC", "SDI", "TDI", "RAID")
+DESTINATIONS: tuple[str, ...] = ("tioman", "perhentian", "redang", "sipadan")
+DIFFICULTIES: tuple[str, ...] = ("beginner", "intermediate", "advanced")
+ACCESS_TYPES: tuple[str, ...] = ("shore", "boat")
+MAX_SITE_DEPTH_M = 60
+
+FieldCheck = Callable[[str, Any], list[str]]
+"""Checks the value of the field with the given name; returns what is wrong with it."""
+
+_KEBAB_CASE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_HTTP_URL = re.compile(r"https?://[^\s/]+\S*")
+_EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_NUMBER = r"(\d+(?:\.\d+)?)"
+# "18 m", "18m", "18 metres", "18-25 m", "18–25 m", "18 to 25 m".
+_DEPTH_MENTION = re.compile(
+    rf"(?<![\w.]){_NUMBER}(?:\s*(?:-|–|to)\s*{_NUMBER})?\s*(?:m|metres?|meters?)\b"
+)
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _text(name: str, value: Any) -> list[str]:
+    if isinstance(value, str) and value.strip():
+        return []
+    return [f"{name} must be a non-empty string, got {value!r}"]
+
+
+def _http_url(name: str, value: Any) -> list[str]:
+    if isinstance(value, str) and _HTTP_URL.fullmatch(value):
+        return []
+    return [f"{name} must be an http(s) URL, got {value!r}"]
+
+
+def _email_address(name: str, value: Any) -> list[str]:
+    if isinstance(value, str) and _EMAIL_ADDRESS.fullmatch(value):
+        return []
+    return [f"{name} must be an email address, got {value!r}"]
+
+
+def _kebab_case(name: str, value: Any) -> list[str]:
+    if isinstance(value, str) and _KEBAB_CASE.fullmatch(value):
+        return []
+    return [f"{name} must be kebab-case (like 'tiger-reef'), got {value!r}"]
+
+
+def _iso_date(name: str, value: Any) -> list[str]:
+    # YAML reads an unquoted 2026-11-30 as a date; a datetime is more than a date.
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return []
+    return [f"{name} must be an unquoted ISO date (YYYY-MM-DD), got {value!r}"]
+
+
+def _true(name: str, value: Any) -> list[str]:
+    return [] if value is True else [f"{name} must be true, got {value!r}"]
+
+
+def _month(name: str, value: Any) -> list[str]:
+    if _is_integer(value) and 1 <= value <= 12:
+        return []
+    return [f"{name} must be a month number 1-12, got {value!r}"]
+
+
+def _dive_count(name: str, value: Any) -> list[str]:
+    if _is_integer(value) and value >= 0:
+        return []
+    return [f"{name} must be an integer >= 0, got {value!r}"]
+
+
+def _depth_range(name: str, value: Any) -> list[str]:
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(_is_number(depth) for depth in value)
+        and 0 <= value[0] < value[1] <= MAX_SITE_DEPTH_M
+    ):
+        return []
+    return [f"{name} must be [min, max] with 0 <= min < max <= {MAX_SITE_DEPTH_M}, got {value!r}"]
+
+
+def _code(codes: tuple[str, ...]) -> FieldCheck:
+    """A check that the value is one of `codes`."""
+
+    def check(name: str, value: Any) -> list[str]:
+        if isinstance(value, str) and value in codes:
+            return []
+        return [f"{name} must be one of {', '.join(codes)}; got {value!r}"]
+
+    return check
+
+
+def _list_of(item_check: FieldCheck, *, may_be_empty: bool = False) -> FieldCheck:
+    """A check that the value is a list (non-empty unless `may_be_empty`) of valid items."""
+
+    def check(name: str, value: Any) -> list[str]:
+        if not isinstance(value, list):
+            return [f"{name} must be a list, got {value!r}"]
+        if not value and not may_be_empty:
+            return [f"{name} must not be empty"]
+        return [
+            problem
+            for index, item in enumerate(value)
+            for problem in item_check(f"{name}[{index}]", item)
+        ]
+
+    return check
+
+
+def _mapping_of(key_checks: dict[str, FieldCheck]) -> FieldCheck:
+    """A check that the value is a mapping with exactly the keys of `key_checks`, each valid."""
+
+    def check(name: str, value: Any) -> list[str]:
+        if not isinstance(value, dict):
+            return [f"{name} must be a mapping with {', '.join(key_checks)}, got {value!r}"]
+        problems = [f"{name} has unknown key {key!r}" for key in value if key not in key_checks]
+        for key, key_check in key_checks.items():
+            if key in value:
+                problems.extend(key_check(f"{name}.{key}", value[key]))
+            else:
+                problems.append(f"{name} is missing {key!r}")
+        return problems
+
+    return check
+
+
+_DELIVERY_CHANNELS: dict[str, FieldCheck] = {"email": _email_address, "webhook": _http_url}
+
+
+def _delivery(name: str, value: Any) -> list[str]:
+    if (
+        not isinstance(value, dict)
+        or len(value) != 1
+        or next(iter(value)) not in _DELIVERY_CHANNELS
+    ):
+        return [f"{name} must be exactly one of {{email: ...}} or {{webhook: ...}}, got {value!r}"]
+    [(channel, target)] = value.items()
+    return _DELIVERY_CHANNELS[channel](f"{name}.{channel}", target)
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """How one front matter field is checked, and whether a document must have it."""
+
+    check: FieldCheck
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class DocTypeSchema:
+    """Where documents of one doc_type live and the fields they add to the common ones."""
+
+    location: str
+    """Path pattern relative to knowledge/, one `*` per folder or file name."""
+    fields: dict[str, FieldRule]
+
+
+_MONTHS = FieldRule(_list_of(_month))
+_NO_EXTRA_FIELDS: dict[str, FieldRule] = {}
+
+SCHEMAS: dict[str, DocTypeSchema] = {
+    "certification": DocTypeSchema(
+        "certifications/*.md",
+        {
+            "level": FieldRule(_code(CERTIFICATION_LEVELS + SPECIALTY_LEVELS)),
+            "agencies": FieldRule(_list_of(_code(AGENCIES))),
+        },
+    ),
+    "equivalency": DocTypeSchema(
+        "equivalency/*.md", {"agencies": FieldRule(_list_of(_code(AGENCIES)))}
+    ),
+    "comfort": DocTypeSchema("comfort/*.md", _NO_EXTRA_FIELDS),
+    "safety": DocTypeSchema("safety/*.md", _NO_EXTRA_FIELDS),
+    "emergency_contacts": DocTypeSchema(
+        "safety/*.md",
+        {
+            "national_numbers": FieldRule(
+                _list_of(_mapping_of({"country": _text, "number": _text}))
+            ),
+            "dan_hotlines": FieldRule(
+                _list_of(_mapping_of({"region": _text, "name": _text, "phone": _text}))
+            ),
+        },
+    ),
+    "gear": DocTypeSchema("gear/*.md", _NO_EXTRA_FIELDS),
+    "logistics": DocTypeSchema("logistics/*.md", _NO_EXTRA_FIELDS),
+    "destination": DocTypeSchema(
+        "destinations/*/overview.md",
+        {
+            "destination": FieldRule(_code(DESTINATIONS)),
+            "country": FieldRule(_text),
+            "region": FieldRule(_text),
+            "best_months": _MONTHS,
+            "emergency_number": FieldRule(_text),
+        },
+    ),
+    "dive_site": DocTypeSchema(
+        "destinations/*/sites/*.md",
+        {
+            "site_id": FieldRule(_kebab_case),
+            "destination": FieldRule(_code(DESTINATIONS)),
+            "min_certification": FieldRule(_code(CERTIFICATION_LEVELS)),
+            "min_logged_dives": FieldRule(_dive_count, required=False),
+            "depth_range_m": FieldRule(_depth_range),
+            "difficulty": FieldRule(_code(DIFFICULTIES)),
+            "access": FieldRule(_code(ACCESS_TYPES)),
+            "highlights": FieldRule(_list_of(_text)),
+            "hazards": FieldRule(_list_of(_text, may_be_empty=True)),
+            "best_months": _MONTHS,
+        },
+    ),
+    "partner": DocTypeSchema(
+        "partners/*.md",
+        {
+            "partner_id": FieldRule(_text),
+            "name": FieldRule(_text),
+            "destination": FieldRule(_code(DESTINATIONS)),
+            "demo": FieldRule(_true),
+            "delivery": FieldRule(_delivery),
+            "courses": FieldRule(_list_of(_code(CERTIFICATION_LEVELS))),
+        },
+    ),
+}
+"""Every doc_type with its location and type-specific fields (knowledge/README.md)."""
+
+DOC_TYPES: tuple[str, ...] = tuple(SCHEMAS)
+
+COMMON_FIELDS: dict[str, FieldRule] = {
+    "doc_type": FieldRule(_code(DOC_TYPES)),
+    "title": FieldRule(_text),
+    "topics": FieldRule(_list_of(_text)),
+    "sources": FieldRule(_list_of(_mapping_of({"title": _text, "url": _http_url}))),
+    "last_reviewed": FieldRule(_iso_date),
+}
+"""Fields every document has, whatever its doc_type."""
+
+ALLOWED_FIELDS: dict[str, frozenset[str]] = {
+    doc_type: frozenset(COMMON_FIELDS) | frozenset(schema.fields)
+    for doc_type, schema in SCHEMAS.items()
+}
+
+
+def _field_problems(meta: dict[str, Any], rules: dict[str, FieldRule]) -> list[str]:
+    problems: list[str] = []
+    for name, rule in rules.items():
+        if name in meta:
+            problems.extend(rule.check(name, meta[name]))
+        elif rule.required:
+            problems.append(f"missing required field {name!r}")
+    return problems
+
+
+def _is_at(path: str, location: str) -> bool:
+    """Whether `path` matches the whole of `location`, not only its last parts."""
+    relative = PurePosixPath(path)
+    return len(relative.parts) == len(PurePosixPath(location).parts) and relative.match(location)
+
+
+def _is_valid(meta: dict[str, Any], rules: dict[str, FieldRule], name: str) -> bool:
+    return name in meta and not rules[name].check(name, meta[name])
+
+
+def _location_problems(document: Document) -> list[str]:
+    location = SCHEMAS[document.doc_type].location
+    if not _is_at(document.path, location):
+        return [f"a {document.doc_type} document belongs at {location}"]
+    if document.doc_type in ("destination", "dive_site") and document.destination in DESTINATIONS:
+        folder = PurePosixPath(document.path).parts[1]
+        if document.destination != folder:
+            return [f"destination {document.destination!r} does not match its folder {folder!r}"]
+    return []
+
+
+def _depth_problems(document: Document) -> list[str]:
+    low, high = document.meta["depth_range_m"]
+    problems: list[str] = []
+    for mention in _DEPTH_MENTION.finditer(document.body):
+        for number in filter(None, mention.groups()):
+            if not low <= float(number) <= high:
+                problems.append(
+                    f"body mentions {mention.group(0)!r}: {number} m is outside "
+                    f"depth_range_m [{low}, {high}]"
+                )
+    return problems
+
+
+def _dive_site_problems(document: Document) -> list[str]:
+    """A dive site's file name and body against its front matter."""
+    fields = SCHEMAS["dive_site"].fields
+    problems: list[str] = []
+    stem = PurePosixPath(document.path).stem
+    if _is_valid(document.meta, fields, "site_id") and document.meta["site_id"] != stem:
+        problems.append(f"site_id {document.meta['site_id']!r} must equal the file name {stem!r}")
+    if _is_valid(document.meta, fields, "depth_range_m"):
+        problems.extend(_depth_problems(document))
+    return problems
+
+
+def _document_problems(document: Document) -> list[str]:
+    """Problems visible in one document on its own."""
+    problems = _field_problems(document.meta, COMMON_FIELDS)
+    if not any(section.heading for section in document.sections()):
+        problems.append("body has no '##' section")
+    if document.doc_type not in SCHEMAS:
+        return problems
+    problems.extend(
+        f"unknown field {name!r} for doc_type {document.doc_type}"
+        for name in document.meta
+        if name not in ALLOWED_FIELDS[document.doc_type]
+    )
+    problems.extend(_field_problems(document.meta, SCHEMAS[document.doc_type].fields))
+    problems.extend(_location_problems(document))
+    if document.doc_type == "dive_site":
+        problems.extend(_dive_site_problems(document))
+    return problems
+
+
+_ID_FIELDS = {"dive_site": "site_id", "partner": "partner_id"}
+"""Document types whose id must be unique, and the field holding it."""
+
+
+def _cross_document_problems(documents: list[Document]) -> dict[str, list[str]]:
+    """Problems between documents (missing destination overviews, duplicate ids), by path."""
+    overview_location = SCHEMAS["destination"].location
+    covered_destinations = {
+        PurePosixPath(doc.path).parts[1] for doc in documents if _is_at(doc.path, overview_location)
+    }
+    first_path_with_id: dict[tuple[str, str], str] = {}
+    problems: dict[str, list[str]] = {}
+    for document in documents:
+        if document.doc_type not in _ID_FIELDS:
+            continue
+        found = problems.setdefault(document.path, [])
+        destination = document.destination
+        if destination in DESTINATIONS and destination not in covered_destinations:
+            found.append(f"destination {destination!r} has no destination overview document")
+        id_field = _ID_FIELDS[document.doc_type]
+        document_id = document.meta.get(id_field)
+        if not isinstance(document_id, str):
+            continue
+        if (id_field, document_id) in first_path_with_id:
+            first_path = first_path_with_id[(id_field, document_id)]
+            found.append(f"duplicate {id_field} {document_id!r} (already used by {first_path})")
+        else:
+            first_path_with_id[(id_field, document_id)] = document.path
+    return problems
+
+
+def validate_documents(documents: list[Document]) -> list[str]:
+    """Every rule of knowledge/README.md that the documents break, one line per problem.
+
+    Each line starts with the path of the document it is about, relative to
+    knowledge/. Documents are checked on their own (fields, codes, location,
+    sections, depths in a dive site's body) and against each other (unique
+    site and partner ids, every site and partner destination has an overview).
+    """
+    cross_document_problems = _cross_document_problems(documents)
+    return [
+        f"{document.path}: {problem}"
+        for document in documents
+        for problem in _document_problems(document) + cross_document_problems.get(document.path, [])
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Validate a knowledge folder, print the outcome and return the exit status."""
+    parser = argparse.ArgumentParser(description="Check knowledge files against their schema.")
+    parser.add_argument(
+        "--root", type=Path, default=KNOWLEDGE_DIR, help="knowledge folder (default: %(default)s)"
+    )
+    root: Path = parser.parse_args(argv).root
+    if not root.is_dir():
+        parser.error(f"--root {root} is not a directory")
+    files = knowledge_files(root)
+    documents: list[Document] = []
+    problems: list[str] = []
+    for path in files:
+        try:
+            documents.append(parse_document(path, root))
+        except KnowledgeError as error:
+            problems.append(str(error))
+    problems.extend(validate_documents(documents))
+    if problems:
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s) in {len(files)} documents")
+        return 1
+    counts = Counter(document.doc_type for document in documents)
+    summary = ", ".join(f"{doc_type} {count}" for doc_type, count in sorted(counts.items()))
+    print(f"{root.name}/: {len(documents)} documents valid ({summary})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
