@@ -56,3 +56,15 @@ def test_the_http_api_needs_the_token(stack):
     reply = stack.session.get(f"{stack.rasa_url}/status", timeout=10)
     assert reply.status_code == 401
     assert stack.api("/status").status_code == 200
+
+
+def test_a_message_nobody_could_understand_gets_an_honest_answer(stack, sender):
+    replies = stack.say(sender, "qwzx plorf vvvt")
+    assert "didn't quite understand" in replies[0]
+    assert "Here's what I can help with" in replies[1]
+
+
+def test_an_emergency_gets_guidance_first(stack, sender):
+    replies = stack.say(sender, "help my buddy came up too fast and is confused now")
+    assert replies[0].startswith("This sounds like a diving emergency")
+    assert "112" in replies[0]

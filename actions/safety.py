@@ -1,0 +1,101 @@
+"""Emergency guidance: the first reply to anyone describing a diving emergency.
+
+The numbers come from knowledge/ (the emergency-contacts document and each
+destination's overview), never from code, so they are reviewed with the rest
+of the content. The guidance is fixed text: no model decides what it says.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from dovvybuddy.knowledge import Document, load_documents
+
+logger = logging.getLogger(__name__)
+
+# Covered destinations are all in Malaysia, so the Asia-Pacific line comes first.
+_PRIMARY_DAN_REGION_PREFIX = "Asia-Pacific"
+
+
+@dataclass(frozen=True)
+class EmergencyContacts:
+    """The emergency numbers DovvyBuddy gives, as written in knowledge/."""
+
+    national_number_by_destination: dict[str, tuple[str, str]]  # id -> (country, number)
+    dan_hotlines: tuple[tuple[str, str], ...]  # (region, phone), primary first
+
+    @classmethod
+    def from_documents(cls, documents: list[Document]) -> EmergencyContacts:
+        contacts = next(d for d in documents if d.doc_type == "emergency_contacts")
+        by_destination = {
+            d.meta["destination"]: (str(d.meta["country"]), str(d.meta["emergency_number"]))
+            for d in documents
+            if d.doc_type == "destination"
+        }
+        hotlines = sorted(
+            ((str(h["region"]), str(h["phone"])) for h in contacts.meta["dan_hotlines"]),
+            key=lambda hotline: not hotline[0].startswith(_PRIMARY_DAN_REGION_PREFIX),
+        )
+        return cls(by_destination, tuple(hotlines))
+
+
+@lru_cache(maxsize=1)
+def emergency_contacts() -> EmergencyContacts:
+    """The contacts, read once per process."""
+    return EmergencyContacts.from_documents(load_documents())
+
+
+def emergency_guidance(contacts: EmergencyContacts, destination: str | None) -> str:
+    """The emergency reply, with the destination's national number when it is known."""
+    if destination in contacts.national_number_by_destination:
+        country, number = contacts.national_number_by_destination[destination]
+        call = f"Call emergency services now: {number} in {country}."
+    else:
+        call = "Call your local emergency number now (112 works in many countries)."
+    hotlines = "; ".join(
+        f"{region}: {phone}" for region, phone in contacts.dan_hotlines if "toll-free" not in region
+    )
+    return "\n".join(
+        [
+            "This sounds like a diving emergency. Act now:",
+            f"1. {call}",
+            f"2. Call the DAN diving emergency hotline ({hotlines}).",
+            "3. If you are trained, give 100% oxygen.",
+            "4. Keep the person lying down, still and monitored; if they stop breathing, "
+            "start CPR.",
+            "5. No more diving and no flying for them.",
+            "Tell the boat crew or dive centre straight away: they have oxygen and know the "
+            "nearest recompression chamber.",
+        ]
+    )
+
+
+def log_safety_reply(category: str) -> None:
+    """Record that a safety reply was given (no personal data) for operators to count."""
+    logger.info(json.dumps({"event": "safety_reply", "category": category}))
+
+
+class ActionEmergencyGuidance(Action):
+    """Give emergency guidance immediately, before anything else."""
+
+    def name(self) -> str:
+        return "action_emergency_guidance"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(
+            text=emergency_guidance(emergency_contacts(), tracker.get_slot("destination"))
+        )
+        log_safety_reply("emergency")
+        return []

@@ -1,0 +1,61 @@
+"""Emergency guidance comes first, with numbers from knowledge/."""
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.safety import ActionEmergencyGuidance, emergency_contacts
+
+
+async def guidance_for(make_tracker, domain, destination=None) -> str:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "my buddy came up too fast and is confused",
+        intent="emergency",
+        slots={"destination": destination},
+    )
+    events = await ActionEmergencyGuidance().run(dispatcher, tracker, domain)
+    assert events == []
+    assert len(dispatcher.messages) == 1
+    return dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("destination", ["tioman", "perhentian", "redang", "sipadan"])
+async def test_a_covered_destination_gets_its_national_number(make_tracker, domain, destination):
+    text = await guidance_for(make_tracker, domain, destination)
+    assert "999 in Malaysia" in text
+
+
+@pytest.mark.parametrize("destination", [None, "bali"])
+async def test_an_unknown_place_gets_112_and_the_local_number(make_tracker, domain, destination):
+    text = await guidance_for(make_tracker, domain, destination)
+    assert "local emergency number" in text
+    assert "112" in text
+
+
+async def test_guidance_names_every_first_response_step(make_tracker, domain):
+    text = await guidance_for(make_tracker, domain, "sipadan")
+    assert text.startswith("This sounds like a diving emergency")
+    for step in ("DAN", "100% oxygen", "lying down", "monitored", "No more diving", "no flying"):
+        assert step in text
+
+
+async def test_dan_hotlines_come_from_knowledge_with_asia_pacific_first(make_tracker, domain):
+    text = await guidance_for(make_tracker, domain)
+    regions = [region for region, _ in emergency_contacts().dan_hotlines]
+    assert regions[0].startswith("Asia-Pacific")
+    for region, phone in emergency_contacts().dan_hotlines:
+        if "toll-free" not in region:
+            assert phone in text
+
+
+async def test_emergency_guidance_has_no_sales_and_no_questions(make_tracker, domain):
+    text = await guidance_for(make_tracker, domain, "tioman")
+    assert "?" not in text
+    for word in ("course", "book", "partner", "price"):
+        assert word not in text.lower()
+
+
+async def test_each_emergency_reply_is_logged_without_personal_data(make_tracker, domain, caplog):
+    caplog.set_level("INFO", logger="actions.safety")
+    await guidance_for(make_tracker, domain)
+    assert '{"event": "safety_reply", "category": "emergency"}' in caplog.messages
