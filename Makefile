@@ -22,7 +22,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export HF_HUB_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install run shell train test lint validate validate-knowledge story-test pytest bench clean clean-all lock
+.PHONY: help install run shell train test lint validate validate-knowledge story-test pytest bench ingest eval-retrieval clean clean-all lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -49,6 +49,12 @@ test: install lint validate-knowledge validate story-test pytest ## the whole te
 lint: install ## ruff over all Python code
 	$(PYTHON) -m ruff check $(CODE)
 	$(PYTHON) -m ruff format --check $(CODE)
+
+ingest: install ## chunk, embed and store knowledge/ in PostgreSQL (only what changed)
+	$(PYTHON) -m dovvybuddy.ingest
+
+eval-retrieval: install ## retrieval benchmark; writes reports/retrieval.json
+	$(PYTHON) -m dovvybuddy.evaluate_retrieval
 
 validate-knowledge: install ## check knowledge/ against its schema (knowledge/README.md)
 	$(PYTHON) -m dovvybuddy.knowledge_validation

@@ -1,19 +1,50 @@
-"""Answering open questions and messages the NLU could not place."""
+"""The answering action: knowledge questions and messages the NLU could not place."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answering import default_answerer
+from actions.services.gemini import ConversationContext
+from dovvybuddy.knowledge_validation import DESTINATIONS
+
+logger = logging.getLogger(__name__)
+
+PROFILE_SLOTS = ("certification_level", "agency", "dive_count", "destination")
+HISTORY_TURNS = 6
+
+
+def uncovered_destination(latest_message: dict[str, Any]) -> str | None:
+    """The name of a place the diver asked about that DovvyBuddy does not cover."""
+    for entity in latest_message.get("entities") or []:
+        value = str(entity.get("value", "")).lower()
+        if entity.get("entity") == "destination" and value and value not in DESTINATIONS:
+            return value.replace("-", " ").title()
+    return None
+
+
+def conversation_context(tracker: Tracker) -> ConversationContext:
+    """The diver's profile slots and the last few turns, for the answer writer."""
+    profile = {
+        slot: str(tracker.get_slot(slot))
+        for slot in PROFILE_SLOTS
+        if tracker.get_slot(slot) not in (None, "")
+    }
+    turns = [
+        ("user" if event["event"] == "user" else "model", event.get("text") or "")
+        for event in tracker.events
+        if event.get("event") in ("user", "bot") and event.get("text")
+    ]
+    # The last user turn is the question itself; it is sent separately.
+    return ConversationContext(profile=profile, history=turns[:-1][-HISTORY_TURNS:])
+
 
 class ActionAnswerQuestion(Action):
-    """Answer a question DovvyBuddy has no dedicated flow for.
-
-    For now it says honestly that it did not understand and lists what it can
-    help with; retrieval from the knowledge base will answer here instead.
-    """
+    """Answer from the knowledge base, or say honestly that it has no answer."""
 
     def name(self) -> str:
         return "action_answer_question"
@@ -24,6 +55,25 @@ class ActionAnswerQuestion(Action):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(response="utter_did_not_understand")
-        dispatcher.utter_message(response="utter_capabilities")
+        message = tracker.latest_message or {}
+        question = (message.get("text") or "").strip()
+        place = uncovered_destination(message)
+        if place:
+            dispatcher.utter_message(response="utter_destination_not_covered", place=place)
+            return []
+        try:
+            answer = await default_answerer().answer(
+                question, conversation_context(tracker), tracker.sender_id
+            )
+        except Exception:  # the diver gets a polite reply; the log gets the trace
+            logger.exception("answering failed")
+            dispatcher.utter_message(response="utter_answer_unavailable")
+            return []
+        if answer:
+            dispatcher.utter_message(text=answer)
+        elif (message.get("intent") or {}).get("name") == "nlu_fallback":
+            dispatcher.utter_message(response="utter_did_not_understand")
+            dispatcher.utter_message(response="utter_capabilities")
+        else:
+            dispatcher.utter_message(response="utter_no_knowledge")
         return []

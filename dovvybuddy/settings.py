@@ -25,6 +25,16 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, got {raw!r}") from error
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as error:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from error
+
+
 def _path(name: str, default: Path) -> Path:
     raw = os.environ.get(name, "").strip()
     return Path(raw).expanduser().resolve() if raw else default
@@ -51,6 +61,16 @@ class Settings:
     cors_origins: tuple[str, ...]
     max_message_chars: int
     log_level: str
+    embedding_provider: str
+    gemini_api_key: str | None
+    gemini_base_url: str | None
+    gemini_model: str
+    gemini_embedding_model: str
+    gemini_timeout_seconds: float
+    answer_max_words: int
+    llm_calls_per_conversation_per_minute: int
+    llm_calls_per_minute: int
+    retrieval_min_similarity: float
 
     @property
     def postgres_dir(self) -> Path:
@@ -101,4 +121,16 @@ def load_settings() -> Settings:
         cors_origins=_csv("DOVVY_CORS_ORIGINS", "*"),
         max_message_chars=_int("DOVVY_MAX_MESSAGE_CHARS", 2000),
         log_level=os.environ.get("DOVVY_LOG_LEVEL", "INFO").upper(),
+        embedding_provider=os.environ.get("DOVVY_EMBEDDING_PROVIDER", "local").strip().lower(),
+        gemini_api_key=os.environ.get("GEMINI_API_KEY", "").strip() or None,
+        gemini_base_url=os.environ.get("GEMINI_BASE_URL", "").strip() or None,
+        gemini_model=os.environ.get("GEMINI_MODEL", "gemini-2.5-flash"),
+        gemini_embedding_model=os.environ.get("GEMINI_EMBEDDING_MODEL", "gemini-embedding-001"),
+        gemini_timeout_seconds=_float("GEMINI_TIMEOUT_SECONDS", 8.0),
+        answer_max_words=_int("DOVVY_ANSWER_MAX_WORDS", 120),
+        llm_calls_per_conversation_per_minute=_int(
+            "DOVVY_LLM_CALLS_PER_CONVERSATION_PER_MINUTE", 6
+        ),
+        llm_calls_per_minute=_int("DOVVY_LLM_CALLS_PER_MINUTE", 60),
+        retrieval_min_similarity=_float("DOVVY_RETRIEVAL_MIN_SIMILARITY", 0.35),
     )

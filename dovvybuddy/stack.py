@@ -4,8 +4,9 @@
 
 1. PostgreSQL: the embedded pgserver under var/postgres, unless DATABASE_URL
    points at another server; then the migrations in migrations/.
-2. The Rasa model: trained only when config, domain or data changed.
-3. The action server (rasa-sdk, Python 3.11) and the Rasa server
+2. The knowledge base: knowledge/ chunked, embedded and stored (only what changed).
+3. The Rasa model: trained only when config, domain or data changed.
+4. The action server (rasa-sdk, Python 3.11) and the Rasa server
    (Python 3.10), each in its own process group with its log in var/logs/.
 
 Ctrl-C (or SIGTERM) stops Rasa, then the action server, then the database.
@@ -60,6 +61,19 @@ class Stack:
         print(f"Database ready ({len(applied)} migration(s) applied now).", flush=True)
         return self.database_url
 
+    def ingest_knowledge(self) -> None:
+        """Bring the knowledge chunks up to date (fast when nothing changed).
+
+        It runs in a child process so the embedding model's memory is given
+        back once ingestion is done.
+        """
+        subprocess.run(
+            [str(self.settings.actions_python), "-m", "dovvybuddy.ingest"],
+            cwd=PROJECT_ROOT,
+            env=self.service_environment(),
+            check=True,
+        )
+
     def auth_token(self) -> str:
         """RASA_AUTH_TOKEN, or a random token kept in var/ so it survives restarts."""
         if self.settings.rasa_auth_token:
@@ -102,7 +116,35 @@ class Stack:
             child,
             ACTION_SERVER_START_TIMEOUT,
         )
+        self._warm_up_action_server()
         return child
+
+    def _warm_up_action_server(self) -> None:
+        """Answer one question now, so the first diver does not wait for the
+        embedding model to load and the database pool to open."""
+        request = {
+            "next_action": "action_answer_question",
+            "sender_id": "dovvybuddy-warm-up",
+            "tracker": {
+                "sender_id": "dovvybuddy-warm-up",
+                "slots": {},
+                "latest_message": {"text": "What is the Open Water course?", "entities": []},
+                "events": [],
+                "paused": False,
+                "followup_action": None,
+                "active_loop": {},
+                "latest_action_name": "action_listen",
+            },
+            "domain": {},
+        }
+        urllib.request.urlopen(
+            urllib.request.Request(
+                self.settings.action_server_url,
+                data=json.dumps(request).encode(),
+                headers={"Content-Type": "application/json"},
+            ),
+            timeout=ACTION_SERVER_START_TIMEOUT,
+        ).close()
 
     def rasa_command(self, subcommand: str, model: str) -> list[str]:
         return [
@@ -195,6 +237,7 @@ def run(settings: Settings) -> int:
     stack = Stack(settings)
     try:
         stack.start_database()
+        stack.ingest_knowledge()
         model = train_if_changed(settings)
         stack.start_action_server()
         stack.start_rasa(str(model))
@@ -224,6 +267,7 @@ def shell(settings: Settings) -> int:
     stack = Stack(settings)
     try:
         stack.start_database()
+        stack.ingest_knowledge()
         model = train_if_changed(settings)
         stack.start_action_server()
         return subprocess.call(

@@ -1,22 +1,106 @@
-"""The answering action (for now: an honest 'I did not understand')."""
+"""The answering action: dialogue glue around the answerer."""
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_question import ActionAnswerQuestion
+import actions.answer_question as answer_question
+from actions.answer_question import ActionAnswerQuestion, conversation_context
 
 
-async def test_unclear_message_gets_an_honest_reply_and_the_list_of_topics(make_tracker, domain):
+class AnswererReturning:
+    def __init__(self, answer=None, error=None):
+        self.reply, self.error, self.calls = answer, error, []
+
+    async def answer(self, question, context, conversation_id):
+        self.calls.append((question, context, conversation_id))
+        if self.error:
+            raise self.error
+        return self.reply
+
+
+@pytest.fixture
+def use_answerer(monkeypatch):
+    def install(answerer):
+        monkeypatch.setattr(answer_question, "default_answerer", lambda: answerer)
+        return answerer
+
+    return install
+
+
+async def run_action(tracker, domain):
     dispatcher = CollectingDispatcher()
-
-    events = await ActionAnswerQuestion().run(dispatcher, make_tracker("qwzx plorf"), domain)
-
+    events = await ActionAnswerQuestion().run(dispatcher, tracker, domain)
     assert events == []
-    assert [message["response"] for message in dispatcher.messages] == [
+    return dispatcher.messages
+
+
+async def test_an_answer_is_sent_as_it_is(use_answerer, make_tracker, domain):
+    use_answerer(AnswererReturning("Three to four days.\nSource: Open Water Diver"))
+    messages = await run_action(make_tracker("how long is OW", "ask_certification"), domain)
+    assert [m["text"] for m in messages] == ["Three to four days.\nSource: Open Water Diver"]
+
+
+async def test_no_relevant_knowledge_is_said_honestly(use_answerer, make_tracker, domain):
+    use_answerer(AnswererReturning(None))
+    messages = await run_action(make_tracker("trimix blends?", "ask_diving_question"), domain)
+    assert [m["response"] for m in messages] == ["utter_no_knowledge"]
+
+
+async def test_an_unclear_message_with_no_answer_says_so(use_answerer, make_tracker, domain):
+    use_answerer(AnswererReturning(None))
+    messages = await run_action(make_tracker("qwzx plorf", "nlu_fallback"), domain)
+    assert [m["response"] for m in messages] == ["utter_did_not_understand", "utter_capabilities"]
+
+
+async def test_an_uncovered_destination_is_never_described(use_answerer, make_tracker, domain):
+    answerer = use_answerer(AnswererReturning("Bali has great manta dives."))
+    tracker = make_tracker(
+        "what is diving in koh tao like",
+        "ask_destination",
+        entities=[{"entity": "destination", "value": "koh-tao", "start": 19, "end": 26}],
+    )
+    messages = await run_action(tracker, domain)
+    assert messages[0]["response"] == "utter_destination_not_covered"
+    assert messages[0]["place"] == "Koh Tao"
+    assert answerer.calls == []
+
+
+async def test_a_covered_destination_is_answered(use_answerer, make_tracker, domain):
+    use_answerer(AnswererReturning("Tioman is lovely.\nSource: Tioman"))
+    tracker = make_tracker(
+        "tell me about tioman",
+        "ask_destination",
+        entities=[{"entity": "destination", "value": "tioman"}],
+    )
+    assert (await run_action(tracker, domain))[0]["text"].startswith("Tioman is lovely")
+
+
+async def test_a_failure_gets_a_polite_reply(use_answerer, make_tracker, domain):
+    use_answerer(AnswererReturning(error=OSError("database down")))
+    messages = await run_action(make_tracker("how long is OW", "ask_certification"), domain)
+    assert [m["response"] for m in messages] == ["utter_answer_unavailable"]
+
+
+def test_context_has_profile_slots_and_earlier_turns_only(make_tracker):
+    tracker = make_tracker(
+        "and redang?",
+        slots={"certification_level": "open_water", "agency": None, "dive_count": 12.0},
+    )
+    tracker.events[:0] = [
+        {"event": "user", "text": "tell me about tioman"},
+        {"event": "bot", "text": "Tioman is lovely."},
+    ]
+    context = conversation_context(tracker)
+    assert context.profile == {"certification_level": "open_water", "dive_count": "12.0"}
+    assert context.history == [("user", "tell me about tioman"), ("model", "Tioman is lovely.")]
+
+
+def test_every_response_the_action_uses_exists_in_the_domain(domain):
+    for response in (
+        "utter_no_knowledge",
         "utter_did_not_understand",
         "utter_capabilities",
-    ]
-
-
-def test_every_response_the_action_sends_exists_in_the_domain(domain):
-    for response in ("utter_did_not_understand", "utter_capabilities"):
+        "utter_destination_not_covered",
+        "utter_answer_unavailable",
+    ):
         assert domain["responses"][response][0]["text"]

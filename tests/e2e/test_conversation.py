@@ -68,3 +68,20 @@ def test_an_emergency_gets_guidance_first(stack, sender):
     replies = stack.say(sender, "help my buddy came up too fast and is confused now")
     assert replies[0].startswith("This sounds like a diving emergency")
     assert "112" in replies[0]
+
+
+def test_a_knowledge_question_gets_a_grounded_answer_with_its_source(stack, sender):
+    replies = stack.say(sender, "how long does the open water course usually take?")
+    assert len(replies) == 1
+    assert "Source: Open Water Diver" in replies[0]
+
+
+def test_an_uncovered_destination_is_not_described(stack, sender):
+    replies = stack.say(sender, "what is diving in Bali like?")
+    assert replies[0].startswith("I don't cover Bali yet")
+    assert "Tioman" in replies[0]
+
+
+def test_a_question_the_guides_do_not_cover_gets_an_honest_reply(stack, sender):
+    replies = stack.say(sender, "how do I set up a sidemount rig")
+    assert replies[0].startswith("I don't have that in my guides")

@@ -1,0 +1,105 @@
+"""Answering a diver's question from the knowledge base.
+
+Retrieval finds the passages; then either Gemini writes a short answer from
+them (when GEMINI_API_KEY is set, within the rate limits, and only if the
+answer passes the guardrails) or the extractive answer is used. Either way
+the sources are cited and the diver never sees a failure.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from actions.extractive_answer import cite, extractive_answer
+from actions.guardrails import violations
+from actions.rate_limit import SlidingWindowLimiter
+from actions.services.embeddings import embedder_for
+from actions.services.gemini import (
+    ConversationContext,
+    GeminiAnswerWriter,
+    GeminiUnavailable,
+    system_instruction,
+)
+from actions.services.knowledge_store import KnowledgeStore, Passage, connection_pool
+from dovvybuddy.settings import Settings, load_settings
+
+logger = logging.getLogger(__name__)
+PASSAGES_PER_ANSWER = 4
+
+
+class Answerer:
+    """Turns a question into a grounded, cited answer (or None if nothing is relevant)."""
+
+    def __init__(
+        self, store: KnowledgeStore, writer: GeminiAnswerWriter | None, settings: Settings
+    ) -> None:
+        self.store = store
+        self.writer = writer
+        self.max_words = settings.answer_max_words
+        self.per_conversation = SlidingWindowLimiter(settings.llm_calls_per_conversation_per_minute)
+        self.overall = SlidingWindowLimiter(settings.llm_calls_per_minute)
+
+    async def answer(
+        self, question: str, context: ConversationContext, conversation_id: str
+    ) -> str | None:
+        passages = await self.store.retrieve_passages(question, limit=PASSAGES_PER_ANSWER)
+        if not passages:
+            return None
+        generated = await self._generated_answer(question, passages, context, conversation_id)
+        return generated or extractive_answer(question, passages)
+
+    def _may_call_llm(self, conversation_id: str) -> bool:
+        return self.per_conversation.allow(conversation_id) and self.overall.allow()
+
+    async def _generated_answer(
+        self,
+        question: str,
+        passages: list[Passage],
+        context: ConversationContext,
+        conversation_id: str,
+    ) -> str | None:
+        if self.writer is None or not self._may_call_llm(conversation_id):
+            return None
+        try:
+            text = await self.writer.write(question, passages, context)
+        except GeminiUnavailable:
+            return None
+        problems = violations(text, passages, question, system_instruction(self.max_words))
+        if problems:
+            logger.warning("generated answer rejected: %s", "; ".join(problems))
+            return None
+        return f"{trim_to_words(text, self.max_words)}\n{cite(passages[:2])}"
+
+
+def trim_to_words(text: str, max_words: int) -> str:
+    """Cut `text` to at most `max_words` words, at a sentence end when possible."""
+    words = text.split()
+    if len(words) <= max_words:
+        return text
+    cut = " ".join(words[:max_words])
+    end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
+    return cut[: end + 1] if end > 0 else cut + "..."
+
+
+_answerer: Answerer | None = None
+
+
+def default_answerer() -> Answerer:
+    """The process-wide answerer, built from the environment on first use."""
+    global _answerer
+    if _answerer is None:
+        settings = load_settings()
+        if not settings.database_url:
+            raise RuntimeError("DATABASE_URL is not set")
+        store = KnowledgeStore(
+            connection_pool(settings.database_url),
+            embedder_for(settings),
+            settings.retrieval_min_similarity,
+        )
+        writer = (
+            GeminiAnswerWriter(settings, settings.answer_max_words)
+            if settings.gemini_api_key
+            else None
+        )
+        _answerer = Answerer(store, writer, settings)
+    return _answerer

@@ -1,0 +1,1 @@
+"""External services behind small interfaces: embeddings, the knowledge store, Gemini."""

@@ -1,0 +1,228 @@
+"""Ingest knowledge/ into PostgreSQL: chunk, embed, upsert by content hash.
+
+`make ingest` runs this, and `make run` runs it before starting the servers.
+A chunk is one `##` section (split at sentence boundaries when it is longer
+than MAX_CHUNK_WORDS). Chunks are keyed by a hash of their text and metadata
+plus the embedding that produced their vector, so:
+
+- an unchanged chunk is kept and never re-embedded;
+- a chunk of an edited or deleted file disappears (its hash is not wanted);
+- switching the embedding provider, model or dimension re-embeds everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import psycopg
+from pgvector.psycopg import register_vector_async
+from tqdm import tqdm
+
+from actions.services.embeddings import Embedder, embedder_for
+from dovvybuddy.knowledge import Document, load_documents
+from dovvybuddy.settings import load_settings
+
+MAX_CHUNK_WORDS = 180
+EMBED_BATCH_SIZE = 32
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable piece of a knowledge document."""
+
+    doc_path: str
+    doc_type: str
+    title: str
+    heading: str
+    destination: str | None
+    metadata: dict[str, Any] = field(hash=False)
+    content: str
+
+    @property
+    def embedding_text(self) -> str:
+        """What is embedded: the text with the title and heading it sits under."""
+        heading = f" - {self.heading}" if self.heading else ""
+        return f"{self.title}{heading}\n{self.content}"
+
+    @property
+    def content_hash(self) -> str:
+        fields = [
+            self.doc_path,
+            self.doc_type,
+            self.title,
+            self.heading,
+            self.destination,
+            self.metadata,
+            self.content,
+        ]
+        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _sentencizer():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of `text`, by spaCy's rule-based sentencizer."""
+    return [
+        sentence.text.strip() for sentence in _sentencizer()(text).sents if sentence.text.strip()
+    ]
+
+
+def split_text(text: str, max_words: int = MAX_CHUNK_WORDS) -> list[str]:
+    """`text` as pieces of at most `max_words` words, cut only between sentences.
+
+    A single sentence longer than the limit stays whole: cutting it would
+    leave two halves that mean nothing alone.
+    """
+    if len(text.split()) <= max_words:
+        return [text]
+    pieces: list[str] = []
+    current: list[str] = []
+    for sentence in split_sentences(text):
+        words = len(sentence.split())
+        if current and sum(len(s.split()) for s in current) + words > max_words:
+            pieces.append(" ".join(current))
+            current = []
+        current.append(sentence)
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def chunk_document(document: Document, max_words: int = MAX_CHUNK_WORDS) -> list[Chunk]:
+    """Split a document into chunks: its sections, cut further when too long."""
+    metadata = json.loads(
+        json.dumps(
+            {key: value for key, value in document.meta.items() if key != "sources"}, default=str
+        )
+    )
+    return [
+        Chunk(
+            doc_path=document.path,
+            doc_type=document.doc_type,
+            title=document.title,
+            heading=section.heading,
+            destination=document.destination,
+            metadata=metadata,
+            content=piece,
+        )
+        for section in document.sections()
+        for piece in split_text(section.text, max_words)
+    ]
+
+
+@dataclass
+class IngestSummary:
+    files: int
+    added: int
+    kept: int
+    removed: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return (
+            f"Ingested {self.files} files: {self.added} chunks added, {self.kept} kept, "
+            f"{self.removed} removed in {self.seconds:.1f} s"
+        )
+
+
+async def ingest(
+    database_url: str, embedder: Embedder, documents: list[Document], progress: bool = True
+) -> IngestSummary:
+    """Bring the knowledge_chunks table in line with `documents`."""
+    started = time.monotonic()
+    chunks = {chunk.content_hash: chunk for doc in documents for chunk in chunk_document(doc)}
+    space = (embedder.provider, embedder.model, embedder.dimension)
+    async with await psycopg.AsyncConnection.connect(database_url) as conn:
+        await register_vector_async(conn)
+        rows = await (
+            await conn.execute(
+                "SELECT id, content_hash, embedding_provider, embedding_model, embedding_dim"
+                " FROM knowledge_chunks"
+            )
+        ).fetchall()
+        stale = [row[0] for row in rows if row[1] not in chunks or tuple(row[2:]) != space]
+        kept = {row[1] for row in rows if row[1] in chunks and tuple(row[2:]) == space}
+        new = [chunk for digest, chunk in chunks.items() if digest not in kept]
+
+        vectors: list[list[float]] = []
+        batches = range(0, len(new), EMBED_BATCH_SIZE)
+        for start in tqdm(batches, desc="Embedding", unit="batch", disable=not progress or not new):
+            batch = new[start : start + EMBED_BATCH_SIZE]
+            vectors.extend(await embedder.embed_documents([c.embedding_text for c in batch]))
+
+        async with conn.transaction():
+            if stale:
+                await conn.execute("DELETE FROM knowledge_chunks WHERE id = ANY(%s)", (stale,))
+            async with conn.cursor() as cursor:
+                await cursor.executemany(
+                    "INSERT INTO knowledge_chunks (content_hash, doc_path, doc_type, title,"
+                    " heading, destination, metadata, content, embedding_provider,"
+                    " embedding_model, embedding_dim, embedding)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    [
+                        (
+                            c.content_hash,
+                            c.doc_path,
+                            c.doc_type,
+                            c.title,
+                            c.heading,
+                            c.destination,
+                            json.dumps(c.metadata),
+                            c.content,
+                            *space,
+                            np.asarray(vector, dtype=np.float32),
+                        )
+                        for c, vector in zip(new, vectors, strict=True)
+                    ],
+                )
+    return IngestSummary(
+        files=len(documents),
+        added=len(new),
+        kept=len(kept),
+        removed=len(stale),
+        seconds=time.monotonic() - started,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m dovvybuddy.ingest",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+
+    from dovvybuddy.stack import Stack
+
+    settings = load_settings()
+    stack = Stack(settings)
+    try:
+        database_url = stack.start_database()
+        summary = asyncio.run(
+            ingest(database_url, embedder_for(settings), load_documents(), not args.quiet)
+        )
+    finally:
+        stack.stop()
+    print(summary, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

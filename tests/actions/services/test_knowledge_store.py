@@ -1,0 +1,92 @@
+"""Hybrid retrieval over the real knowledge base with the real offline embedder."""
+
+import asyncio
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from actions.services.embeddings import LocalEmbedder
+from actions.services.knowledge_store import KnowledgeStore, connection_pool, keyword_terms
+from dovvybuddy.database import apply_migrations
+from dovvybuddy.evaluate_retrieval import Outcome, load_questions, rank_documents, score
+from dovvybuddy.ingest import ingest
+from dovvybuddy.knowledge import load_documents
+from dovvybuddy.settings import load_settings
+
+# The hybrid recall@3 reached on tests/data/retrieval_eval.yml when this was
+# written (see reports/retrieval.json); retrieval changes must not go below it.
+RECALL_AT_3_FLOOR = 0.92
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    return LocalEmbedder()
+
+
+@pytest.fixture(scope="session")
+def knowledge_url(postgres_server, embedder):
+    """A database with the real knowledge/ ingested, shared by this module's tests."""
+    with psycopg.connect(postgres_server.database_url, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS knowledge_test")
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier("knowledge_test")))
+    url = postgres_server.database_url.replace("/dovvybuddy_test?", "/knowledge_test?")
+    apply_migrations(url)
+    asyncio.run(ingest(url, embedder, load_documents(), progress=False))
+    return url
+
+
+@pytest.fixture
+async def store(knowledge_url, embedder):
+    knowledge = KnowledgeStore(
+        connection_pool(knowledge_url), embedder, load_settings().retrieval_min_similarity
+    )
+    yield knowledge
+    await knowledge.close()
+
+
+async def test_a_course_question_finds_the_course(store):
+    passages = await store.retrieve_passages("how long does the open water course take?")
+    assert passages[0].doc_path == "certifications/open-water.md"
+    assert passages[0].title.startswith("Open Water")
+
+
+async def test_a_dive_site_question_finds_the_site_with_its_structured_fields(store):
+    passages = await store.retrieve_passages("barracuda point current, is it hard?")
+    top = passages[0]
+    assert top.doc_path == "destinations/sipadan/sites/barracuda-point.md"
+    assert top.metadata["min_certification"] == "advanced_open_water"
+    assert top.destination == "sipadan"
+
+
+async def test_filters_restrict_doc_type_and_destination(store):
+    passages = await store.retrieve_passages(
+        "beginner friendly reef", doc_types=["dive_site"], destination="redang", limit=10
+    )
+    assert passages
+    assert {p.doc_type for p in passages} == {"dive_site"}
+    assert {p.destination for p in passages} == {"redang"}
+
+
+async def test_nothing_relevant_is_a_real_outcome(store):
+    assert await store.retrieve_passages("how do I fix the brakes on my bicycle") == []
+
+
+async def test_typed_nonsense_and_stop_words_only_do_not_break_the_search(store):
+    assert await store.retrieve_passages("the and of it") == []
+    assert isinstance(await store.retrieve_passages("'); DROP TABLE knowledge_chunks; --"), list)
+
+
+def test_keyword_terms_keep_only_plain_words_once():
+    assert keyword_terms("Sipadan's permits?! sipadan & (drop)") == "sipadan | s | permits | drop"
+
+
+async def test_hybrid_recall_at_3_stays_at_the_measured_level(store, embedder):
+    outcomes = []
+
+    for question in load_questions():
+        vector = await embedder.embed_query(question.text)
+        passages = await store.search(question.text, vector, limit=10, apply_cutoff=False)
+        outcomes.append(Outcome(question, rank_documents(passages), 0.0))
+    metrics = score(outcomes, store.min_similarity)
+    assert metrics["recall@3"] >= RECALL_AT_3_FLOOR
