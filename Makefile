@@ -70,8 +70,8 @@ story-test: install ## Rasa story tests in tests/ against the current model
 pytest: install ## unit tests and end-to-end tests against the real stack
 	$(PYTHON) -m pytest
 
-bench: install ## start-up time, REST turn latency and memory; writes reports/bench.json
-	$(PYTHON) -m dovvybuddy.bench
+bench: train ## start-up, REST turn latency, memory, training time; writes reports/bench.json
+	$(PYTHON) -m dovvybuddy.bench --train
 
 clean: ## remove models, logs, test results and caches (keeps the database)
 	rm -rf var/models var/logs var/results .rasa .pytest_cache .ruff_cache

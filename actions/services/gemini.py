@@ -49,7 +49,11 @@ def gemini_client(settings: Settings) -> genai.Client:
             base_url=settings.gemini_base_url,
             timeout=int(settings.gemini_timeout_seconds * 1000),
             retry_options=types.HttpRetryOptions(
-                attempts=2, initial_delay=0.2, max_delay=1.0, http_status_codes=[429, 500, 503]
+                attempts=2,
+                initial_delay=0.2,
+                max_delay=1.0,
+                jitter=0.1,
+                http_status_codes=[429, 500, 503],
             ),
         ),
     )
