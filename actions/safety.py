@@ -1,6 +1,7 @@
-"""Emergency guidance: the first reply to anyone describing a diving emergency.
+"""Safety replies: emergencies, medical questions, dive-plan requests, injections.
 
-The numbers come from knowledge/ (the emergency-contacts document and each
+Emergency guidance is the first reply to anyone describing a diving
+emergency. Its numbers come from knowledge/ (the emergency-contacts document and each
 destination's overview), never from code, so they are reviewed with the rest
 of the content. The guidance is fixed text: no model decides what it says.
 """
@@ -98,4 +99,30 @@ class ActionEmergencyGuidance(Action):
             text=emergency_guidance(emergency_contacts(), tracker.get_slot("destination"))
         )
         log_safety_reply("emergency")
+        return []
+
+
+SAFETY_RESPONSES = {
+    "medical_question": "utter_medical_referral",
+    "dive_plan_request": "utter_no_dive_plans",
+    "prompt_injection": "utter_injection_refusal",
+}
+
+
+class ActionSafetyReply(Action):
+    """The fixed reply to a medical question, a dive-plan request or an injection attempt."""
+
+    def name(self) -> str:
+        return "action_safety_reply"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        category = intent if intent in SAFETY_RESPONSES else "prompt_injection"
+        dispatcher.utter_message(response=SAFETY_RESPONSES[category])
+        log_safety_reply(category)
         return []

@@ -3,7 +3,7 @@
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.safety import ActionEmergencyGuidance, emergency_contacts
+from actions.safety import ActionEmergencyGuidance, ActionSafetyReply, emergency_contacts
 
 
 async def guidance_for(make_tracker, domain, destination=None) -> str:
@@ -59,3 +59,28 @@ async def test_each_emergency_reply_is_logged_without_personal_data(make_tracker
     caplog.set_level("INFO", logger="actions.safety")
     await guidance_for(make_tracker, domain)
     assert '{"event": "safety_reply", "category": "emergency"}' in caplog.messages
+
+
+@pytest.mark.parametrize(
+    ("intent", "response"),
+    [
+        ("medical_question", "utter_medical_referral"),
+        ("dive_plan_request", "utter_no_dive_plans"),
+        ("prompt_injection", "utter_injection_refusal"),
+    ],
+)
+async def test_each_safety_intent_gets_its_fixed_reply_and_is_logged(
+    make_tracker, domain, caplog, intent, response
+):
+    caplog.set_level("INFO", logger="actions.safety")
+    dispatcher = CollectingDispatcher()
+    await ActionSafetyReply().run(dispatcher, make_tracker("...", intent=intent), domain)
+    assert [m["response"] for m in dispatcher.messages] == [response]
+    assert f'{{"event": "safety_reply", "category": "{intent}"}}' in caplog.messages
+
+
+def test_the_fixed_replies_never_clear_anyone_or_give_numbers(domain):
+    medical = domain["responses"]["utter_medical_referral"][0]["text"]
+    plans = domain["responses"]["utter_no_dive_plans"][0]["text"]
+    assert "doctor" in medical and "should be fine" not in medical
+    assert not any(char.isdigit() for char in medical + plans)

@@ -1,0 +1,1 @@
+"""Deterministic NLU helpers that run alongside the trained classifier."""
