@@ -12,6 +12,7 @@ import hashlib
 import subprocess
 from pathlib import Path
 
+from dovvybuddy.nlu_lookups import write_lookups
 from dovvybuddy.processes import child_environment
 from dovvybuddy.settings import PROJECT_ROOT, Settings
 
@@ -44,7 +45,13 @@ def model_path(settings: Settings, root: Path = PROJECT_ROOT) -> Path:
 
 
 def train_if_changed(settings: Settings, force: bool = False) -> Path:
-    """Return the model for the current inputs, training it first if needed."""
+    """Return the model for the current inputs, training it first if needed.
+
+    The NLU lookup tables generated from knowledge/ are refreshed first, so a
+    new dive-site file changes the inputs and retrains.
+    """
+    if write_lookups():
+        print("Updated the NLU lookup tables from knowledge/.", flush=True)
     target = model_path(settings)
     if target.exists() and not force:
         print(f"Model is up to date: {target.name}", flush=True)

@@ -1,0 +1,221 @@
+"""Dive-site suggestions that fit the diver's certification and experience.
+
+The sites come from the structured front matter of knowledge/destinations/
+*/sites/*.md. A site above the diver's level is never suggested as if it
+fitted: it may only be named as "for later", with the level it needs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from dovvybuddy.knowledge import Document, load_documents
+from dovvybuddy.knowledge_validation import (
+    CERTIFICATION_LEVEL_NAMES,
+    CERTIFICATION_LEVELS,
+    DESTINATIONS,
+)
+
+logger = logging.getLogger(__name__)
+
+SUGGESTIONS_PER_REPLY = 3
+DESTINATION_NAMES = {
+    "tioman": "Tioman",
+    "perhentian": "the Perhentian Islands",
+    "redang": "Redang",
+    "sipadan": "the Sipadan area",
+}
+# A diver's level decides which difficulty suits them best, in order.
+_PREFERRED_DIFFICULTY = {
+    "open_water": ("beginner", "intermediate", "advanced"),
+    "advanced_open_water": ("intermediate", "advanced", "beginner"),
+}
+# A try dive stays shallow and sheltered, under an instructor's direct supervision.
+TRY_DIVE_MAX_DEPTH_M = 12
+
+
+@dataclass(frozen=True)
+class DiveSite:
+    site_id: str
+    name: str
+    destination: str
+    min_certification: str
+    min_logged_dives: int
+    depth_range_m: tuple[float, float]
+    difficulty: str
+    access: str
+    highlights: tuple[str, ...]
+
+    @classmethod
+    def from_document(cls, document: Document) -> DiveSite:
+        meta = document.meta
+        return cls(
+            site_id=meta["site_id"],
+            name=document.title.split(",")[0],
+            destination=meta["destination"],
+            min_certification=meta["min_certification"],
+            min_logged_dives=int(meta.get("min_logged_dives") or 0),
+            depth_range_m=(float(meta["depth_range_m"][0]), float(meta["depth_range_m"][1])),
+            difficulty=meta["difficulty"],
+            access=meta["access"],
+            highlights=tuple(meta["highlights"]),
+        )
+
+    def describe(self) -> str:
+        low, high = (f"{value:g}" for value in self.depth_range_m)
+        return (
+            f"{self.name} ({DESTINATION_NAMES[self.destination]}): {low}-{high} m, "
+            f"{self.difficulty}, {self.access} dive; {self.highlights[0]}"
+        )
+
+
+@lru_cache(maxsize=1)
+def dive_sites() -> tuple[DiveSite, ...]:
+    """Every covered dive site, read once per process."""
+    return tuple(DiveSite.from_document(d) for d in load_documents() if d.doc_type == "dive_site")
+
+
+def level_rank(level: str) -> int:
+    return CERTIFICATION_LEVELS.index(level)
+
+
+def fits(site: DiveSite, level: str, dive_count: float | None) -> bool:
+    """Whether the site is within the diver's certification and logged dives."""
+    if level_rank(site.min_certification) > level_rank(level):
+        return False
+    return dive_count is None or dive_count >= site.min_logged_dives
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    fitting: tuple[DiveSite, ...]
+    for_later: tuple[DiveSite, ...]
+
+
+def suggest_sites(
+    sites: tuple[DiveSite, ...], level: str, dive_count: float | None, destination: str | None
+) -> Suggestion:
+    """Sites that fit (best first) and, separately, a few that need more training."""
+    candidates = [s for s in sites if destination in (None, s.destination)]
+    if level == "discover_scuba":
+        # No certification: only what a supervised try dive would typically use.
+        fitting = [
+            s
+            for s in candidates
+            if s.min_certification == "open_water"
+            and s.depth_range_m[0] <= TRY_DIVE_MAX_DEPTH_M
+            and s.difficulty == "beginner"
+        ]
+        return Suggestion(tuple(fitting[:SUGGESTIONS_PER_REPLY]), ())
+    order = _PREFERRED_DIFFICULTY.get(level, ("advanced", "intermediate", "beginner"))
+    fitting = sorted(
+        (s for s in candidates if fits(s, level, dive_count)),
+        key=lambda s: (order.index(s.difficulty), s.destination, s.name),
+    )
+    if destination is None:
+        # Spread suggestions across destinations rather than listing one island.
+        seen: set[str] = set()
+        spread = []
+        for site in fitting:
+            if site.destination not in seen:
+                spread.append(site)
+                seen.add(site.destination)
+        fitting = spread + [s for s in fitting if s not in spread]
+    for_later = [s for s in candidates if not fits(s, level, dive_count)]
+    return Suggestion(tuple(fitting[:SUGGESTIONS_PER_REPLY]), tuple(for_later[:2]))
+
+
+def suggestion_text(suggestion: Suggestion, level: str, destination: str | None) -> str:
+    place = DESTINATION_NAMES[destination] if destination else "the destinations I cover"
+    lines: list[str] = []
+    if level == "discover_scuba":
+        lines.append(
+            f"Without a certification you'd dive in {place} on a supervised try dive "
+            "(Discover Scuba), and the instructor picks the site. Shallow, sheltered sites "
+            "like these are typical:"
+        )
+    elif suggestion.fitting:
+        lines.append(
+            f"For your level ({CERTIFICATION_LEVEL_NAMES[level]}), these sites in {place} fit well:"
+        )
+    else:
+        lines.append(
+            f"I don't have a site in {place} that fits {CERTIFICATION_LEVEL_NAMES[level]} yet."
+        )
+    lines.extend(f"- {site.describe()}" for site in suggestion.fitting)
+    for site in suggestion.for_later:
+        needs = CERTIFICATION_LEVEL_NAMES[site.min_certification]
+        extra = f" and {site.min_logged_dives}+ logged dives" if site.min_logged_dives else ""
+        lines.append(
+            f"- For later: {site.name} needs {needs}{extra}, so it's above your level now."
+        )
+    lines.append("Conditions change with season and weather, so confirm with your dive operator.")
+    return "\n".join(lines)
+
+
+def logged_dives(value: Any) -> float | None:
+    """The dive_count slot as a number (entities arrive as text, like "12")."""
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def known_level(tracker: Tracker) -> str | None:
+    level = tracker.get_slot("certification_level")
+    return level if level in CERTIFICATION_LEVELS else None
+
+
+def destination_of(tracker: Tracker) -> str | None:
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == "destination" and entity.get("value") in DESTINATIONS:
+            return str(entity["value"])
+    remembered = tracker.get_slot("destination")
+    return remembered if remembered in DESTINATIONS else None
+
+
+class ActionSuggestSites(Action):
+    """Suggest dive sites for the diver's level; ask for the level once if unknown."""
+
+    def name(self) -> str:
+        return "action_suggest_sites"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        level = known_level(tracker)
+        if level is None and not tracker.get_slot("asked_certification_level"):
+            dispatcher.utter_message(response="utter_ask_certification_level")
+            return [SlotSet("asked_certification_level", True)]
+        assumed = level is None  # asked already and still unknown
+        level = level or "open_water"
+        destination = destination_of(tracker)
+        dive_count = logged_dives(tracker.get_slot("dive_count"))
+        suggestion = suggest_sites(dive_sites(), level, dive_count, destination)
+        text = suggestion_text(suggestion, level, destination)
+        if assumed:
+            text = "As I don't know your level, I'll assume Open Water.\n" + text
+        dispatcher.utter_message(text=text)
+        logger.info(
+            json.dumps(
+                {
+                    "event": "site_suggestion",
+                    "level": level,
+                    "destination": destination,
+                    "count": len(suggestion.fitting),
+                }
+            )
+        )
+        # The question is asked once per request: the next request may ask again.
+        return [SlotSet("asked_certification_level", False)]

@@ -1,0 +1,93 @@
+"""Dive-site suggestions never put a diver above their level without saying so."""
+
+import dataclasses
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.site_suggestions import (
+    ActionSuggestSites,
+    dive_sites,
+    fits,
+    level_rank,
+    suggest_sites,
+)
+from dovvybuddy.knowledge_validation import CERTIFICATION_LEVELS, DESTINATIONS
+
+
+@pytest.mark.parametrize("level", ["open_water", "advanced_open_water", "divemaster"])
+@pytest.mark.parametrize("destination", [None, *DESTINATIONS])
+def test_suggested_sites_are_within_the_divers_level(level, destination):
+    suggestion = suggest_sites(dive_sites(), level, None, destination)
+    for site in suggestion.fitting:
+        assert level_rank(site.min_certification) <= level_rank(level)
+        assert destination in (None, site.destination)
+    for site in suggestion.for_later:
+        assert not fits(site, level, None)
+
+
+def test_logged_dives_are_respected():
+    site = dataclasses.replace(dive_sites()[0], min_certification="open_water", min_logged_dives=20)
+    assert not fits(site, "divemaster", 19)
+    assert fits(site, "divemaster", 20)
+    assert fits(site, "open_water", None)  # unknown dive count: the level decides
+
+
+def test_open_water_divers_get_beginner_sites_first():
+    suggestion = suggest_sites(dive_sites(), "open_water", None, None)
+    assert suggestion.fitting[0].difficulty == "beginner"
+    assert len({s.destination for s in suggestion.fitting}) == len(suggestion.fitting)
+
+
+def test_every_site_level_is_a_known_code():
+    assert {s.min_certification for s in dive_sites()} <= set(CERTIFICATION_LEVELS)
+
+
+async def run(make_tracker, domain, slots, entities=None):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "where should I dive", "request_site_suggestion", slots=slots, entities=entities
+    )
+    events = await ActionSuggestSites().run(dispatcher, tracker, domain)
+    return events, dispatcher.messages
+
+
+async def test_an_unknown_level_is_asked_once(make_tracker, domain):
+    events, messages = await run(make_tracker, domain, {})
+    assert [m["response"] for m in messages] == ["utter_ask_certification_level"]
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "asked_certification_level", "value": True}
+    ]
+
+
+async def test_after_asking_once_open_water_is_assumed_and_said(make_tracker, domain):
+    events, messages = await run(make_tracker, domain, {"asked_certification_level": True})
+    text = messages[0]["text"]
+    assert text.startswith("As I don't know your level, I'll assume Open Water.")
+    assert events[0]["value"] is False
+
+
+async def test_suggestions_name_depth_difficulty_and_end_with_the_operator(make_tracker, domain):
+    _, messages = await run(
+        make_tracker,
+        domain,
+        {"certification_level": "open_water"},
+        entities=[{"entity": "destination", "value": "sipadan"}],
+    )
+    text = messages[0]["text"]
+    assert "the Sipadan area" in text
+    assert " m, beginner" in text
+    assert "For later: Barracuda Point needs Advanced Open Water" in text
+    assert text.endswith("confirm with your dive operator.")
+
+
+async def test_a_diver_without_certification_hears_about_try_dives(make_tracker, domain):
+    _, messages = await run(make_tracker, domain, {"certification_level": "discover_scuba"})
+    assert "supervised try dive" in messages[0]["text"]
+
+
+async def test_a_dive_count_given_as_text_is_understood(make_tracker, domain):
+    _, messages = await run(
+        make_tracker, domain, {"certification_level": "open_water", "dive_count": "10"}
+    )
+    assert messages[0]["text"].startswith("For your level (Open Water)")
