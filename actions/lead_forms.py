@@ -1,0 +1,400 @@
+"""The training and trip enquiry forms: validation, consent, confirmation, submission.
+
+Both forms share their fields' validation (`LeadFormValidation`); what differs
+is the list of fields (in domain.yml) and the lead type. Nothing is stored
+until the diver has given explicit consent and confirmed the summary.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from abc import abstractmethod
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.lead_fields import (
+    format_date_range,
+    is_plausible_name,
+    is_skip,
+    parse_date_range,
+    parse_email,
+    parse_group_size,
+    parse_level,
+    parse_phone,
+)
+from actions.services.lead_store import LeadRecord, default_lead_store
+from dovvybuddy.knowledge_validation import CERTIFICATION_LEVEL_NAMES, DESTINATIONS
+from dovvybuddy.partners import partner_for
+
+logger = logging.getLogger(__name__)
+
+FORM_LEAD_TYPES = {"training_form": "training", "trip_form": "trip"}
+FORM_SLOTS = (
+    "lead_name",
+    "lead_email",
+    "lead_phone",
+    "course_of_interest",
+    "preferred_dates",
+    "group_size",
+    "interests",
+    "lead_message",
+    "lead_consent",
+    "lead_confirmed",
+)
+PROFILE_SLOTS = ("certification_level", "agency", "dive_count", "destination")
+# Profile slots a form keeps unless they answer the question it asked.
+ANSWER_ONLY_PROFILE_SLOTS = ("certification_level", "agency", "dive_count")
+FIELD_LABELS = {
+    "lead_name": "Name",
+    "lead_email": "Email",
+    "lead_phone": "Phone",
+    "course_of_interest": "Course",
+    "certification_level": "Current level",
+    "destination": "Destination",
+    "preferred_dates": "Dates",
+    "group_size": "Group size",
+    "dive_count": "Logged dives",
+    "interests": "Interests",
+    "lead_message": "Message",
+}
+# Words a diver may use to name a field when editing the summary.
+FIELD_WORDS = {
+    "name": "lead_name",
+    "email": "lead_email",
+    "e-mail": "lead_email",
+    "mail": "lead_email",
+    "phone": "lead_phone",
+    "number": "lead_phone",
+    "course": "course_of_interest",
+    "level": "certification_level",
+    "certification": "certification_level",
+    "destination": "destination",
+    "place": "destination",
+    "island": "destination",
+    "date": "preferred_dates",
+    "dates": "preferred_dates",
+    "when": "preferred_dates",
+    "group": "group_size",
+    "people": "group_size",
+    "dives": "dive_count",
+    "interests": "interests",
+    "interest": "interests",
+    "message": "lead_message",
+}
+_EDIT = re.compile(r"\b(change|edit|update|fix|correct|wrong)\b")
+DESTINATION_NAMES = {
+    "tioman": "Tioman",
+    "perhentian": "Perhentian Islands",
+    "redang": "Redang",
+    "sipadan": "Sipadan area",
+}
+
+
+def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest user message set anything."""
+    latest_user = max(
+        (i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=0
+    )
+    value = None
+    for event in tracker.events[:latest_user]:
+        if event.get("event") == "slot" and event.get("name") == slot:
+            value = event.get("value")
+    return value
+
+
+def summary(tracker: Tracker, fields: list[str]) -> str:
+    """The fields the diver gave, one per line, as they will be sent."""
+    lines = []
+    for field in fields:
+        value = tracker.get_slot(field)
+        if field in ("lead_consent", "lead_confirmed") or value in (None, ""):
+            continue
+        if field in ("certification_level", "course_of_interest"):
+            value = CERTIFICATION_LEVEL_NAMES.get(value, value)
+        elif field == "destination":
+            value = DESTINATION_NAMES.get(value, value)
+        elif field == "lead_phone" and value == "none":
+            value = "(not given)"
+        elif field == "dive_count":
+            value = int(float(value))
+        lines.append(f"- {FIELD_LABELS[field]}: {value}")
+    return "\n".join(lines)
+
+
+class LeadFormValidation(FormValidationAction):
+    """Validation shared by both enquiry forms; subclasses name the form."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """validate_<form name>; abstract so rasa-sdk does not register this base."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        # During a form only the question asked may change the profile: the
+        # "4" of a group size or the "Advanced" of a course wanted must not
+        # become the diver's logged dives or level.
+        # What the diver said when starting the form (requested_slot unset) counts.
+        requested = tracker.get_slot("requested_slot")
+        for slot in ANSWER_ONLY_PROFILE_SLOTS:
+            if requested and slot != requested and slot in tracker.slots_to_validate():
+                events.append(SlotSet(slot, slot_before_latest_message(tracker, slot)))
+        return events
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[str]:
+        # Without consent there is nothing to confirm: the form ends and the
+        # submit action says nothing was stored.
+        if tracker.get_slot("lead_consent") is False:
+            return [slot for slot in domain_slots if slot != "lead_confirmed"]
+        return domain_slots
+
+    def validate_lead_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        if isinstance(value, str) and is_plausible_name(value):
+            return {"lead_name": value.strip().title() if value.islower() else value.strip()}
+        dispatcher.utter_message(response="utter_invalid_lead_name")
+        return {"lead_name": None}
+
+    def validate_lead_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        email = parse_email(str(value or ""))
+        if email:
+            return {"lead_email": email}
+        dispatcher.utter_message(response="utter_invalid_lead_email")
+        return {"lead_email": None}
+
+    def validate_lead_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        text = str(value or "")
+        if text == "none" or is_skip(text):
+            return {"lead_phone": "none"}
+        phone = parse_phone(text)
+        if phone:
+            return {"lead_phone": phone}
+        dispatcher.utter_message(response="utter_invalid_lead_phone")
+        return {"lead_phone": None}
+
+    def validate_certification_level(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        level = parse_level(str(value or ""))
+        if level:
+            return {"certification_level": level}
+        dispatcher.utter_message(response="utter_invalid_certification_level")
+        return {"certification_level": None}
+
+    def validate_course_of_interest(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        course = parse_level(str(value or ""))
+        # Naming a course fills the profile's level from the same entity: the
+        # diver's own level is what it was before this answer.
+        restored = {
+            "certification_level": slot_before_latest_message(tracker, "certification_level")
+        }
+        if course:
+            return {"course_of_interest": course, **restored}
+        dispatcher.utter_message(response="utter_invalid_course_of_interest")
+        return {"course_of_interest": None, **restored}
+
+    def validate_destination(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        text = str(value or "").strip().lower()
+        covered = next((d for d in DESTINATIONS if d in text), None)
+        if covered is None and ("mabul" in text or "kapalai" in text or "semporna" in text):
+            covered = "sipadan"
+        if covered:
+            return {"destination": covered}
+        dispatcher.utter_message(
+            response="utter_destination_not_a_partner_area",
+            place=str(value or "that place").replace("-", " ").title(),
+        )
+        return {"destination": None}
+
+    def validate_preferred_dates(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        dates = parse_date_range(str(value or ""), date.today())
+        if dates:
+            return {"preferred_dates": format_date_range(*dates)}
+        dispatcher.utter_message(response="utter_invalid_preferred_dates")
+        return {"preferred_dates": None}
+
+    def validate_group_size(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        size = parse_group_size(str(value or ""))
+        if size:
+            return {"group_size": size}
+        dispatcher.utter_message(response="utter_invalid_group_size")
+        return {"group_size": None}
+
+    def validate_dive_count(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        found = re.search(r"\d+", str(value or ""))
+        if found and int(found.group(0)) <= 10_000:
+            return {"dive_count": float(found.group(0))}
+        if is_skip(str(value or "")):
+            return {"dive_count": 0.0}
+        dispatcher.utter_message(response="utter_invalid_dive_count")
+        return {"dive_count": None}
+
+    def validate_interests(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {"interests": "" if is_skip(str(value or "")) else str(value).strip()[:500]}
+
+    def validate_lead_message(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {"lead_message": "" if is_skip(str(value or "")) else str(value).strip()[:1000]}
+
+    def validate_lead_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        text = str(value or "").lower()
+        if value is True or text in ("yes", "true"):
+            return {"lead_confirmed": True}
+        if _EDIT.search(text):
+            field = next(
+                (
+                    slot
+                    for word, slot in FIELD_WORDS.items()
+                    if re.search(rf"\b{re.escape(word)}\b", text)
+                ),
+                None,
+            )
+            if field:
+                return {field: None, "lead_confirmed": None}
+        dispatcher.utter_message(response="utter_invalid_lead_confirmed")
+        return {"lead_confirmed": None}
+
+
+class ValidateTrainingForm(LeadFormValidation):
+    def name(self) -> str:
+        return "validate_training_form"
+
+
+class ValidateTripForm(LeadFormValidation):
+    def name(self) -> str:
+        return "validate_trip_form"
+
+
+class ActionAskLeadConsent(Action):
+    """Ask for consent, naming the partner dive centre that would get the details."""
+
+    def name(self) -> str:
+        return "action_ask_lead_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        partner = partner_for(tracker.get_slot("destination"))
+        dispatcher.utter_message(response="utter_ask_lead_consent", partner=partner.name)
+        return []
+
+
+class ActionAskLeadConfirmed(Action):
+    """Show the summary and ask to send it, change a field or cancel."""
+
+    def name(self) -> str:
+        return "action_ask_lead_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        form = tracker.active_loop_name or "training_form"
+        fields = domain["forms"][form]["required_slots"]
+        dispatcher.utter_message(
+            response="utter_ask_lead_confirmed", summary=summary(tracker, fields)
+        )
+        return []
+
+
+def reset_form_slots() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in FORM_SLOTS]
+
+
+class ActionSubmitLead(Action):
+    """Store a confirmed lead (and its delivery) and tell the diver what happens next."""
+
+    def name(self) -> str:
+        return "action_submit_lead"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if tracker.get_slot("lead_consent") is not True or not tracker.get_slot("lead_confirmed"):
+            dispatcher.utter_message(response="utter_lead_not_stored")
+            return reset_form_slots()
+        form = next(
+            (
+                e["name"]
+                for e in reversed(tracker.events)
+                if e.get("event") == "active_loop" and e.get("name") in FORM_LEAD_TYPES
+            ),
+            "training_form",
+        )
+        fields = domain["forms"][form]["required_slots"]
+        partner = partner_for(tracker.get_slot("destination"))
+        record = LeadRecord(
+            lead_type=FORM_LEAD_TYPES[form],
+            name=tracker.get_slot("lead_name"),
+            email=tracker.get_slot("lead_email"),
+            phone=None
+            if tracker.get_slot("lead_phone") in (None, "none")
+            else tracker.get_slot("lead_phone"),
+            details={
+                f: tracker.get_slot(f)
+                for f in fields
+                if f
+                not in ("lead_name", "lead_email", "lead_phone", "lead_consent", "lead_confirmed")
+            },
+            diver_profile={
+                s: tracker.get_slot(s) for s in PROFILE_SLOTS if tracker.get_slot(s) is not None
+            },
+            partner=partner,
+            channel=tracker.get_latest_input_channel() or "unknown",
+            sender_id=tracker.sender_id,
+        )
+        # The store never loses a confirmed lead: if the database is down it
+        # spools the lead to disk and stores it later.
+        await default_lead_store().save(record)
+        logger.info(
+            json.dumps(
+                {"event": "lead_submitted", "type": record.lead_type, "partner": partner.partner_id}
+            )
+        )
+        dispatcher.utter_message(response="utter_lead_submitted", partner=partner.name)
+        return reset_form_slots()
+
+
+class ActionCancelLead(Action):
+    """Cancel the enquiry: nothing is stored."""
+
+    def name(self) -> str:
+        return "action_cancel_lead"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_lead_cancelled")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots()]

@@ -1,0 +1,199 @@
+"""Storing confirmed leads: the lead and its delivery in one transaction.
+
+A lead row and its `lead_outbox` row are written together, so a stored lead
+always has a pending delivery (the delivery worker sends it). The same email
+and lead type within DUPLICATE_WINDOW updates the existing lead instead of
+creating another. If the database cannot be reached, the lead is written to
+a spool file under var/ and stored on a later save: a confirmed lead is
+never lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import os
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+
+from dovvybuddy.partners import Partner, partner_for
+from dovvybuddy.settings import load_settings
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_WINDOW = "10 minutes"
+DATABASE_TIMEOUT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class LeadRecord:
+    """A confirmed lead, as the forms collected it."""
+
+    lead_type: str
+    name: str
+    email: str
+    phone: str | None
+    details: dict[str, Any]
+    diver_profile: dict[str, Any]
+    partner: Partner
+    channel: str
+    sender_id: str
+    consent_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+
+    @property
+    def sender_hash(self) -> str:
+        """The conversation id, hashed: enough to link a lead to a chat, not to a person."""
+        return hashlib.sha256(self.sender_id.encode()).hexdigest()
+
+    def to_spool(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["partner"] = self.partner.partner_id
+        return data
+
+    @classmethod
+    def from_spool(cls, data: dict[str, Any]) -> LeadRecord:
+        destination = (data.get("details") or {}).get("destination") or (
+            data.get("diver_profile") or {}
+        ).get("destination")
+        return cls(**{**data, "partner": partner_for(destination)})
+
+
+class LeadStore:
+    """Writes leads and their outbox rows; spools to disk when the database is down."""
+
+    def __init__(self, pool: AsyncConnectionPool, spool_dir: Path) -> None:
+        self.pool = pool
+        self.spool_dir = spool_dir
+        self._opened = asyncio.Lock()
+        self._is_open = False
+
+    async def _open(self) -> None:
+        async with self._opened:
+            if not self._is_open:
+                await self.pool.open(wait=False)
+                self._is_open = True
+
+    async def save(self, record: LeadRecord) -> str | None:
+        """Store the lead; return its id, or None if it was spooled for later."""
+        await self.flush_spool()
+        try:
+            return await self._insert(record)
+        except (psycopg.Error, OSError, TimeoutError) as error:
+            logger.warning("lead spooled, database unavailable: %s", type(error).__name__)
+            self._spool(record)
+            return None
+
+    async def flush_spool(self) -> int:
+        """Store spooled leads; return how many were stored."""
+        stored = 0
+        for path in sorted(self.spool_dir.glob("*.json")) if self.spool_dir.exists() else []:
+            record = LeadRecord.from_spool(json.loads(path.read_text()))
+            try:
+                await self._insert(record)
+            except (psycopg.Error, OSError, TimeoutError):
+                break
+            path.unlink()
+            stored += 1
+        return stored
+
+    def _spool(self, record: LeadRecord) -> None:
+        self.spool_dir.mkdir(parents=True, exist_ok=True)
+        path = self.spool_dir / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4()}.json"
+        temporary = path.with_suffix(".tmp")
+        with open(temporary, "w") as spool_file:
+            json.dump(record.to_spool(), spool_file)
+            spool_file.flush()
+            os.fsync(spool_file.fileno())
+        temporary.rename(path)
+
+    async def _insert(self, record: LeadRecord) -> str:
+        await self._open()
+        async with self.pool.connection(timeout=DATABASE_TIMEOUT_SECONDS) as conn:
+            async with conn.transaction():
+                existing = await (
+                    await conn.execute(
+                        "SELECT id FROM leads WHERE lower(email) = lower(%s) AND lead_type = %s"
+                        f" AND created_at > now() - interval '{DUPLICATE_WINDOW}'"
+                        " ORDER BY created_at DESC LIMIT 1 FOR UPDATE",
+                        (record.email, record.lead_type),
+                    )
+                ).fetchone()
+                values = (
+                    record.name,
+                    record.email,
+                    record.phone,
+                    Jsonb(record.details),
+                    Jsonb(record.diver_profile),
+                    record.partner.partner_id,
+                    record.channel,
+                    record.sender_hash,
+                    record.consent_at,
+                )
+                if existing:
+                    lead_id = existing[0]
+                    await conn.execute(
+                        "UPDATE leads SET name = %s, email = %s, phone = %s, details = %s,"
+                        " diver_profile = %s, partner_id = %s, channel = %s, sender_hash = %s,"
+                        " consent_at = %s, updated_at = now() WHERE id = %s",
+                        (*values, lead_id),
+                    )
+                    pending = await (
+                        await conn.execute(
+                            "SELECT 1 FROM lead_outbox WHERE lead_id = %s AND status = 'pending'",
+                            (lead_id,),
+                        )
+                    ).fetchone()
+                    if pending:  # the pending delivery will send the updated lead
+                        return str(lead_id)
+                else:
+                    row = await (
+                        await conn.execute(
+                            "INSERT INTO leads (name, email, phone, details, diver_profile,"
+                            " partner_id, channel, sender_hash, consent_at, lead_type)"
+                            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                            (*values, record.lead_type),
+                        )
+                    ).fetchone()
+                    lead_id = row[0]
+                await conn.execute(
+                    "INSERT INTO lead_outbox (lead_id, partner_id, transport) VALUES (%s, %s, %s)",
+                    (lead_id, record.partner.partner_id, record.partner.transport),
+                )
+                await conn.execute("NOTIFY lead_outbox")
+        return str(lead_id)
+
+    async def close(self) -> None:
+        await self.pool.close()
+        self._is_open = False
+
+
+_store: LeadStore | None = None
+
+
+def default_lead_store() -> LeadStore:
+    """The process-wide store, built from the environment on first use."""
+    global _store
+    if _store is None:
+        settings = load_settings()
+        if not settings.database_url:
+            raise RuntimeError("DATABASE_URL is not set")
+        _store = LeadStore(
+            AsyncConnectionPool(
+                settings.database_url,
+                min_size=0,
+                max_size=2,
+                open=False,
+                timeout=DATABASE_TIMEOUT_SECONDS,
+            ),
+            settings.var_dir / "lead_spool",
+        )
+    return _store

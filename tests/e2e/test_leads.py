@@ -1,0 +1,125 @@
+"""Lead capture end to end: REST conversation -> Postgres -> email to the partner."""
+
+import psycopg
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+TIOMAN_PARTNER = "Tioman Demo Dive Centre (demo)"
+
+
+def leads_for(stack, email):
+    with psycopg.connect(stack.info["database_url"]) as conn:
+        return conn.execute(
+            "SELECT lead_type, name, phone, details, partner_id FROM leads WHERE email = %s",
+            (email,),
+        ).fetchall()
+
+
+def converse(stack, sender, *turns):
+    """Send each message; return the replies of the last one."""
+    replies = []
+    for text in turns:
+        replies = stack.say(sender, text)
+    return replies
+
+
+def test_learning_to_dive_in_tioman_becomes_a_lead_and_an_email(stack, sender, smtp_server):
+    assert "What's your name?" in stack.say(sender, "I want to learn to dive in Tioman")[-1]
+    converse(stack, sender, "Ana Lim", "ana.lim@example.com", "skip")
+    assert "Which course" in stack.say(sender, "none yet")[-1]
+    assert "When would you like to go?" in stack.say(sender, "open water")[-1]  # not destination
+    assert "Anything else" in stack.say(sender, "early May")[-1]
+    consent = stack.say(sender, "skip")[-1]
+    assert TIOMAN_PARTNER in consent
+    summary = stack.say(sender, "yes")[-1]
+    assert "ana.lim@example.com" in summary and "Tioman" in summary
+    done = stack.say(sender, "yes")[-1]
+    assert done.startswith(f"Done! {TIOMAN_PARTNER} will contact you")
+
+    [(lead_type, name, phone, details, partner_id)] = leads_for(stack, "ana.lim@example.com")
+    assert (lead_type, name, phone, partner_id) == (
+        "training",
+        "Ana Lim",
+        None,
+        "tioman-demo-divers",
+    )
+    assert details["course_of_interest"] == "open_water"
+    assert details["preferred_dates"].endswith("-05-10")
+
+    messages = smtp_server.wait_for(1)
+    body = messages[-1].get_payload(decode=True).decode()
+    assert "Ana Lim" in body and "ana.lim@example.com" in body
+
+
+def test_an_invalid_email_is_asked_again(stack, sender):
+    converse(stack, sender, "I want to book an open water course", "Ben")
+    assert "doesn't look like a complete email" in " ".join(stack.say(sender, "ben at gmail"))
+    assert "phone number" in stack.say(sender, "ben@example.com")[-1]
+
+
+def test_a_question_mid_form_is_answered_and_the_form_goes_on(stack, sender):
+    converse(stack, sender, "I want to learn to dive", "Chen")
+    replies = stack.say(sender, "how long does the open water course take?")
+    assert any("Source:" in reply for reply in replies)
+    assert "email" in replies[-1]
+
+
+def test_cancelling_mid_form_stores_nothing(stack, sender):
+    converse(stack, sender, "I want to learn to dive in Redang", "Dina", "dina@example.com")
+    assert "cancelled" in stack.say(sender, "never mind")[-1]
+    assert leads_for(stack, "dina@example.com") == []
+
+
+def test_an_emergency_mid_form_gets_guidance_then_asks_to_carry_on(stack, sender):
+    converse(stack, sender, "I want to learn to dive", "Eve")
+    replies = stack.say(sender, "help my buddy just surfaced too fast and is confused")
+    assert replies[0].startswith("This sounds like a diving emergency")
+    assert "carry on" in replies[-1]
+    assert "email" in stack.say(sender, "yes")[-1]
+
+
+def test_editing_a_field_at_confirmation(stack, sender):
+    converse(
+        stack,
+        sender,
+        "plan a dive trip to Redang",
+        "Farid",
+        "farid@example.com",
+        "skip",
+        "5-9 Aug",
+        "4",
+        "advanced",
+        "30",
+        "turtles",
+        "skip",
+    )
+    stack.say(sender, "yes")  # consent
+    assert "email" in stack.say(sender, "change email")[-1]
+    summary = stack.say(sender, "farid.new@example.com")[-1]
+    assert "farid.new@example.com" in summary
+    assert "Done!" in stack.say(sender, "yes")[-1]
+    assert leads_for(stack, "farid.new@example.com")[0][0] == "trip"
+
+
+def test_an_uncovered_destination_is_refused_in_the_trip_form(stack, sender):
+    replies = converse(
+        stack, sender, "I want to book a dive trip", "Gita", "gita@example.com", "skip"
+    )
+    assert "Where would you like to dive" in replies[-1]
+    assert "don't cover Bali" in " ".join(stack.say(sender, "Bali"))
+
+
+def test_profile_answers_are_not_asked_again(stack, sender):
+    stack.say(sender, "I'm AOW with about 40 dives")
+    replies = converse(
+        stack,
+        sender,
+        "plan a dive trip to Sipadan",
+        "Hana",
+        "hana@example.com",
+        "skip",
+        "July",
+        "2",
+    )
+    assert "Anything you'd especially love to see" in replies[-1]
