@@ -12,7 +12,7 @@ PYTHON       := $(ACTIONS_VENV)/bin/python
 RASA         := $(RASA_VENV)/bin/rasa
 RASA_STAMP   := $(RASA_VENV)/.requirements.sha256
 ACTIONS_STAMP:= $(ACTIONS_VENV)/.requirements.sha256
-CODE         := actions connectors dovvybuddy tests
+CODE         := actions connectors dovvybuddy nlu tests
 
 # Nothing here may phone home (there is no network), and TensorFlow's and
 # SQLAlchemy's warnings bury real errors.
@@ -22,7 +22,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export HF_HUB_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install run shell train test lint validate validate-knowledge story-test pytest bench ingest eval-retrieval clean clean-all lock
+.PHONY: help install run shell train test lint validate validate-knowledge story-test pytest bench ingest eval-retrieval eval-answers eval-nlu eval-safety leads clean clean-all lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,6 +55,18 @@ ingest: install ## chunk, embed and store knowledge/ in PostgreSQL (only what ch
 
 eval-retrieval: install ## retrieval benchmark; writes reports/retrieval.json
 	$(PYTHON) -m dovvybuddy.evaluate_retrieval
+
+eval-nlu: install ## NLU on the held-out test set + 5-fold cross-validation; writes reports/nlu.json
+	$(PYTHON) -m dovvybuddy.evaluate_nlu
+
+leads: install ## recent leads and delivery status (ARGS="show ID", "export --out f.csv", "redeliver ID")
+	$(PYTHON) -m dovvybuddy.leads_cli $(or $(ARGS),list)
+
+eval-safety: install ## safety recall/precision, trap false positives, reply checks; writes reports/safety.json
+	$(PYTHON) -m dovvybuddy.evaluate_safety
+
+eval-answers: install ## answer benchmark (offline, and Gemini with a key); writes reports/answers.json
+	$(PYTHON) -m dovvybuddy.evaluate_answers
 
 validate-knowledge: install ## check knowledge/ against its schema (knowledge/README.md)
 	$(PYTHON) -m dovvybuddy.knowledge_validation

@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 
 PROFILE_SLOTS = ("certification_level", "agency", "dive_count", "destination")
 HISTORY_TURNS = 6
+# Questions whose answer depends on where the diver is going.
+PLACE_INTENTS = frozenset({"ask_destination", "ask_dive_site", "request_site_suggestion"})
 
 
 def uncovered_destination(latest_message: dict[str, Any]) -> str | None:
@@ -24,6 +26,22 @@ def uncovered_destination(latest_message: dict[str, Any]) -> str | None:
         value = str(entity.get("value", "")).lower()
         if entity.get("entity") == "destination" and value and value not in DESTINATIONS:
             return value.replace("-", " ").title()
+    return None
+
+
+def destination_in_focus(tracker: Tracker) -> str | None:
+    """The covered destination a place question is about, if the conversation says.
+
+    Named in this message, or, for place questions, remembered from earlier.
+    """
+    message = tracker.latest_message or {}
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == "destination" and entity.get("value") in DESTINATIONS:
+            return str(entity["value"])
+    intent = (message.get("intent") or {}).get("name")
+    remembered = tracker.get_slot("destination")
+    if intent in PLACE_INTENTS and remembered in DESTINATIONS:
+        return str(remembered)
     return None
 
 
@@ -63,7 +81,10 @@ class ActionAnswerQuestion(Action):
             return []
         try:
             answer = await default_answerer().answer(
-                question, conversation_context(tracker), tracker.sender_id
+                question,
+                conversation_context(tracker),
+                tracker.sender_id,
+                destination=destination_in_focus(tracker),
             )
         except Exception:  # the diver gets a polite reply; the log gets the trace
             logger.exception("answering failed")

@@ -40,9 +40,24 @@ class Answerer:
         self.overall = SlidingWindowLimiter(settings.llm_calls_per_minute)
 
     async def answer(
-        self, question: str, context: ConversationContext, conversation_id: str
+        self,
+        question: str,
+        context: ConversationContext,
+        conversation_id: str,
+        destination: str | None = None,
     ) -> str | None:
-        passages = await self.store.retrieve_passages(question, limit=PASSAGES_PER_ANSWER)
+        """A cited answer, or None when the knowledge base has nothing relevant.
+
+        With `destination`, passages about that destination are preferred;
+        the whole knowledge base is searched when it has nothing relevant.
+        """
+        passages = []
+        if destination:
+            passages = await self.store.retrieve_passages(
+                question, limit=PASSAGES_PER_ANSWER, destination=destination
+            )
+        if not passages:
+            passages = await self.store.retrieve_passages(question, limit=PASSAGES_PER_ANSWER)
         if not passages:
             return None
         generated = await self._generated_answer(question, passages, context, conversation_id)

@@ -11,12 +11,16 @@ import re
 from actions.services.knowledge_store import Passage
 
 MAX_ANSWER_WORDS = 90
+# Passages this close to the best one in similarity may supply the answer:
+# the best-matching section is not always the one that holds the fact asked for.
+SIMILARITY_MARGIN = 0.08
+CANDIDATE_PASSAGES = 3
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _WORD = re.compile(r"[a-z0-9]+")
 # Words too common in questions to say which sentence answers them.
 _QUESTION_WORDS = frozenset(
     "a an and are can do does for how i if in is it me my of on or the to what when where "
-    "which who why will with you your".split()
+    "which who why will with you your dive diver divers diving scuba".split()
 )
 
 
@@ -35,6 +39,10 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in _WORD.findall(text.lower()) if w not in _QUESTION_WORDS}
 
 
+def _overlap(question_stems: set[str], sentence: str) -> int:
+    return len(_stems(sentence) & question_stems)
+
+
 def best_excerpt(question: str, text: str, max_words: int = MAX_ANSWER_WORDS) -> str:
     """The sentence that shares most words with the question, grown with its
     neighbours (in their original order) up to `max_words`."""
@@ -42,7 +50,7 @@ def best_excerpt(question: str, text: str, max_words: int = MAX_ANSWER_WORDS) ->
     if not parts:
         return ""
     wanted = _stems(question)
-    best = max(range(len(parts)), key=lambda i: (len(_stems(parts[i]) & wanted), -i))
+    best = max(range(len(parts)), key=lambda i: (_overlap(wanted, parts[i]), -i))
     first = last = best
     words = len(parts[best].split())
     grew = True
@@ -57,6 +65,24 @@ def best_excerpt(question: str, text: str, max_words: int = MAX_ANSWER_WORDS) ->
     return " ".join(parts[first : last + 1])
 
 
+def answering_passage(question: str, passages: list[Passage]) -> Passage:
+    """The passage to quote: among those nearly as similar as the best, the one
+    with the sentence that shares most words with the question (earlier wins ties)."""
+    wanted = _stems(question)
+    candidates = [
+        p
+        for p in passages[:CANDIDATE_PASSAGES]
+        if p.similarity >= passages[0].similarity - SIMILARITY_MARGIN
+    ]
+    return max(
+        enumerate(candidates),
+        key=lambda item: (
+            max((_overlap(wanted, s) for s in sentences(item[1].content)), default=0),
+            -item[0],
+        ),
+    )[1]
+
+
 def cite(passages: list[Passage]) -> str:
     """The 'Source' line: the distinct document titles, best first."""
     titles = list(dict.fromkeys(p.title for p in passages))
@@ -65,6 +91,6 @@ def cite(passages: list[Passage]) -> str:
 
 
 def extractive_answer(question: str, passages: list[Passage]) -> str:
-    """An answer built only from the best passage, with its title cited."""
-    top = passages[0]
-    return f"{best_excerpt(question, top.content)}\n{cite([top])}"
+    """An answer quoted from the passage that best answers the question, cited."""
+    chosen = answering_passage(question, passages)
+    return f"{best_excerpt(question, chosen.content)}\n{cite([chosen])}"

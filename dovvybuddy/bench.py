@@ -29,6 +29,7 @@ import psutil
 
 from dovvybuddy.launcher import LaunchedStack
 from dovvybuddy.processes import child_environment
+from dovvybuddy.reports import write_report
 from dovvybuddy.settings import PROJECT_ROOT, load_settings
 
 REPORT_FILE = PROJECT_ROOT / "reports" / "bench.json"
@@ -45,45 +46,68 @@ ANSWER_QUESTIONS = [
 
 
 class PeakMemory:
-    """Samples the RSS of a process tree and keeps each process kind's peak (MB)."""
+    """Samples RSS while the benchmark runs and keeps each part's peak (MB).
 
-    def __init__(self, root_pid: int) -> None:
+    Each child of the stack counts with its whole subtree (Sanic workers
+    included); PostgreSQL runs detached (pg_ctl daemonises it), so its
+    processes are found by their data directory.
+    """
+
+    def __init__(self, root_pid: int, postgres_dir: Path) -> None:
         self.root = psutil.Process(root_pid)
+        self.postgres_dir = str(postgres_dir)
         self.peaks: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     @staticmethod
-    def kind(process: psutil.Process) -> str:
+    def _name(process: psutil.Process) -> str:
         command = " ".join(process.cmdline())
         if "rasa_sdk" in command:
             return "action_server"
-        if "rasa run" in command or "bin/rasa" in command:
+        if "bin/rasa" in command:
             return "rasa_server"
-        if "postgres" in command:
-            return "postgres_total"
-        if "dovvybuddy.stack" in command:
-            return "orchestrator"
         return "other"
 
-    def _sample(self) -> None:
-        totals: dict[str, float] = {}
-        try:
-            processes = [self.root, *self.root.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return
-        for process in processes:
+    @staticmethod
+    def _tree_rss(process: psutil.Process) -> float:
+        total = 0.0
+        for member in [process, *process.children(recursive=True)]:
             try:
-                name = self.kind(process)
-                totals[name] = totals.get(name, 0.0) + process.memory_info().rss / 2**20
+                total += member.memory_info().rss
             except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+        return total / 2**20
+
+    def _postgres_rss(self) -> float:
+        leaders = [
+            p
+            for p in psutil.process_iter(["name", "cmdline"])
+            if p.info["name"] == "postgres"
+            and self.postgres_dir in " ".join(p.info["cmdline"] or [])
+        ]
+        return sum(self._tree_rss(leader) for leader in leaders)
+
+    def _sample(self) -> None:
+        totals = {
+            "orchestrator": self.root.memory_info().rss / 2**20,
+            "postgres": self._postgres_rss(),
+        }
+        for child in self.root.children():
+            try:
+                name = self._name(child)
+                totals[name] = totals.get(name, 0.0) + self._tree_rss(child)
+            except psutil.NoSuchProcess:
                 continue
         for name, megabytes in totals.items():
             self.peaks[name] = max(self.peaks.get(name, 0.0), megabytes)
 
     def _run(self) -> None:
         while not self._stop.wait(0.1):
-            self._sample()
+            try:
+                self._sample()
+            except psutil.NoSuchProcess:
+                return
 
     def __enter__(self) -> PeakMemory:
         self._thread.start()
@@ -142,7 +166,7 @@ def bench_stack(var_dir: Path) -> dict:
     stack = LaunchedStack(var_dir)
     restart = first_reply_seconds(stack)
     try:
-        with PeakMemory(stack.process.pid) as memory:
+        with PeakMemory(stack.process.pid, var_dir / "postgres") as memory:
             rule = timed_turns(stack, "bench-rule", ["hi"], RULE_TURNS)
             answers = timed_turns(stack, "bench-answer", ANSWER_QUESTIONS, ANSWER_TURNS)
     finally:
@@ -205,10 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.train:
         results["rasa_train"] = bench_training()
 
-    report = json.loads(REPORT_FILE.read_text()) if REPORT_FILE.exists() else {}
-    report.update(results)
-    REPORT_FILE.parent.mkdir(exist_ok=True)
-    REPORT_FILE.write_text(json.dumps(report, indent=2) + "\n")
+    write_report(REPORT_FILE, results, merge=True)
     print(json.dumps(results, indent=2))
     return 0
 

@@ -29,7 +29,9 @@ from actions.services.knowledge_store import (
 )
 from dovvybuddy.ingest import ingest
 from dovvybuddy.knowledge import load_documents
+from dovvybuddy.reports import write_report
 from dovvybuddy.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.stack import running_database
 
 EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "retrieval_eval.yml"
 REPORT_FILE = PROJECT_ROOT / "reports" / "retrieval.json"
@@ -165,15 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m dovvybuddy.evaluate_retrieval", description=__doc__
     )
     parser.parse_args(argv)
-    from dovvybuddy.stack import Stack
-
-    stack = Stack(load_settings())
-    try:
-        report = asyncio.run(run_benchmark(stack.start_database()))
-    finally:
-        stack.stop()
-    REPORT_FILE.parent.mkdir(exist_ok=True)
-    REPORT_FILE.write_text(json.dumps(report, indent=2) + "\n")
+    with running_database(load_settings()) as database_url:
+        report = asyncio.run(run_benchmark(database_url))
+    write_report(REPORT_FILE, report)
     summary = {key: value for key, value in report.items() if key != "hybrid_misses"}
     summary["hybrid_misses"] = len(report["hybrid_misses"])
     print(json.dumps(summary, indent=2))

@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 from actions.services.embeddings import Embedder, embedder_for
 from dovvybuddy.knowledge import Document, load_documents
+from dovvybuddy.knowledge_validation import CERTIFICATION_LEVEL_NAMES
 from dovvybuddy.settings import load_settings
 
 MAX_CHUNK_WORDS = 180
@@ -104,25 +105,66 @@ def split_text(text: str, max_words: int = MAX_CHUNK_WORDS) -> list[str]:
     return pieces
 
 
+_MONTHS = "January February March April May June July August September October November December"
+
+
+def _months(numbers: list[int]) -> str:
+    names = _MONTHS.split()
+    if sorted(numbers) == list(range(1, 13)):
+        return "all year"
+    return ", ".join(names[n - 1] for n in sorted(numbers))
+
+
+def key_facts(document: Document) -> str | None:
+    """The structured front matter of a dive site, as a sentence a diver can read.
+
+    Depth, level and difficulty live in the front matter, so without this
+    chunk "how deep is Tiger Reef" would only find prose about the site.
+    """
+    if document.doc_type != "dive_site":
+        return None
+    meta = document.meta
+    low, high = meta["depth_range_m"]
+    level = CERTIFICATION_LEVEL_NAMES[meta["min_certification"]]
+    dives = meta.get("min_logged_dives")
+    facts = [
+        f"{document.title} at a glance: depth {low:g} to {high:g} m, {meta['difficulty']}, "
+        f"{meta['access']} dive.",
+        f"Suits divers with at least {level} certification"
+        + (f" and {dives} logged dives." if dives else "."),
+        f"Best months: {_months(meta['best_months'])}.",
+        f"Highlights: {'; '.join(meta['highlights'])}.",
+    ]
+    if meta.get("hazards"):
+        facts.append(f"Hazards: {'; '.join(meta['hazards'])}.")
+    facts.append("Confirm with your dive operator.")
+    return " ".join(facts)
+
+
 def chunk_document(document: Document, max_words: int = MAX_CHUNK_WORDS) -> list[Chunk]:
-    """Split a document into chunks: its sections, cut further when too long."""
+    """Split a document into chunks: its sections, cut further when too long,
+    plus a key-facts chunk for dive sites."""
     metadata = json.loads(
         json.dumps(
             {key: value for key, value in document.meta.items() if key != "sources"}, default=str
         )
     )
+    sections = [(section.heading, section.text) for section in document.sections()]
+    facts = key_facts(document)
+    if facts:
+        sections.insert(0, ("Key facts", facts))
     return [
         Chunk(
             doc_path=document.path,
             doc_type=document.doc_type,
             title=document.title,
-            heading=section.heading,
+            heading=heading,
             destination=document.destination,
             metadata=metadata,
             content=piece,
         )
-        for section in document.sections()
-        for piece in split_text(section.text, max_words)
+        for heading, text in sections
+        for piece in split_text(text, max_words)
     ]
 
 
@@ -209,17 +251,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
 
-    from dovvybuddy.stack import Stack
+    from dovvybuddy.stack import running_database  # the stack imports nothing from here
 
     settings = load_settings()
-    stack = Stack(settings)
-    try:
-        database_url = stack.start_database()
+    with running_database(settings) as database_url:
         summary = asyncio.run(
             ingest(database_url, embedder_for(settings), load_documents(), not args.quiet)
         )
-    finally:
-        stack.stop()
     print(summary, flush=True)
     return 0
 

@@ -39,6 +39,15 @@ CERTIFICATION_LEVELS: tuple[str, ...] = (
 )
 """Certification codes, lowest to highest."""
 
+CERTIFICATION_LEVEL_NAMES: dict[str, str] = {
+    "discover_scuba": "Discover Scuba (no certification yet)",
+    "open_water": "Open Water",
+    "advanced_open_water": "Advanced Open Water",
+    "rescue": "Rescue Diver",
+    "divemaster": "Divemaster",
+}
+"""How each certification code is said to a diver."""
+
 SPECIALTY_LEVELS: tuple[str, ...] = ("nitrox", "deep")
 """Valid `level` values for certification documents, but not for `min_certification`."""
 

@@ -9,7 +9,7 @@ tooling (Python 3.11) and the custom channels inside the Rasa server
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +33,17 @@ def _float(name: str, default: float) -> float:
         return float(raw)
     except ValueError as error:
         raise ValueError(f"{name} must be a number, got {raw!r}") from error
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{name} must be true or false, got {raw!r}")
 
 
 def _path(name: str, default: Path) -> Path:
@@ -71,6 +82,22 @@ class Settings:
     llm_calls_per_conversation_per_minute: int
     llm_calls_per_minute: int
     retrieval_min_similarity: float
+    default_lead_email: str
+    lead_from: str
+    smtp_host: str
+    smtp_port: int
+    smtp_username: str | None
+    # Secrets stay out of repr() so a logged Settings object does not leak them.
+    smtp_password: str | None = field(repr=False)
+    smtp_starttls: bool
+    webhook_secret: str | None = field(repr=False)
+    lead_delivery_timeout_seconds: float
+    lead_claim_seconds: float
+    lead_retry_base_seconds: float
+    lead_retry_max_seconds: float
+    lead_max_attempts: int
+    lead_poll_seconds: float
+    lead_batch_size: int
 
     @property
     def postgres_dir(self) -> Path:
@@ -133,4 +160,21 @@ def load_settings() -> Settings:
         ),
         llm_calls_per_minute=_int("DOVVY_LLM_CALLS_PER_MINUTE", 60),
         retrieval_min_similarity=_float("DOVVY_RETRIEVAL_MIN_SIMILARITY", 0.35),
+        default_lead_email=os.environ.get("DOVVY_DEFAULT_LEAD_EMAIL", "").strip()
+        or "leads@dovvybuddy.example",
+        lead_from=os.environ.get("DOVVY_LEAD_FROM", "").strip()
+        or "DovvyBuddy <leads@dovvybuddy.example>",
+        smtp_host=os.environ.get("DOVVY_SMTP_HOST", "").strip() or "127.0.0.1",
+        smtp_port=_int("DOVVY_SMTP_PORT", 1025),
+        smtp_username=os.environ.get("DOVVY_SMTP_USERNAME", "").strip() or None,
+        smtp_password=os.environ.get("DOVVY_SMTP_PASSWORD") or None,
+        smtp_starttls=_bool("DOVVY_SMTP_STARTTLS", False),
+        webhook_secret=os.environ.get("DOVVY_WEBHOOK_SECRET") or None,
+        lead_delivery_timeout_seconds=_float("DOVVY_LEAD_DELIVERY_TIMEOUT_SECONDS", 10.0),
+        lead_claim_seconds=_float("DOVVY_LEAD_CLAIM_SECONDS", 120.0),
+        lead_retry_base_seconds=_float("DOVVY_LEAD_RETRY_BASE_SECONDS", 5.0),
+        lead_retry_max_seconds=_float("DOVVY_LEAD_RETRY_MAX_SECONDS", 900.0),
+        lead_max_attempts=_int("DOVVY_LEAD_MAX_ATTEMPTS", 8),
+        lead_poll_seconds=_float("DOVVY_LEAD_POLL_SECONDS", 2.0),
+        lead_batch_size=_int("DOVVY_LEAD_BATCH_SIZE", 10),
     )

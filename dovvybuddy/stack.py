@@ -6,10 +6,11 @@
    points at another server; then the migrations in migrations/.
 2. The knowledge base: knowledge/ chunked, embedded and stored (only what changed).
 3. The Rasa model: trained only when config, domain or data changed.
-4. The action server (rasa-sdk, Python 3.11) and the Rasa server
-   (Python 3.10), each in its own process group with its log in var/logs/.
+4. The action server (rasa-sdk, Python 3.11), the lead delivery worker and
+   the Rasa server (Python 3.10), each in its own process group with its log
+   in var/logs/.
 
-Ctrl-C (or SIGTERM) stops Rasa, then the action server, then the database.
+Ctrl-C (or SIGTERM) stops them in reverse order, then the database.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 
 from dovvybuddy.database import apply_migrations, sqlalchemy_url
@@ -117,6 +121,17 @@ class Stack:
             ACTION_SERVER_START_TIMEOUT,
         )
         self._warm_up_action_server()
+        return child
+
+    def start_lead_delivery(self) -> ChildProcess:
+        """The worker that sends stored leads to partner dive centres (outbox)."""
+        child = start_child(
+            "lead delivery worker",
+            [str(self.settings.actions_python), "-m", "dovvybuddy.lead_delivery"],
+            self.settings.log_dir / "lead_delivery.log",
+            self.service_environment(),
+        )
+        self.children.append(child)
         return child
 
     def _warm_up_action_server(self) -> None:
@@ -232,14 +247,31 @@ class Stack:
         )
 
 
+@contextmanager
+def running_database(settings: Settings) -> Iterator[str]:
+    """The database URL, with the embedded server running (if used) and migrated."""
+    stack = Stack(settings)
+    try:
+        yield stack.start_database()
+    finally:
+        stack.stop()
+
+
+def prepare(stack: Stack) -> Path:
+    """Everything Rasa needs before it starts: database, knowledge, model, actions."""
+    stack.start_database()
+    stack.ingest_knowledge()
+    model = train_if_changed(stack.settings)
+    stack.start_action_server()
+    stack.start_lead_delivery()
+    return model
+
+
 def run(settings: Settings) -> int:
     """Start everything, wait until Ctrl-C or a child dies, stop everything."""
     stack = Stack(settings)
     try:
-        stack.start_database()
-        stack.ingest_knowledge()
-        model = train_if_changed(settings)
-        stack.start_action_server()
+        model = prepare(stack)
         stack.start_rasa(str(model))
         stack.write_info()
         print(stack.describe(), flush=True)
@@ -266,10 +298,7 @@ def shell(settings: Settings) -> int:
     """Talk to the bot in the terminal, with the database and actions running."""
     stack = Stack(settings)
     try:
-        stack.start_database()
-        stack.ingest_knowledge()
-        model = train_if_changed(settings)
-        stack.start_action_server()
+        model = prepare(stack)
         return subprocess.call(
             stack.rasa_command("shell", str(model)),
             cwd=PROJECT_ROOT,
@@ -307,12 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "train":
         print(train_if_changed(settings, force=args.force))
         return 0
-    stack = Stack(settings)
-    try:
-        stack.start_database()
-    finally:
-        stack.stop()
-    return 0
+    with running_database(settings):
+        return 0
 
 
 if __name__ == "__main__":

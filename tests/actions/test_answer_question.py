@@ -4,15 +4,19 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.answer_question as answer_question
-from actions.answer_question import ActionAnswerQuestion, conversation_context
+from actions.answer_question import (
+    ActionAnswerQuestion,
+    conversation_context,
+    destination_in_focus,
+)
 
 
 class AnswererReturning:
     def __init__(self, answer=None, error=None):
         self.reply, self.error, self.calls = answer, error, []
 
-    async def answer(self, question, context, conversation_id):
-        self.calls.append((question, context, conversation_id))
+    async def answer(self, question, context, conversation_id, destination=None):
+        self.calls.append((question, context, conversation_id, destination))
         if self.error:
             raise self.error
         return self.reply
@@ -104,3 +108,33 @@ def test_every_response_the_action_uses_exists_in_the_domain(domain):
         "utter_answer_unavailable",
     ):
         assert domain["responses"][response][0]["text"]
+
+
+def test_a_destination_named_in_the_message_is_in_focus(make_tracker):
+    tracker = make_tracker(
+        "when to go to redang",
+        "ask_destination",
+        entities=[{"entity": "destination", "value": "redang"}],
+        slots={"destination": "tioman"},
+    )
+    assert destination_in_focus(tracker) == "redang"
+
+
+def test_a_place_question_uses_the_remembered_destination(make_tracker):
+    tracker = make_tracker("best season?", "ask_destination", slots={"destination": "tioman"})
+    assert destination_in_focus(tracker) == "tioman"
+
+
+def test_other_questions_and_uncovered_places_have_no_focus(make_tracker):
+    assert (
+        destination_in_focus(
+            make_tracker("what is nitrox", "ask_certification", slots={"destination": "tioman"})
+        )
+        is None
+    )
+    assert (
+        destination_in_focus(
+            make_tracker("best season?", "ask_destination", slots={"destination": "bali"})
+        )
+        is None
+    )

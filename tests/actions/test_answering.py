@@ -21,9 +21,10 @@ class StoreReturning:
         self.passages = passages
         self.questions = []
 
-    async def retrieve_passages(self, question, limit=5):
-        self.questions.append(question)
-        return self.passages[:limit]
+    async def retrieve_passages(self, question, limit=5, destination=None):
+        self.questions.append((question, destination))
+        matching = [p for p in self.passages if destination in (None, p.destination)]
+        return matching[:limit]
 
 
 def answerer(settings, passages=(PASSAGE,), with_gemini=True, **limits):
@@ -93,3 +94,23 @@ def test_long_answers_are_trimmed_at_a_sentence_end():
     text = "One two three. Four five six seven. Eight nine."
     assert trim_to_words(text, 6) == "One two three."
     assert trim_to_words(text, 20) == text
+
+
+async def test_passages_about_the_destination_in_focus_are_preferred(gemini_settings):
+    tioman = make_passage(
+        "Tioman is best from March to October.", title="Tioman", destination="tioman"
+    )
+    general = make_passage("Monsoon seasons vary.", title="Seasons")
+    store_answerer = answerer(gemini_settings, passages=(general, tioman), with_gemini=False)
+    text = await store_answerer.answer("best season?", CONTEXT, "c1", destination="tioman")
+    assert text.endswith("Source: Tioman")
+
+
+async def test_the_whole_base_is_searched_when_the_destination_has_nothing(gemini_settings):
+    store_answerer = answerer(gemini_settings, with_gemini=False)
+    text = await store_answerer.answer("how long is OW", CONTEXT, "c1", destination="redang")
+    assert text.endswith("Source: Open Water Diver")
+    assert store_answerer.store.questions == [
+        ("how long is OW", "redang"),
+        ("how long is OW", None),
+    ]

@@ -7,11 +7,30 @@ from collections.abc import Iterator
 import pytest
 
 from dovvybuddy.launcher import LaunchedStack
+from tests.fakes.smtp_server import LocalSmtpServer
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LaunchedStack]:
-    launched = LaunchedStack(tmp_path_factory.mktemp("stack"))
+def smtp_server() -> Iterator[LocalSmtpServer]:
+    """The partner dive centres' mail server, on loopback."""
+    server = LocalSmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, smtp_server: LocalSmtpServer
+) -> Iterator[LaunchedStack]:
+    launched = LaunchedStack(
+        tmp_path_factory.mktemp("stack"),
+        extra_env={
+            "DOVVY_SMTP_HOST": "127.0.0.1",
+            "DOVVY_SMTP_PORT": str(smtp_server.port),
+            "DOVVY_LEAD_RETRY_BASE_SECONDS": "0.5",
+        },
+    )
     launched.start()
     yield launched
     assert launched.stop() == 0, launched.output()

@@ -85,3 +85,19 @@ def test_an_uncovered_destination_is_not_described(stack, sender):
 def test_a_question_the_guides_do_not_cover_gets_an_honest_reply(stack, sender):
     replies = stack.say(sender, "how do I set up a sidemount rig")
     assert replies[0].startswith("I don't have that in my guides")
+
+
+def test_site_suggestions_ask_the_level_once_then_fit_it(stack, sender):
+    first = stack.say(sender, "can you recommend some dive sites in tioman?")
+    assert "certification level" in first[0]
+    suggestions = stack.say(sender, "I'm open water with about 10 dives")[0]
+    assert "For your level (Open Water), these sites in Tioman fit well:" in suggestions
+    assert suggestions.endswith("confirm with your dive operator.")
+
+
+def test_a_fear_is_acknowledged_answered_and_followed_up(stack, sender):
+    replies = stack.say(sender, "honestly I'm scared of running out of air down there")
+    assert len(replies) == 3
+    assert "common feeling" in replies[0]
+    assert "Source:" in replies[1]
+    assert "instructor" in replies[2]

@@ -1,0 +1,136 @@
+"""NLU benchmark: `make eval-nlu`.
+
+Evaluates the trained model on the held-out tests/nlu_test.yml (never used in
+training) with `rasa test nlu`, then runs 5-fold cross-validation on the
+training data, and prints and writes reports/nlu.json: accuracy, macro-F1,
+per-intent F1, the most frequent confusions, entity F1 and emergency recall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from dovvybuddy.processes import child_environment
+from dovvybuddy.reports import write_report
+from dovvybuddy.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.training import train_if_changed
+
+TEST_SET = PROJECT_ROOT / "tests" / "nlu_test.yml"
+REPORT_FILE = PROJECT_ROOT / "reports" / "nlu.json"
+RESULTS_DIR = PROJECT_ROOT / "var" / "results"
+
+
+def run_rasa(arguments: list[str]) -> None:
+    settings = load_settings()
+    subprocess.run(
+        [str(settings.rasa_executable), *arguments],
+        cwd=PROJECT_ROOT,
+        env=child_environment(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def intent_scores(report_dir: Path) -> dict:
+    """Accuracy, macro-F1, per-intent F1 and confusions from Rasa's report files."""
+    report = json.loads((report_dir / "intent_report.json").read_text())
+    errors_file = report_dir / "intent_errors.json"
+    errors = json.loads(errors_file.read_text()) if errors_file.exists() else []
+    confusions = Counter((error["intent"], error["intent_prediction"]["name"]) for error in errors)
+    per_intent = {
+        name: round(scores["f1-score"], 4)
+        for name, scores in sorted(report.items())
+        if isinstance(scores, dict)
+        and "f1-score" in scores
+        and name not in ("macro avg", "weighted avg", "micro avg")
+    }
+    return {
+        "accuracy": round(report["accuracy"], 4),
+        "macro_f1": round(report["macro avg"]["f1-score"], 4),
+        "weighted_f1": round(report["weighted avg"]["f1-score"], 4),
+        "emergency_recall": round(report.get("emergency", {}).get("recall", 0.0), 4),
+        "per_intent_f1": per_intent,
+        "top_confusions": [
+            {"intent": gold, "predicted": predicted, "count": count}
+            for (gold, predicted), count in confusions.most_common(10)
+        ],
+    }
+
+
+def entity_scores(report_dir: Path) -> dict:
+    """Entity F1 per extractor (micro average over entity types)."""
+    scores = {}
+    for report_file in sorted(report_dir.glob("*Extractor_report.json")) + sorted(
+        report_dir.glob("DIETClassifier_report.json")
+    ):
+        report = json.loads(report_file.read_text())
+        average = report.get("micro avg") or report.get("weighted avg") or {}
+        scores[report_file.stem.removesuffix("_report")] = {
+            "f1": round(average.get("f1-score", 0.0), 4),
+            "per_entity_f1": {
+                name: round(values["f1-score"], 4)
+                for name, values in sorted(report.items())
+                if isinstance(values, dict) and "avg" not in name and name != "no_entity"
+            },
+        }
+    return scores
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dovvybuddy.evaluate_nlu", description=__doc__)
+    parser.add_argument(
+        "--no-cross-validation",
+        action="store_true",
+        help="skip the 5-fold cross-validation (about 10 minutes here)",
+    )
+    args = parser.parse_args(argv)
+
+    model = train_if_changed(load_settings())
+    test_dir = RESULTS_DIR / "nlu-test"
+    run_rasa(
+        [
+            "test",
+            "nlu",
+            "--nlu",
+            str(TEST_SET),
+            "--model",
+            str(model),
+            "--out",
+            str(test_dir),
+            "--no-plot",
+        ]
+    )
+    report: dict = {"test_set": {**intent_scores(test_dir), "entities": entity_scores(test_dir)}}
+
+    if not args.no_cross_validation:
+        cv_dir = RESULTS_DIR / "nlu-cross-validation"
+        run_rasa(
+            [
+                "test",
+                "nlu",
+                "--nlu",
+                "data/nlu",
+                "--config",
+                "config.yml",
+                "--cross-validation",
+                "--folds",
+                "5",
+                "--out",
+                str(cv_dir),
+                "--no-plot",
+            ]
+        )
+        report["cross_validation_5_fold"] = intent_scores(cv_dir)
+
+    write_report(REPORT_FILE, report)
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
