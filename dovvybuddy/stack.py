@@ -4,13 +4,13 @@
 
 1. PostgreSQL: the embedded pgserver under var/postgres, unless DATABASE_URL
    points at another server; then the migrations in migrations/.
-2. The knowledge base: knowledge/ chunked, embedded and stored (only what changed).
-3. The Rasa model: trained only when config, domain or data changed.
-4. The action server (rasa-sdk, Python 3.11), the lead delivery worker and
-   the Rasa server (Python 3.10), each in its own process group with its log
-   in var/logs/.
+2. The Rasa model: trained only when config, domain or data changed.
+3. The Rasa server (Python 3.10) starts loading the model; meanwhile
+   knowledge/ is ingested (only what changed) and the action server
+   (rasa-sdk, Python 3.11) and the lead delivery worker start. Each process
+   runs in its own process group with its log in var/logs/.
 
-Ctrl-C (or SIGTERM) stops them in reverse order, then the database.
+Ctrl-C (or SIGTERM) stops Rasa, then the other processes, then the database.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import NoReturn
 
 from dovvybuddy.database import apply_migrations, sqlalchemy_url
@@ -35,6 +34,7 @@ from dovvybuddy.processes import ChildProcess, child_environment, start_child, w
 from dovvybuddy.settings import PROJECT_ROOT, Settings, load_settings
 from dovvybuddy.training import train_if_changed
 
+RASA_SERVER = "Rasa server"
 ACTION_SERVER_START_TIMEOUT = 120.0
 RASA_START_TIMEOUT = 240.0
 
@@ -174,6 +174,7 @@ class Stack:
         ]
 
     def start_rasa(self, model: str) -> ChildProcess:
+        """Launch the Rasa server; `wait_for_rasa` waits until it has loaded the model."""
         command = [
             *self.rasa_command("run", model),
             "--credentials",
@@ -187,13 +188,15 @@ class Stack:
             *self.settings.cors_origins,
         ]
         child = start_child(
-            "Rasa server", command, self.settings.log_dir / "rasa.log", self.service_environment()
+            RASA_SERVER, command, self.settings.log_dir / "rasa.log", self.service_environment()
         )
         self.children.append(child)
+        return child
+
+    def wait_for_rasa(self, child: ChildProcess, model: str) -> None:
         # The server listens only once the model is loaded.
         wait_for_http(f"{self.settings.rasa_url}/webhooks/rest/", child, RASA_START_TIMEOUT)
         self._check_loaded_model(model)
-        return child
 
     def _check_loaded_model(self, model: str) -> None:
         url = f"{self.settings.rasa_url}/status?token={self.auth_token()}"
@@ -220,7 +223,8 @@ class Stack:
     def stop(self) -> None:
         """Stop children in reverse start order, then the embedded database."""
         self.settings.stack_info_file.unlink(missing_ok=True)
-        for child in reversed(self.children):
+        # Rasa first, so that no message reaches a backend that is stopping.
+        for child in sorted(reversed(self.children), key=lambda c: c.name != RASA_SERVER):
             child.stop()
         self.children.clear()
         if self.embedded_postgres:
@@ -257,22 +261,24 @@ def running_database(settings: Settings) -> Iterator[str]:
         stack.stop()
 
 
-def prepare(stack: Stack) -> Path:
-    """Everything Rasa needs before it starts: database, knowledge, model, actions."""
-    stack.start_database()
+def start_backends(stack: Stack) -> None:
+    """What answers Rasa's calls: the knowledge base, the actions, lead delivery."""
     stack.ingest_knowledge()
-    model = train_if_changed(stack.settings)
     stack.start_action_server()
     stack.start_lead_delivery()
-    return model
 
 
 def run(settings: Settings) -> int:
     """Start everything, wait until Ctrl-C or a child dies, stop everything."""
     stack = Stack(settings)
     try:
-        model = prepare(stack)
-        stack.start_rasa(str(model))
+        stack.start_database()
+        model = str(train_if_changed(settings))
+        # Rasa takes ~25 s to load its model and needs the action server only
+        # when a message arrives, so the backends start while it loads.
+        rasa = stack.start_rasa(model)
+        start_backends(stack)
+        stack.wait_for_rasa(rasa, model)
         stack.write_info()
         print(stack.describe(), flush=True)
         while True:
@@ -298,7 +304,9 @@ def shell(settings: Settings) -> int:
     """Talk to the bot in the terminal, with the database and actions running."""
     stack = Stack(settings)
     try:
-        model = prepare(stack)
+        stack.start_database()
+        model = train_if_changed(settings)
+        start_backends(stack)
         return subprocess.call(
             stack.rasa_command("shell", str(model)),
             cwd=PROJECT_ROOT,
