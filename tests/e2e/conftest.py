@@ -7,13 +7,13 @@ from collections.abc import Iterator
 import pytest
 
 from dovvybuddy.launcher import LaunchedStack
-from tests.fakes.smtp_server import LocalSmtpServer
+from tests.fakes.lead_receivers import SmtpInbox
 
 
 @pytest.fixture(scope="session")
-def smtp_server() -> Iterator[LocalSmtpServer]:
+def smtp_server() -> Iterator[SmtpInbox]:
     """The partner dive centres' mail server, on loopback."""
-    server = LocalSmtpServer()
+    server = SmtpInbox()
     server.start()
     yield server
     server.stop()
@@ -21,7 +21,7 @@ def smtp_server() -> Iterator[LocalSmtpServer]:
 
 @pytest.fixture(scope="session")
 def stack(
-    tmp_path_factory: pytest.TempPathFactory, smtp_server: LocalSmtpServer
+    tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpInbox
 ) -> Iterator[LaunchedStack]:
     launched = LaunchedStack(
         tmp_path_factory.mktemp("stack"),

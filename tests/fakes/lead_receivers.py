@@ -8,7 +8,6 @@ library's HTTP server and can be told to answer with errors or slowly.
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,12 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from dovvybuddy.launcher import free_port
 
 
 class SmtpInbox:
@@ -48,6 +42,13 @@ class SmtpInbox:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+    def wait_for(self, count: int, timeout: float = 30.0) -> list[EmailMessage]:
+        """The messages, once at least `count` have arrived (or the timeout passed)."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return self.messages
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         self.data_started.set()
