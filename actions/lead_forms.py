@@ -12,6 +12,7 @@ import logging
 import re
 from abc import abstractmethod
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -30,7 +31,7 @@ from actions.lead_fields import (
 )
 from actions.services.lead_store import LeadRecord, default_lead_store
 from dovvybuddy.knowledge_validation import CERTIFICATION_LEVEL_NAMES, DESTINATIONS
-from dovvybuddy.partners import partner_for
+from dovvybuddy.partners import Partner, partner_for
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,13 @@ DESTINATION_NAMES = {
     "redang": "Redang",
     "sipadan": "Sipadan area",
 }
+
+
+@lru_cache(maxsize=16)
+def partner_of(destination: str | None) -> Partner:
+    """The partner for a destination, read from knowledge/ once per process
+    (the files are not read again on every turn)."""
+    return partner_for(destination)
 
 
 def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
@@ -307,7 +315,7 @@ class ActionAskLeadConsent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        partner = partner_for(tracker.get_slot("destination"))
+        partner = partner_of(tracker.get_slot("destination"))
         dispatcher.utter_message(response="utter_ask_lead_consent", partner=partner.name)
         return []
 
@@ -354,7 +362,7 @@ class ActionSubmitLead(Action):
             "training_form",
         )
         fields = domain["forms"][form]["required_slots"]
-        partner = partner_for(tracker.get_slot("destination"))
+        partner = partner_of(tracker.get_slot("destination"))
         record = LeadRecord(
             lead_type=FORM_LEAD_TYPES[form],
             name=tracker.get_slot("lead_name"),
