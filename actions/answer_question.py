@@ -9,12 +9,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import default_answerer
+from actions.profile import PROFILE_SLOTS, covered_destination_named, remembered_destination
 from actions.services.gemini import ConversationContext
 from dovvybuddy.knowledge_validation import DESTINATIONS
 
 logger = logging.getLogger(__name__)
 
-PROFILE_SLOTS = ("certification_level", "agency", "dive_count", "destination")
 HISTORY_TURNS = 6
 # Questions whose answer depends on where the diver is going.
 PLACE_INTENTS = frozenset({"ask_destination", "ask_dive_site", "request_site_suggestion"})
@@ -35,13 +35,11 @@ def destination_in_focus(tracker: Tracker) -> str | None:
     Named in this message, or, for place questions, remembered from earlier.
     """
     message = tracker.latest_message or {}
-    for entity in message.get("entities") or []:
-        if entity.get("entity") == "destination" and entity.get("value") in DESTINATIONS:
-            return str(entity["value"])
-    intent = (message.get("intent") or {}).get("name")
-    remembered = tracker.get_slot("destination")
-    if intent in PLACE_INTENTS and remembered in DESTINATIONS:
-        return str(remembered)
+    named = covered_destination_named(message)
+    if named:
+        return named
+    if (message.get("intent") or {}).get("name") in PLACE_INTENTS:
+        return remembered_destination(tracker)
     return None
 
 

@@ -29,6 +29,7 @@ from actions.lead_fields import (
     parse_level,
     parse_phone,
 )
+from actions.profile import PROFILE_SLOTS
 from actions.services.lead_store import LeadRecord, default_lead_store
 from dovvybuddy.knowledge_validation import CERTIFICATION_LEVEL_NAMES, DESTINATIONS
 from dovvybuddy.partners import Partner, partner_for
@@ -48,7 +49,6 @@ FORM_SLOTS = (
     "lead_consent",
     "lead_confirmed",
 )
-PROFILE_SLOTS = ("certification_level", "agency", "dive_count", "destination")
 # Profile slots a form keeps unless they answer the question it asked.
 ANSWER_ONLY_PROFILE_SLOTS = ("certification_level", "agency", "dive_count")
 FIELD_LABELS = {

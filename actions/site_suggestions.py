@@ -17,11 +17,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.profile import covered_destination_named, remembered_destination
 from dovvybuddy.knowledge import Document, load_documents
 from dovvybuddy.knowledge_validation import (
     CERTIFICATION_LEVEL_NAMES,
     CERTIFICATION_LEVELS,
-    DESTINATIONS,
 )
 
 logger = logging.getLogger(__name__)
@@ -174,14 +174,6 @@ def known_level(tracker: Tracker) -> str | None:
     return level if level in CERTIFICATION_LEVELS else None
 
 
-def destination_of(tracker: Tracker) -> str | None:
-    for entity in (tracker.latest_message or {}).get("entities") or []:
-        if entity.get("entity") == "destination" and entity.get("value") in DESTINATIONS:
-            return str(entity["value"])
-    remembered = tracker.get_slot("destination")
-    return remembered if remembered in DESTINATIONS else None
-
-
 class ActionSuggestSites(Action):
     """Suggest dive sites for the diver's level; ask for the level once if unknown."""
 
@@ -200,7 +192,9 @@ class ActionSuggestSites(Action):
             return [SlotSet("asked_certification_level", True)]
         assumed = level is None  # asked already and still unknown
         level = level or "open_water"
-        destination = destination_of(tracker)
+        destination = covered_destination_named(
+            tracker.latest_message or {}
+        ) or remembered_destination(tracker)
         dive_count = logged_dives(tracker.get_slot("dive_count"))
         suggestion = suggest_sites(dive_sites(), level, dive_count, destination)
         text = suggestion_text(suggestion, level, destination)
