@@ -98,6 +98,16 @@ class Settings:
     lead_max_attempts: int
     lead_poll_seconds: float
     lead_batch_size: int
+    web_port: int
+    web_rate_per_sender_per_minute: int
+    web_rate_per_ip_per_minute: int
+    web_token: str | None = field(repr=False)
+    telegram_bot_token: str | None = field(repr=False)
+    telegram_webhook_secret: str | None = field(repr=False)
+    telegram_webhook_url: str | None
+    telegram_mode: str
+    telegram_api_base_url: str | None
+    telegram_bot_username: str | None
 
     @property
     def postgres_dir(self) -> Path:
@@ -126,6 +136,11 @@ class Settings:
     @property
     def action_server_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}/webhook"
+
+    @property
+    def web_url(self) -> str:
+        """The demo page that embeds the chat widget."""
+        return f"http://127.0.0.1:{self.web_port}"
 
     @property
     def rasa_url(self) -> str:
@@ -177,4 +192,15 @@ def load_settings() -> Settings:
         lead_max_attempts=_int("DOVVY_LEAD_MAX_ATTEMPTS", 8),
         lead_poll_seconds=_float("DOVVY_LEAD_POLL_SECONDS", 2.0),
         lead_batch_size=_int("DOVVY_LEAD_BATCH_SIZE", 10),
+        web_port=_int("DOVVY_WEB_PORT", 8080),
+        web_rate_per_sender_per_minute=_int("DOVVY_WEB_RATE_PER_SENDER_PER_MINUTE", 30),
+        web_rate_per_ip_per_minute=_int("DOVVY_WEB_RATE_PER_IP_PER_MINUTE", 120),
+        web_token=os.environ.get("DOVVY_WEB_TOKEN", "").strip() or None,
+        telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
+        telegram_webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or None,
+        telegram_webhook_url=os.environ.get("TELEGRAM_WEBHOOK_URL", "").strip() or None,
+        telegram_mode=os.environ.get("TELEGRAM_MODE", "webhook").strip().lower(),
+        telegram_api_base_url=os.environ.get("TELEGRAM_API_BASE_URL", "").strip() or None,
+        telegram_bot_username=os.environ.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@")
+        or None,
     )
