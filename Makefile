@@ -22,10 +22,10 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export HF_HUB_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install run shell train test lint validate validate-knowledge story-test pytest bench ingest eval-retrieval eval-answers eval-nlu eval-safety leads clean clean-all lock
+.PHONY: help install system-packages run telegram shell train test lint load health retention insights review web validate validate-knowledge story-test pytest bench ingest eval-retrieval eval-answers eval-nlu eval-safety leads clean clean-all lock
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 install: $(RASA_STAMP) $(ACTIONS_STAMP) ## create both Python environments (only what is missing)
 
@@ -38,13 +38,20 @@ $(ACTIONS_STAMP): requirements/actions.txt
 run: install ## start PostgreSQL, train if needed, start actions + Rasa; Ctrl-C stops all
 	$(PYTHON) -m dovvybuddy.stack run
 
+telegram: install ## `make run` with the Telegram bot in long-polling mode (needs TELEGRAM_BOT_TOKEN)
+	@test -n "$${TELEGRAM_BOT_TOKEN:-}" || { echo "Set TELEGRAM_BOT_TOKEN (from @BotFather) first." >&2; exit 2; }
+	TELEGRAM_MODE=polling $(PYTHON) -m dovvybuddy.stack run
+
 shell: install ## talk to DovvyBuddy in the terminal
 	$(PYTHON) -m dovvybuddy.stack shell
 
 train: install ## train the Rasa model if config, domain or data changed
 	$(PYTHON) -m dovvybuddy.stack train
 
-test: install lint validate-knowledge validate story-test pytest ## the whole test suite (what CI runs)
+test: install system-packages lint validate-knowledge validate story-test pytest ## the whole test suite (what CI runs)
+
+system-packages: ## Debian's chromium and redis-server, for the browser and scale-out tests
+	scripts/install-system-packages.sh
 
 lint: install ## ruff over all Python code
 	$(PYTHON) -m ruff check $(CODE)
@@ -84,6 +91,24 @@ pytest: install ## unit tests and end-to-end tests against the real stack
 
 bench: train ## start-up, REST turn latency, memory, training time; writes reports/bench.json
 	$(PYTHON) -m dovvybuddy.bench --train
+
+load: train ## 50 simulated divers for 60 s over REST; writes reports/load.json (ARGS="--users 100")
+	$(PYTHON) -m dovvybuddy.load $(ARGS)
+
+insights: install ## usage, NLU, safety, lead funnel, knowledge gaps → reports/insights.{json,html} (ARGS="--since 2026-03-01")
+	$(PYTHON) -m dovvybuddy.insights $(ARGS)
+
+review: install ## misunderstood messages as NLU data to label, in var/review/ (ARGS="--threshold 0.8 --all")
+	$(PYTHON) -m dovvybuddy.review $(ARGS)
+
+web: install ## serve only the chat widget demo page (web/) on DOVVY_WEB_PORT
+	$(PYTHON) -m dovvybuddy.web_server
+
+retention: install ## delete conversations inactive for DOVVY_RETENTION_DAYS (ARGS="--days N", "--dry-run")
+	$(PYTHON) -m dovvybuddy.retention $(ARGS)
+
+health: install ## is every process of the running stack healthy? (JSON; exit 1 if not)
+	$(PYTHON) -m dovvybuddy.health
 
 clean: ## remove models, logs, test results and caches (keeps the database)
 	rm -rf var/models var/logs var/results .rasa .pytest_cache .ruff_cache

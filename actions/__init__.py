@@ -1,8 +1,21 @@
 """DovvyBuddy's custom actions, served by the rasa-sdk action server.
 
 One module per concern; rasa-sdk registers every Action subclass imported here.
+
+rasa-sdk runs the actions in a Sanic worker process that does not inherit the
+logging set up from `logging.yml` in its main process, so the worker sets up
+the same JSON logs when it imports this package (the stack sets DOVVY_SERVICE).
 """
 
+import os
+
+from dovvybuddy.json_logging import configure_json_logging
+from dovvybuddy.settings import load_settings
+
+if os.environ.get("DOVVY_SERVICE"):
+    configure_json_logging(os.environ["DOVVY_SERVICE"], load_settings().log_level)
+
+# Imported after logging is set up, so their loggers start with it.
 from actions.answer_question import ActionAnswerQuestion
 from actions.lead_forms import (
     ActionAskLeadConfirmed,

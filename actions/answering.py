@@ -12,7 +12,6 @@ import logging
 
 from actions.extractive_answer import cite, extractive_answer
 from actions.guardrails import violations
-from actions.rate_limit import SlidingWindowLimiter
 from actions.services.embeddings import embedder_for
 from actions.services.gemini import (
     ConversationContext,
@@ -21,6 +20,7 @@ from actions.services.gemini import (
     system_instruction,
 )
 from actions.services.knowledge_store import KnowledgeStore, Passage, connection_pool
+from dovvybuddy.rate_limit import SlidingWindowLimiter
 from dovvybuddy.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)

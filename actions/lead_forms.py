@@ -230,6 +230,11 @@ class LeadFormValidation(FormValidationAction):
             covered = "sipadan"
         if covered:
             return {"destination": covered}
+        requested = tracker.get_slot("requested_slot")
+        if requested and requested != "destination":
+            # A name ("Olive Tan") or dates ("Early May") the NLU took for a
+            # place, while another question was asked: keep the destination.
+            return {"destination": slot_before_latest_message(tracker, "destination")}
         dispatcher.utter_message(
             response="utter_destination_not_a_partner_area",
             place=str(value or "that place").replace("-", " ").title(),
@@ -388,7 +393,12 @@ class ActionSubmitLead(Action):
         await default_lead_store().save(record)
         logger.info(
             json.dumps(
-                {"event": "lead_submitted", "type": record.lead_type, "partner": partner.partner_id}
+                {
+                    "event": "lead_submitted",
+                    "type": record.lead_type,
+                    "partner": partner.partner_id,
+                    "conversation_id": tracker.sender_id,
+                }
             )
         )
         dispatcher.utter_message(response="utter_lead_submitted", partner=partner.name)

@@ -78,9 +78,17 @@ def emergency_guidance(contacts: EmergencyContacts, destination: str | None) -> 
     )
 
 
-def log_safety_reply(category: str) -> None:
+def log_safety_reply(category: str, tracker: Tracker) -> None:
     """Record that a safety reply was given (no personal data) for operators to count."""
-    logger.info(json.dumps({"event": "safety_reply", "category": category}))
+    logger.info(
+        json.dumps(
+            {
+                "event": "safety_reply",
+                "category": category,
+                "conversation_id": tracker.sender_id,
+            }
+        )
+    )
 
 
 class ActionEmergencyGuidance(Action):
@@ -98,7 +106,7 @@ class ActionEmergencyGuidance(Action):
         dispatcher.utter_message(
             text=emergency_guidance(emergency_contacts(), tracker.get_slot("destination"))
         )
-        log_safety_reply("emergency")
+        log_safety_reply("emergency", tracker)
         return []
 
 
@@ -124,5 +132,5 @@ class ActionSafetyReply(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         category = intent if intent in SAFETY_RESPONSES else "prompt_injection"
         dispatcher.utter_message(response=SAFETY_RESPONSES[category])
-        log_safety_reply(category)
+        log_safety_reply(category, tracker)
         return []

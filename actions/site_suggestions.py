@@ -208,6 +208,7 @@ class ActionSuggestSites(Action):
                     "level": level,
                     "destination": destination,
                     "count": len(suggestion.fitting),
+                    "conversation_id": tracker.sender_id,
                 }
             )
         )

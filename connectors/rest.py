@@ -7,13 +7,19 @@ is swallowed into an empty `[]` reply. This channel keeps the same URL
 
 - answers malformed requests with a 4xx and a JSON error that says what is wrong;
 - strips control characters and refuses messages over the configured length;
+- applies the web access policy (`connectors/web_access.py`): allowed origins,
+  the optional shared token, and per-sender and per-address rate limits;
 - never answers a real message with an empty list: if the turn produced no
-  reply, the diver gets a polite "try again" message.
+  reply, the diver gets a polite "try again" message;
+- answers within DOVVY_TURN_TIMEOUT_SECONDS even when a backend stalls (Rasa
+  itself waits up to five minutes for the action server).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -24,18 +30,32 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors.validation import InvalidRequest, parse_request
+from connectors.web_access import Caller, RateLimited, WebAccessPolicy
+from dovvybuddy.json_logging import conversation_id, request_id
 from dovvybuddy.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
 NO_REPLY_TEXT = "Sorry, I'm having trouble answering right now. Please try again in a moment."
+SLOW_TURN_TEXT = (
+    "Sorry, that is taking me longer than usual. Please try again in a moment; "
+    "I'll pick up where we left off."
+)
 
 
 class GuardedRestInput(RestInput):
     """Rasa's REST channel with request validation and a never-empty reply."""
 
     def __init__(self, max_message_chars: int | None = None) -> None:
-        self.max_message_chars = max_message_chars or load_settings().max_message_chars
+        settings = load_settings()
+        self.max_message_chars = max_message_chars or settings.max_message_chars
+        self.turn_timeout_seconds = settings.turn_timeout_seconds
+        self.access = WebAccessPolicy(
+            allowed_origins=settings.cors_origins,
+            token=settings.web_token,
+            per_sender_per_minute=settings.web_rate_per_sender_per_minute,
+            per_address_per_minute=settings.web_rate_per_ip_per_minute,
+        )
 
     @classmethod
     def name(cls) -> str:
@@ -55,28 +75,56 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            try:
-                sender, text, metadata = parse_request(request.body, self.max_message_chars)
-            except InvalidRequest as invalid:
-                return response.json(
-                    {"error": invalid.error, "detail": invalid.detail}, status=invalid.status
-                )
-
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(
-                        text,
-                        collector,
-                        sender,
-                        input_channel=self.name(),
-                        metadata=metadata,
-                    )
-                )
-            except Exception:  # the diver still gets an answer; the log gets the trace
-                logger.exception("REST turn failed")
-            if not collector.messages:
-                return response.json([{"recipient_id": sender, "text": NO_REPLY_TEXT}])
-            return response.json(collector.messages)
+            # Every log line of this turn (Rasa's own too) carries the request id.
+            request_id.set(uuid.uuid4().hex)
+            reply = await self._handle(request, on_new_message)
+            reply.headers["X-Request-ID"] = request_id.get()
+            return reply
 
         return webhook
+
+    async def _handle(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[None]]
+    ) -> HTTPResponse:
+        """One message: admit the caller, validate, count it, run the turn, reply."""
+        caller = Caller(
+            origin=request.headers.get("origin"),
+            authorization=request.headers.get("authorization"),
+            address=request.remote_addr or request.ip,
+        )
+        try:
+            trusted = self.access.admit(caller)
+            sender, text, metadata = parse_request(request.body, self.max_message_chars)
+            self.access.count_message(sender, caller, trusted)
+        except InvalidRequest as invalid:
+            return _refusal(invalid)
+        conversation_id.set(sender)
+
+        collector = CollectingOutputChannel()
+        turn = asyncio.ensure_future(
+            on_new_message(
+                UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+            )
+        )
+        try:
+            # Shielded: a slow turn (a stalled action server, say) still
+            # finishes and is stored, but the diver is not kept waiting.
+            await asyncio.wait_for(asyncio.shield(turn), self.turn_timeout_seconds)
+        except asyncio.TimeoutError:
+            logger.warning("turn for a conversation took over %s s", self.turn_timeout_seconds)
+            return response.json([{"recipient_id": sender, "text": SLOW_TURN_TEXT}])
+        except Exception:  # the diver still gets an answer; the log gets the trace
+            logger.exception("REST turn failed")
+        if not collector.messages:
+            return response.json([{"recipient_id": sender, "text": NO_REPLY_TEXT}])
+        return response.json(collector.messages)
+
+
+def _refusal(invalid: InvalidRequest) -> HTTPResponse:
+    """The JSON error for a refused request (with Retry-After for a 429)."""
+    headers = {}
+    if isinstance(invalid, RateLimited):
+        headers["Retry-After"] = str(invalid.retry_after_seconds)
+    return response.json(
+        {"error": invalid.error, "detail": invalid.detail}, status=invalid.status, headers=headers
+    )

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,7 @@ import psutil
 
 from dovvybuddy.launcher import LaunchedStack
 from dovvybuddy.processes import child_environment
-from dovvybuddy.reports import write_report
+from dovvybuddy.reports import percentiles, write_report
 from dovvybuddy.settings import PROJECT_ROOT, load_settings
 
 REPORT_FILE = PROJECT_ROOT / "reports" / "bench.json"
@@ -118,16 +117,6 @@ class PeakMemory:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-
-
-def percentiles(seconds: list[float]) -> dict[str, float]:
-    ordered = sorted(seconds)
-    return {
-        "p50_ms": round(1000 * statistics.median(ordered), 1),
-        "p95_ms": round(1000 * ordered[round(0.95 * (len(ordered) - 1))], 1),
-        "max_ms": round(1000 * ordered[-1], 1),
-        "turns": len(ordered),
-    }
 
 
 def first_reply_seconds(stack: LaunchedStack) -> float:

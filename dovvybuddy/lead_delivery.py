@@ -55,6 +55,8 @@ import httpx2
 import psycopg
 from psycopg.rows import dict_row
 
+from dovvybuddy.health_server import serve_health
+from dovvybuddy.json_logging import configure_json_logging
 from dovvybuddy.partners import DEFAULT_PARTNER_ID, Partner, default_partner, load_partners
 from dovvybuddy.settings import Settings, load_settings
 
@@ -344,6 +346,15 @@ class LeadDeliveryWorker:
             await self._connection.close()
             self._connection = None
 
+    def health(self) -> tuple[bool, dict]:
+        """Healthy while the database answers; with the delivery counts so far."""
+        database = "down" if self._database_down else "up"
+        return not self._database_down, {
+            "status": "ok" if database == "up" else "degraded",
+            "database": database,
+            "outcomes": dict(self.outcomes),
+        }
+
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Deliver due leads until `stop` is set, riding out database outages.
 
@@ -561,8 +572,14 @@ async def _serve(settings: Settings, database_url: str, once: bool) -> int:
         loop.add_signal_handler(signum, stop.set)
     async with LeadDeliveryWorker(settings, database_url) as worker:
         if not once:
+            health = await serve_health(
+                settings.bind_host, settings.worker_health_port, worker.health
+            )
             _log(logging.INFO, "lead_delivery_started", partners=sorted(worker.partners))
-            await worker.run_forever(stop)
+            try:
+                await worker.run_forever(stop)
+            finally:
+                health.close()
             _log(logging.INFO, "lead_delivery_stopped", **worker.outcomes)
             return 0
         try:
@@ -583,9 +600,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     args = parser.parse_args(argv)
     settings = load_settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_json_logging("lead-worker", settings.log_level)
     if not settings.database_url:
         parser.error("DATABASE_URL is not set (a running stack writes its URL to var/stack.json)")
     return asyncio.run(_serve(settings, settings.database_url, args.once))

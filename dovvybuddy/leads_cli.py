@@ -15,8 +15,6 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager, redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -25,7 +23,7 @@ from uuid import UUID
 import psycopg
 from psycopg.rows import dict_row
 
-from dovvybuddy.settings import Settings, load_settings
+from dovvybuddy.settings import load_settings
 from dovvybuddy.stack import running_database
 
 # Each lead with its latest delivery (a lead normally has exactly one outbox row).
@@ -181,18 +179,6 @@ def _positive_int(text: str) -> int:
     return number
 
 
-@contextmanager
-def _database_url(settings: Settings) -> Iterator[str]:
-    if settings.database_url:
-        yield settings.database_url
-        return
-    with ExitStack() as database:
-        # Starting the embedded server prints a line; stdout is kept for the command's output.
-        with redirect_stdout(sys.stderr):
-            url = database.enter_context(running_database(settings))
-        yield url
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     parser = argparse.ArgumentParser(
@@ -212,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with (
-        _database_url(load_settings()) as url,
+        running_database(load_settings()) as url,
         psycopg.connect(url, autocommit=True, row_factory=dict_row) as connection,
     ):
         if args.command == "list":

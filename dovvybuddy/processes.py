@@ -9,7 +9,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dovvybuddy.settings import PROJECT_ROOT
@@ -26,6 +26,18 @@ QUIET_RASA_ENVIRONMENT = {
 }
 
 
+# A child that dies within STABLE_AFTER_SECONDS of starting is restarted after
+# a doubling back-off (capped); after MAX_QUICK_EXITS such exits in a row the
+# stack gives up instead of restarting forever.
+STABLE_AFTER_SECONDS = 60.0
+MAX_BACKOFF_SECONDS = 30.0
+MAX_QUICK_EXITS = 5
+
+
+class CrashLoop(RuntimeError):
+    """A child process that exits again and again right after starting."""
+
+
 def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment every child process runs with."""
     env = dict(os.environ)
@@ -40,14 +52,39 @@ def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 @dataclass
 class ChildProcess:
-    """A named child process whose output goes to a log file."""
+    """A named child process whose output goes to a log file; restartable."""
 
     name: str
     process: subprocess.Popen
     log_path: Path
+    command: Sequence[str]
+    env: Mapping[str, str]
+    health_url: str | None = None
+    start_timeout: float = 120.0
+    started_at: float = field(default_factory=time.monotonic)
+    quick_exits: int = 0
 
     def is_running(self) -> bool:
         return self.process.poll() is None
+
+    def wait_until_ready(self) -> None:
+        """Block until the health URL answers (nothing to wait for without one)."""
+        if self.health_url:
+            wait_for_http(self.health_url, self, self.start_timeout)
+
+    def restart(self) -> None:
+        """Start the same command again, after a back-off if it keeps dying young.
+
+        Raises CrashLoop once it has exited soon after starting too many times
+        in a row: then something is wrong that a restart cannot fix.
+        """
+        lived = time.monotonic() - self.started_at
+        self.quick_exits = self.quick_exits + 1 if lived < STABLE_AFTER_SECONDS else 0
+        if self.quick_exits > MAX_QUICK_EXITS:
+            raise CrashLoop(f"{self.name} keeps exiting right after it starts")
+        time.sleep(min(MAX_BACKOFF_SECONDS, 2.0**self.quick_exits - 1))
+        self.process = _spawn(self.command, self.log_path, self.env)
+        self.started_at = time.monotonic()
 
     def log_tail(self, lines: int = 30) -> str:
         try:
@@ -68,9 +105,29 @@ class ChildProcess:
 
 
 def start_child(
-    name: str, command: Sequence[str], log_path: Path, env: Mapping[str, str]
+    name: str,
+    command: Sequence[str],
+    log_path: Path,
+    env: Mapping[str, str],
+    health_url: str | None = None,
+    start_timeout: float = 120.0,
 ) -> ChildProcess:
-    """Start `command` in its own process group (so Ctrl-C reaches only the parent)."""
+    """Start `command` in its own process group (so Ctrl-C reaches only the parent).
+
+    `health_url`, if given, answers 200 once the child is ready to serve.
+    """
+    return ChildProcess(
+        name,
+        _spawn(command, log_path, env),
+        log_path,
+        list(command),
+        dict(env),
+        health_url,
+        start_timeout,
+    )
+
+
+def _spawn(command: Sequence[str], log_path: Path, env: Mapping[str, str]) -> subprocess.Popen:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_file = open(log_path, "ab")  # the child keeps the descriptor
     process = subprocess.Popen(
@@ -83,7 +140,7 @@ def start_child(
         start_new_session=True,
     )
     log_file.close()
-    return ChildProcess(name=name, process=process, log_path=log_path)
+    return process
 
 
 def wait_for_http(url: str, child: ChildProcess, timeout: float) -> None:

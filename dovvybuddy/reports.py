@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -13,3 +14,21 @@ def write_report(path: Path, results: dict[str, Any], merge: bool = False) -> No
     report.update(results)
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n")
+
+
+def percentiles(seconds: list[float]) -> dict[str, float]:
+    """Latency summary in milliseconds (nearest-rank percentiles)."""
+    ordered = sorted(seconds)
+    if not ordered:
+        return {"turns": 0}
+
+    def rank(share: float) -> float:
+        return round(1000 * ordered[round(share * (len(ordered) - 1))], 1)
+
+    return {
+        "p50_ms": round(1000 * statistics.median(ordered), 1),
+        "p95_ms": rank(0.95),
+        "p99_ms": rank(0.99),
+        "max_ms": round(1000 * ordered[-1], 1),
+        "turns": len(ordered),
+    }

@@ -99,6 +99,11 @@ class Settings:
     lead_poll_seconds: float
     lead_batch_size: int
     web_port: int
+    public_rasa_url: str | None
+    turn_timeout_seconds: float
+    worker_health_port: int
+    retention_days: int
+    redis_url: str | None = field(repr=False)
     web_rate_per_sender_per_minute: int
     web_rate_per_ip_per_minute: int
     web_token: str | None = field(repr=False)
@@ -150,6 +155,7 @@ class Settings:
 def load_settings() -> Settings:
     """Read the settings from the environment (defaults suit a laptop)."""
     var_dir = _path("DOVVY_VAR_DIR", PROJECT_ROOT / "var")
+    web_port = _int("DOVVY_WEB_PORT", 8080)
     return Settings(
         var_dir=var_dir,
         venv_dir=_path("DOVVY_VENV_DIR", PROJECT_ROOT / ".venvs"),
@@ -160,7 +166,10 @@ def load_settings() -> Settings:
         rasa_port=_int("RASA_PORT", 5005),
         action_port=_int("ACTION_PORT", 5055),
         rasa_auth_token=os.environ.get("RASA_AUTH_TOKEN", "").strip() or None,
-        cors_origins=_csv("DOVVY_CORS_ORIGINS", "*"),
+        # Browsers may use the chat from the demo page only, unless configured.
+        cors_origins=_csv(
+            "DOVVY_CORS_ORIGINS", f"http://127.0.0.1:{web_port},http://localhost:{web_port}"
+        ),
         max_message_chars=_int("DOVVY_MAX_MESSAGE_CHARS", 2000),
         log_level=os.environ.get("DOVVY_LOG_LEVEL", "INFO").upper(),
         embedding_provider=os.environ.get("DOVVY_EMBEDDING_PROVIDER", "local").strip().lower(),
@@ -174,7 +183,7 @@ def load_settings() -> Settings:
             "DOVVY_LLM_CALLS_PER_CONVERSATION_PER_MINUTE", 6
         ),
         llm_calls_per_minute=_int("DOVVY_LLM_CALLS_PER_MINUTE", 60),
-        retrieval_min_similarity=_float("DOVVY_RETRIEVAL_MIN_SIMILARITY", 0.35),
+        retrieval_min_similarity=_float("DOVVY_RETRIEVAL_MIN_SIMILARITY", 0.25),
         default_lead_email=os.environ.get("DOVVY_DEFAULT_LEAD_EMAIL", "").strip()
         or "leads@dovvybuddy.example",
         lead_from=os.environ.get("DOVVY_LEAD_FROM", "").strip()
@@ -192,7 +201,12 @@ def load_settings() -> Settings:
         lead_max_attempts=_int("DOVVY_LEAD_MAX_ATTEMPTS", 8),
         lead_poll_seconds=_float("DOVVY_LEAD_POLL_SECONDS", 2.0),
         lead_batch_size=_int("DOVVY_LEAD_BATCH_SIZE", 10),
-        web_port=_int("DOVVY_WEB_PORT", 8080),
+        web_port=web_port,
+        public_rasa_url=os.environ.get("DOVVY_PUBLIC_RASA_URL", "").strip().rstrip("/") or None,
+        turn_timeout_seconds=_float("DOVVY_TURN_TIMEOUT_SECONDS", 20.0),
+        worker_health_port=_int("DOVVY_WORKER_HEALTH_PORT", 5056),
+        retention_days=_int("DOVVY_RETENTION_DAYS", 180),
+        redis_url=os.environ.get("REDIS_URL", "").strip() or None,
         web_rate_per_sender_per_minute=_int("DOVVY_WEB_RATE_PER_SENDER_PER_MINUTE", 30),
         web_rate_per_ip_per_minute=_int("DOVVY_WEB_RATE_PER_IP_PER_MINUTE", 120),
         web_token=os.environ.get("DOVVY_WEB_TOKEN", "").strip() or None,

@@ -7,9 +7,11 @@
 2. The Rasa model: trained only when config, domain or data changed.
 3. The Rasa server (Python 3.10) starts loading the model; meanwhile
    knowledge/ is ingested (only what changed) and the action server
-   (rasa-sdk, Python 3.11) and the lead delivery worker start. Each process
-   runs in its own process group with its log in var/logs/.
+   (rasa-sdk, Python 3.11), the lead delivery worker and the web widget's
+   server start. Each process runs in its own process group with its log in
+   var/logs/.
 
+A child that exits is restarted (with a back-off if it keeps dying young).
 Ctrl-C (or SIGTERM) stops Rasa, then the other processes, then the database.
 """
 
@@ -25,18 +27,20 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from typing import NoReturn
 
 from dovvybuddy.database import apply_migrations, sqlalchemy_url
 from dovvybuddy.embedded_postgres import EmbeddedPostgres, start_embedded_postgres
-from dovvybuddy.processes import ChildProcess, child_environment, start_child, wait_for_http
+from dovvybuddy.processes import ChildProcess, CrashLoop, child_environment, start_child
 from dovvybuddy.settings import PROJECT_ROOT, Settings, load_settings
 from dovvybuddy.training import train_if_changed
 
 RASA_SERVER = "Rasa server"
+LOGGING_CONFIG = PROJECT_ROOT / "logging.yml"
 ACTION_SERVER_START_TIMEOUT = 120.0
 RASA_START_TIMEOUT = 240.0
+WEB_SERVER_START_TIMEOUT = 30.0
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> NoReturn:
@@ -51,6 +55,7 @@ class Stack:
         self.embedded_postgres: EmbeddedPostgres | None = None
         self.database_url: str | None = None
         self.children: list[ChildProcess] = []
+        self.info_written = False
 
     def start_database(self) -> str:
         """Start the embedded server if needed, migrate, and return the database URL."""
@@ -74,7 +79,7 @@ class Stack:
         subprocess.run(
             [str(self.settings.actions_python), "-m", "dovvybuddy.ingest"],
             cwd=PROJECT_ROOT,
-            env=self.service_environment(),
+            env=self.service_environment("ingest"),
             check=True,
         )
 
@@ -89,13 +94,16 @@ class Stack:
             token_file.chmod(0o600)
         return token_file.read_text().strip()
 
-    def service_environment(self) -> dict[str, str]:
+    def service_environment(self, service: str) -> dict[str, str]:
+        """The environment of a process that uses the database; `service`
+        names it in its JSON log lines."""
         assert self.database_url, "start the database first"
         return child_environment(
             {
                 "DATABASE_URL": self.database_url,
                 "TRACKER_STORE_URL": sqlalchemy_url(self.database_url),
                 "ACTION_SERVER_URL": self.settings.action_server_url,
+                "DOVVY_SERVICE": service,
             }
         )
 
@@ -110,16 +118,16 @@ class Stack:
                 "actions",
                 "--port",
                 str(self.settings.action_port),
+                "--logging-config_file",  # sic: rasa-sdk's spelling
+                str(LOGGING_CONFIG),
             ],
             self.settings.log_dir / "actions.log",
-            self.service_environment(),
+            self.service_environment("actions"),
+            health_url=f"http://127.0.0.1:{self.settings.action_port}/health",
+            start_timeout=ACTION_SERVER_START_TIMEOUT,
         )
         self.children.append(child)
-        wait_for_http(
-            f"http://127.0.0.1:{self.settings.action_port}/health",
-            child,
-            ACTION_SERVER_START_TIMEOUT,
-        )
+        child.wait_until_ready()
         self._warm_up_action_server()
         return child
 
@@ -129,9 +137,24 @@ class Stack:
             "lead delivery worker",
             [str(self.settings.actions_python), "-m", "dovvybuddy.lead_delivery"],
             self.settings.log_dir / "lead_delivery.log",
-            self.service_environment(),
+            self.service_environment("lead-worker"),
+            health_url=f"http://127.0.0.1:{self.settings.worker_health_port}/health",
         )
         self.children.append(child)
+        return child
+
+    def start_web_server(self) -> ChildProcess:
+        """The chat widget and its demo page (web/); it needs no database."""
+        child = start_child(
+            "web server",
+            [str(self.settings.actions_python), "-m", "dovvybuddy.web_server"],
+            self.settings.log_dir / "web.log",
+            child_environment({"DOVVY_SERVICE": "web"}),
+            health_url=f"{self.settings.web_url}/health",
+            start_timeout=WEB_SERVER_START_TIMEOUT,
+        )
+        self.children.append(child)
+        child.wait_until_ready()
         return child
 
     def _warm_up_action_server(self) -> None:
@@ -184,18 +207,25 @@ class Stack:
             "--enable-api",
             "--auth-token",
             self.auth_token(),
+            "--logging-config-file",
+            str(LOGGING_CONFIG),
             "--cors",
             *self.settings.cors_origins,
         ]
         child = start_child(
-            RASA_SERVER, command, self.settings.log_dir / "rasa.log", self.service_environment()
+            RASA_SERVER,
+            command,
+            self.settings.log_dir / "rasa.log",
+            self.service_environment("rasa"),
+            # The server listens only once the model is loaded.
+            health_url=f"{self.settings.rasa_url}/webhooks/rest/",
+            start_timeout=RASA_START_TIMEOUT,
         )
         self.children.append(child)
         return child
 
     def wait_for_rasa(self, child: ChildProcess, model: str) -> None:
-        # The server listens only once the model is loaded.
-        wait_for_http(f"{self.settings.rasa_url}/webhooks/rest/", child, RASA_START_TIMEOUT)
+        child.wait_until_ready()
         self._check_loaded_model(model)
 
     def _check_loaded_model(self, model: str) -> None:
@@ -211,18 +241,38 @@ class Stack:
             "database_url": self.database_url,
             "rasa_url": self.settings.rasa_url,
             "action_server_url": self.settings.action_server_url,
+            "web_url": self.settings.web_url,
             "auth_token": self.auth_token(),
             "pids": {child.name: child.process.pid for child in self.children},
+            "health_urls": {
+                child.name: child.health_url for child in self.children if child.health_url
+            },
         }
         self.settings.stack_info_file.write_text(json.dumps(info, indent=2))
         self.settings.stack_info_file.chmod(0o600)
+        self.info_written = True
 
     def first_dead_child(self) -> ChildProcess | None:
         return next((child for child in self.children if not child.is_running()), None)
 
+    def restart(self, child: ChildProcess) -> None:
+        """Start a child that died again and wait until it serves (CrashLoop if
+        it keeps dying); the others keep running meanwhile."""
+        print(
+            f"{child.name} exited (code {child.process.returncode}); restarting it. "
+            f"Last lines of {child.log_path}:\n{child.log_tail(10)}",
+            file=sys.stderr,
+            flush=True,
+        )
+        child.restart()
+        child.wait_until_ready()
+        self.write_info()
+        print(f"{child.name} is back.", flush=True)
+
     def stop(self) -> None:
         """Stop children in reverse start order, then the embedded database."""
-        self.settings.stack_info_file.unlink(missing_ok=True)
+        if self.info_written:
+            self.settings.stack_info_file.unlink(missing_ok=True)
         # Rasa first, so that no message reaches a backend that is stopping.
         for child in sorted(reversed(self.children), key=lambda c: c.name != RASA_SERVER):
             child.stop()
@@ -244,6 +294,7 @@ class Stack:
                 f"  REST channel:  POST {rasa}/webhooks/rest/webhook",
                 f"  HTTP API:      {rasa}/status?token={self.auth_token()}",
                 f"  Action server: http://127.0.0.1:{self.settings.action_port}/health",
+                f"  Web widget demo: {self.settings.web_url}",
                 f"  Database:      {database}",
                 f"  Logs:          {self.settings.log_dir}",
                 "Press Ctrl-C to stop.",
@@ -253,10 +304,17 @@ class Stack:
 
 @contextmanager
 def running_database(settings: Settings) -> Iterator[str]:
-    """The database URL, with the embedded server running (if used) and migrated."""
+    """The database URL, with the embedded server running (if used) and migrated.
+
+    For commands (`make leads`, `make insights`, ...): its status line goes to
+    stderr, so their own output on stdout stays clean, and it leaves a running
+    stack's var/stack.json alone.
+    """
     stack = Stack(settings)
     try:
-        yield stack.start_database()
+        with redirect_stdout(sys.stderr):
+            url = stack.start_database()
+        yield url
     finally:
         stack.stop()
 
@@ -278,19 +336,20 @@ def run(settings: Settings) -> int:
         # when a message arrives, so the backends start while it loads.
         rasa = stack.start_rasa(model)
         start_backends(stack)
+        stack.start_web_server()
         stack.wait_for_rasa(rasa, model)
         stack.write_info()
         print(stack.describe(), flush=True)
         while True:
             dead = stack.first_dead_child()
             if dead:
-                print(
-                    f"{dead.name} exited unexpectedly (code {dead.process.returncode}). "
-                    f"Last lines of {dead.log_path}:\n{dead.log_tail()}",
-                    file=sys.stderr,
-                    flush=True,
-                )
-                return 1
+                try:
+                    stack.restart(dead)
+                except CrashLoop as error:
+                    print(f"{error}; stopping.", file=sys.stderr, flush=True)
+                    return 1
+                except RuntimeError as error:  # died again while starting: next pass
+                    print(error, file=sys.stderr, flush=True)
             time.sleep(1)
     except KeyboardInterrupt:
         print("\nStopping DovvyBuddy...", flush=True)
@@ -310,7 +369,7 @@ def shell(settings: Settings) -> int:
         return subprocess.call(
             stack.rasa_command("shell", str(model)),
             cwd=PROJECT_ROOT,
-            env=stack.service_environment(),
+            env=stack.service_environment("shell"),
         )
     except KeyboardInterrupt:
         return 0

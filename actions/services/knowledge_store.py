@@ -2,9 +2,10 @@
 
 Two searches run in one SQL statement: pgvector cosine distance (HNSW index)
 and PostgreSQL full-text search over title, heading and text. Their rankings
-are fused with reciprocal rank fusion, and a passage is only returned when
-its cosine similarity to the question reaches a relevance cutoff, so that
-"nothing relevant" is a real outcome rather than the least bad chunk.
+are fused with reciprocal rank fusion. "Nothing relevant" is a real outcome
+rather than the least bad chunk: `relevant_passages` first asks whether the
+best passages answer the question at all (`actions.services.answerability`),
+then keeps those whose cosine similarity reaches the relevance cutoff.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
+from actions.services.answerability import (
+    EVIDENCE_PASSAGES,
+    Evidence,
+    KnowledgeVocabulary,
+    assess,
+    passage_text,
+)
 from actions.services.embeddings import Embedder
 
 SearchMode = Literal["hybrid", "vector", "keyword"]
@@ -29,19 +37,22 @@ CANDIDATES_PER_SEARCH = 30
 
 _WORD = re.compile(r"[a-z0-9]+")
 
+# Ties are broken by content hash so that every database holding the same
+# knowledge ranks it the same way (the answerability check reads the top five).
 _SEARCH_SQL = """
 WITH vector_hits AS (
-    SELECT id, row_number() OVER (ORDER BY embedding <=> %(vector)s) AS rank
+    SELECT id, row_number() OVER (ORDER BY embedding <=> %(vector)s, content_hash) AS rank
     FROM knowledge_chunks
     WHERE %(use_vector)s AND {filters}
-    ORDER BY embedding <=> %(vector)s
+    ORDER BY embedding <=> %(vector)s, content_hash
     LIMIT %(candidates)s
 ),
 keyword_hits AS (
-    SELECT id, row_number() OVER (ORDER BY ts_rank_cd(search_text, query) DESC) AS rank
+    SELECT id,
+           row_number() OVER (ORDER BY ts_rank_cd(search_text, query) DESC, content_hash) AS rank
     FROM knowledge_chunks, to_tsquery('english', %(terms)s) AS query
     WHERE %(use_keyword)s AND search_text @@ query AND {filters}
-    ORDER BY ts_rank_cd(search_text, query) DESC
+    ORDER BY ts_rank_cd(search_text, query) DESC, content_hash
     LIMIT %(candidates)s
 )
 SELECT c.doc_path, c.doc_type, c.title, c.heading, c.destination, c.metadata, c.content,
@@ -50,7 +61,7 @@ SELECT c.doc_path, c.doc_type, c.title, c.heading, c.destination, c.metadata, c.
 FROM vector_hits v
 FULL OUTER JOIN keyword_hits k USING (id)
 JOIN knowledge_chunks c ON c.id = COALESCE(v.id, k.id)
-ORDER BY score DESC
+ORDER BY score DESC, similarity DESC, c.content_hash
 LIMIT %(limit)s
 """
 
@@ -74,6 +85,11 @@ class Passage:
     similarity: float
     score: float
 
+    @property
+    def text(self) -> str:
+        """Title, heading, content and topics: what the answerability check reads."""
+        return passage_text(self.title, self.heading, self.content, self.metadata.get("topics", ()))
+
 
 def keyword_terms(text: str) -> str:
     """The question's words as an OR query for to_tsquery (only [a-z0-9] survive)."""
@@ -87,7 +103,14 @@ async def _configure(connection: AsyncConnection) -> None:
 def connection_pool(database_url: str) -> AsyncConnectionPool:
     """An async pool (not yet open) whose connections understand the vector type."""
     return AsyncConnectionPool(
-        database_url, min_size=1, max_size=4, open=False, configure=_configure, timeout=5.0
+        database_url,
+        min_size=1,
+        max_size=4,
+        open=False,
+        configure=_configure,
+        timeout=5.0,
+        # A connection broken by a database restart is replaced, not handed out.
+        check=AsyncConnectionPool.check_connection,
     )
 
 
@@ -100,15 +123,34 @@ class KnowledgeStore:
         self.pool = pool
         self.embedder = embedder
         self.min_similarity = min_similarity
+        self.vocabulary = KnowledgeVocabulary([])
         self._opened = asyncio.Lock()
         self._is_open = False
 
     async def open(self) -> None:
-        """Open the connection pool on first use (idempotent)."""
+        """Open the connection pool and read the vocabulary on first use (idempotent).
+
+        The vocabulary is read once: the knowledge base is ingested before
+        the action server starts.
+        """
         async with self._opened:
             if not self._is_open:
                 await self.pool.open()
+                self.vocabulary = await self._read_vocabulary()
                 self._is_open = True
+
+    async def _read_vocabulary(self) -> KnowledgeVocabulary:
+        async with self.pool.connection() as conn:
+            cursor = await conn.execute(
+                "SELECT title, heading, content, metadata->'topics' FROM knowledge_chunks"
+                " WHERE embedding_provider = %s AND embedding_model = %s AND embedding_dim = %s",
+                (self.embedder.provider, self.embedder.model, self.embedder.dimension),
+            )
+            rows = await cursor.fetchall()
+        return KnowledgeVocabulary(
+            passage_text(title, heading, content, topics or ())
+            for title, heading, content, topics in rows
+        )
 
     async def close(self) -> None:
         await self.pool.close()
@@ -125,7 +167,11 @@ class KnowledgeStore:
         destination: str | None = None,
         apply_cutoff: bool = True,
     ) -> list[Passage]:
-        """Run the SQL search with an already computed question vector."""
+        """Run the SQL search with an already computed question vector.
+
+        With `apply_cutoff=False` the fused ranking comes back unjudged (for
+        the benchmark).
+        """
         terms = keyword_terms(question)
         parameters = {
             "vector": np.asarray(vector, dtype=np.float32),
@@ -134,7 +180,7 @@ class KnowledgeStore:
             "use_keyword": mode in ("hybrid", "keyword") and bool(terms),
             "candidates": CANDIDATES_PER_SEARCH,
             "rrf_k": RRF_K,
-            "limit": limit,
+            "limit": max(limit, EVIDENCE_PASSAGES),
             "provider": self.embedder.provider,
             "model": self.embedder.model,
             "dimension": self.embedder.dimension,
@@ -148,8 +194,21 @@ class KnowledgeStore:
             rows = await cursor.fetchall()
         passages = [Passage(**row) for row in rows]
         if apply_cutoff:
-            passages = [p for p in passages if p.similarity >= self.min_similarity]
-        return passages
+            passages = self.relevant_passages(question, passages)
+        return passages[:limit]
+
+    def assess(self, question: str, ranked: list[Passage]) -> Evidence:
+        """How well the best of the fused `ranked` passages cover `question`
+        (after a search, which reads the vocabulary)."""
+        best = float(ranked[0].similarity) if ranked else 0.0
+        return assess(question, best, [p.text for p in ranked[:EVIDENCE_PASSAGES]], self.vocabulary)
+
+    def relevant_passages(self, question: str, ranked: list[Passage]) -> list[Passage]:
+        """The one place that decides relevance: [] unless the best passages answer
+        the question, then the passages at or above the similarity cutoff."""
+        if not self.assess(question, ranked).answerable:
+            return []
+        return [p for p in ranked if p.similarity >= self.min_similarity]
 
     async def retrieve_passages(
         self,

@@ -4,8 +4,9 @@ A lead row and its `lead_outbox` row are written together, so a stored lead
 always has a pending delivery (the delivery worker sends it). The same email
 and lead type within DUPLICATE_WINDOW updates the existing lead instead of
 creating another. If the database cannot be reached, the lead is written to
-a spool file under var/ and stored on a later save: a confirmed lead is
-never lost.
+a spool file under var/ and stored as soon as the database is back (a
+background retry, and before every later save): a confirmed lead is never
+lost.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ logger = logging.getLogger(__name__)
 
 DUPLICATE_WINDOW = "10 minutes"
 DATABASE_TIMEOUT_SECONDS = 5.0
+# While leads are spooled, the store retries after 1 s, then 2, 4, ... up to a minute.
+SPOOL_RETRY_FIRST_SECONDS = 1.0
+SPOOL_RETRY_MAX_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class LeadStore:
         self.spool_dir = spool_dir
         self._opened = asyncio.Lock()
         self._is_open = False
+        self._retry: asyncio.Task | None = None
 
     async def _open(self) -> None:
         async with self._opened:
@@ -90,12 +95,27 @@ class LeadStore:
         except (psycopg.Error, OSError, TimeoutError) as error:
             logger.warning("lead spooled, database unavailable: %s", type(error).__name__)
             self._spool(record)
+            if self._retry is None or self._retry.done():
+                self._retry = asyncio.create_task(self._flush_until_empty())
             return None
+
+    async def _flush_until_empty(self) -> None:
+        """Retry the spool with a growing pause until every spooled lead is stored."""
+        pause = SPOOL_RETRY_FIRST_SECONDS
+        while self._spooled():
+            await asyncio.sleep(pause)
+            stored = await self.flush_spool()
+            if stored:
+                logger.info("stored %d spooled lead(s)", stored)
+            pause = min(pause * 2, SPOOL_RETRY_MAX_SECONDS)
+
+    def _spooled(self) -> list[Path]:
+        return sorted(self.spool_dir.glob("*.json")) if self.spool_dir.exists() else []
 
     async def flush_spool(self) -> int:
         """Store spooled leads; return how many were stored."""
         stored = 0
-        for path in sorted(self.spool_dir.glob("*.json")) if self.spool_dir.exists() else []:
+        for path in self._spooled():
             record = LeadRecord.from_spool(json.loads(path.read_text()))
             try:
                 await self._insert(record)
@@ -172,6 +192,8 @@ class LeadStore:
         return str(lead_id)
 
     async def close(self) -> None:
+        if self._retry is not None:
+            self._retry.cancel()
         await self.pool.close()
         self._is_open = False
 
@@ -193,6 +215,7 @@ def default_lead_store() -> LeadStore:
                 max_size=2,
                 open=False,
                 timeout=DATABASE_TIMEOUT_SECONDS,
+                check=AsyncConnectionPool.check_connection,
             ),
             settings.var_dir / "lead_spool",
         )

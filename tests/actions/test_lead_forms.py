@@ -55,6 +55,17 @@ def test_an_uncovered_destination_offers_the_covered_ones(make_tracker, domain):
     }
 
 
+def test_a_place_heard_while_another_question_was_asked_keeps_the_destination(
+    make_tracker, domain
+):
+    tracker = make_tracker("Olive Tan", "nlu_fallback", slots={"requested_slot": "lead_name"})
+    tracker.events.insert(0, {"event": "slot", "name": "destination", "value": "tioman"})
+    dispatcher = CollectingDispatcher()
+    result = ValidateTrainingForm().validate_destination("Tan", dispatcher, tracker, domain)
+    assert result == {"destination": "tioman"}
+    assert dispatcher.messages == []
+
+
 def test_dates_are_stored_as_an_iso_range(make_tracker, domain):
     result, _ = validate(make_tracker, domain, "validate_preferred_dates", "5-9 Aug")
     assert result["preferred_dates"].endswith("-08-05/" + result["preferred_dates"][:4] + "-08-09")

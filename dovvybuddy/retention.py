@@ -1,0 +1,181 @@
+"""Delete old conversations from Rasa's tracker store: `python -m dovvybuddy.retention`.
+
+    python -m dovvybuddy.retention [--days N] [--dry-run] [--batch-size N]
+
+A conversation (all the `events` rows of one `sender_id`) is deleted when its
+*last* event is older than N days, so a diver who is still talking keeps the
+whole conversation, however long ago it started. The messages, slots and
+form answers in those events go with it; a diver who comes back afterwards
+starts a new conversation.
+
+Leads are not touched: they live in `leads` and `lead_outbox` and have their
+own lifecycle (see `python -m dovvybuddy.leads_cli`).
+
+Conversations are deleted in batches, each in its own transaction, so locks
+are held briefly while Rasa keeps writing, and an interruption keeps the
+batches already done. Each batch checks the age again when it deletes, so a
+conversation that received a message since it was selected is kept.
+
+It uses DATABASE_URL, or starts the embedded database when that is unset, and
+prints a one-line summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from dovvybuddy.settings import load_settings
+from dovvybuddy.stack import running_database
+
+DEFAULT_BATCH_SIZE = 500
+SECONDS_PER_DAY = 86_400
+
+# Rasa's SQLTrackerStore stores `timestamp` as seconds since the epoch (a float).
+_EXPIRED_CONVERSATIONS = """
+SELECT sender_id, count(*) AS events
+FROM events
+GROUP BY sender_id
+HAVING max(timestamp) < %(cutoff)s
+ORDER BY sender_id
+"""
+
+_DELETE_IF_EXPIRED = """
+WITH deleted AS (
+    DELETE FROM events
+    WHERE sender_id IN (
+        SELECT sender_id FROM events
+        WHERE sender_id = ANY(%(sender_ids)s)
+        GROUP BY sender_id
+        HAVING max(timestamp) < %(cutoff)s
+    )
+    RETURNING sender_id
+)
+SELECT count(DISTINCT sender_id), count(*) FROM deleted
+"""
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    """What one clean-up deleted (or, in a dry run, would delete)."""
+
+    days: int
+    conversations: int
+    events: int
+    seconds: float
+    dry_run: bool
+
+    def summary(self) -> str:
+        """One line for the operator's log."""
+        counts = f"{self.conversations} conversation(s) and {self.events} event(s)"
+        age = f"last active more than {self.days} day(s) ago"
+        if self.dry_run:
+            return f"Dry run: would delete {counts} {age}; nothing deleted ({self.seconds:.2f} s)."
+        return f"Deleted {counts} {age} in {self.seconds:.2f} s."
+
+
+def expired_conversations(connection: psycopg.Connection[Any], cutoff: float) -> dict[str, int]:
+    """The conversations whose last event is before `cutoff`, with their event counts."""
+    table = connection.execute("SELECT to_regclass('events')").fetchone()
+    if table is None or table[0] is None:
+        # Rasa creates the table on its first start; before that nothing is stored.
+        return {}
+    return dict(connection.execute(_EXPIRED_CONVERSATIONS, {"cutoff": cutoff}).fetchall())
+
+
+def delete_conversations_if_expired(
+    connection: psycopg.Connection[Any], sender_ids: Sequence[str], cutoff: float
+) -> tuple[int, int]:
+    """Delete those of `sender_ids` whose last event is before `cutoff`, in one transaction.
+
+    Returns the conversations and events deleted.
+    """
+    with connection.transaction():
+        row = connection.execute(
+            _DELETE_IF_EXPIRED, {"sender_ids": list(sender_ids), "cutoff": cutoff}
+        ).fetchone()
+    assert row is not None  # an aggregate always returns one row
+    return row[0], row[1]
+
+
+def delete_old_conversations(
+    connection: psycopg.Connection[Any],
+    days: int,
+    *,
+    dry_run: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    now: float | None = None,
+) -> RetentionResult:
+    """Delete every conversation whose last event is more than `days` days before `now`."""
+    started = time.monotonic()
+    cutoff = (time.time() if now is None else now) - days * SECONDS_PER_DAY
+    expired = expired_conversations(connection, cutoff)
+    conversations = events = 0
+    if dry_run:
+        conversations, events = len(expired), sum(expired.values())
+    else:
+        sender_ids = list(expired)
+        for start in range(0, len(sender_ids), batch_size):
+            batch = sender_ids[start : start + batch_size]
+            deleted_conversations, deleted_events = delete_conversations_if_expired(
+                connection, batch, cutoff
+            )
+            conversations += deleted_conversations
+            events += deleted_events
+    return RetentionResult(
+        days=days,
+        conversations=conversations,
+        events=events,
+        seconds=time.monotonic() - started,
+        dry_run=dry_run,
+    )
+
+
+def _positive_int(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one clean-up and print its summary; returns the exit status."""
+    settings = load_settings()
+    parser = argparse.ArgumentParser(
+        prog="python -m dovvybuddy.retention",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--days",
+        type=_positive_int,
+        default=settings.retention_days,
+        help="delete conversations whose last event is older than this (default %(default)s)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="count what would be deleted; delete nothing"
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=DEFAULT_BATCH_SIZE,
+        help="conversations deleted per transaction (default %(default)s)",
+    )
+    args = parser.parse_args(argv)
+
+    with running_database(settings) as url, psycopg.connect(url, autocommit=True) as connection:
+        result = delete_old_conversations(
+            connection, args.days, dry_run=args.dry_run, batch_size=args.batch_size
+        )
+    print(result.summary(), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

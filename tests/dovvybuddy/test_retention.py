@@ -1,0 +1,165 @@
+"""Retention: old conversations leave the tracker store, recent ones and leads stay."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+import pytest
+
+from dovvybuddy import retention
+from dovvybuddy.database import apply_migrations
+from dovvybuddy.retention import (
+    SECONDS_PER_DAY,
+    delete_conversations_if_expired,
+    delete_old_conversations,
+)
+from tests.dovvybuddy.lead_rows import insert_lead
+
+NOW = 1_900_000_000.0
+DAY = SECONDS_PER_DAY
+
+# The table exactly as Rasa 3.6's SQLTrackerStore creates it on PostgreSQL (the
+# DDL SQLAlchemy emits for rasa.core.tracker_store.SQLTrackerStore.SQLEvent).
+RASA_EVENTS_TABLE = """
+CREATE TABLE events (
+    id SERIAL NOT NULL,
+    sender_id VARCHAR(255) NOT NULL,
+    type_name VARCHAR(255) NOT NULL,
+    timestamp FLOAT,
+    intent_name VARCHAR(255),
+    action_name VARCHAR(255),
+    data TEXT,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_events_sender_id ON events (sender_id);
+"""
+
+
+@pytest.fixture
+def tracker_store(database_url):
+    """An empty tracker store (Rasa's `events` table) in a test database."""
+    with psycopg.connect(database_url) as conn:
+        conn.execute(RASA_EVENTS_TABLE)
+    return database_url
+
+
+def add_conversation(database_url, sender_id, *timestamps):
+    """Store one event per timestamp for `sender_id`, as Rasa does for a turn."""
+    with psycopg.connect(database_url) as conn:
+        for timestamp in timestamps:
+            conn.execute(
+                "INSERT INTO events (sender_id, type_name, timestamp, intent_name, data)"
+                " VALUES (%s, 'user', %s, 'greet', '{\"text\": \"hi\"}')",
+                (sender_id, timestamp),
+            )
+
+
+def events_by_sender(database_url):
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute("SELECT sender_id, count(*) FROM events GROUP BY sender_id")
+        return dict(rows.fetchall())
+
+
+def test_a_conversation_last_active_before_the_limit_is_deleted(tracker_store):
+    add_conversation(tracker_store, "old-diver", NOW - 200 * DAY, NOW - 190 * DAY)
+    add_conversation(tracker_store, "recent-diver", NOW - 2 * DAY)
+
+    with psycopg.connect(tracker_store, autocommit=True) as conn:
+        result = delete_old_conversations(conn, 180, now=NOW)
+
+    assert (result.conversations, result.events) == (1, 2)
+    assert events_by_sender(tracker_store) == {"recent-diver": 1}
+
+
+def test_a_conversation_that_started_long_ago_but_is_still_active_is_kept(tracker_store):
+    add_conversation(tracker_store, "returning-diver", NOW - 400 * DAY, NOW - 181 * DAY, NOW - DAY)
+
+    with psycopg.connect(tracker_store, autocommit=True) as conn:
+        result = delete_old_conversations(conn, 180, now=NOW)
+
+    assert (result.conversations, result.events) == (0, 0)
+    assert events_by_sender(tracker_store) == {"returning-diver": 3}
+
+
+def test_a_dry_run_counts_what_would_go_and_deletes_nothing(tracker_store):
+    add_conversation(tracker_store, "old-diver", NOW - 200 * DAY, NOW - 190 * DAY)
+    add_conversation(tracker_store, "older-diver", NOW - 300 * DAY)
+    add_conversation(tracker_store, "recent-diver", NOW - 2 * DAY)
+
+    with psycopg.connect(tracker_store, autocommit=True) as conn:
+        result = delete_old_conversations(conn, 180, dry_run=True, now=NOW)
+
+    assert (result.conversations, result.events, result.dry_run) == (2, 3, True)
+    assert events_by_sender(tracker_store) == {"old-diver": 2, "older-diver": 1, "recent-diver": 1}
+
+
+def test_conversations_are_deleted_in_batches_until_none_is_left(tracker_store):
+    for number in range(7):
+        add_conversation(tracker_store, f"old-{number}", NOW - 365 * DAY, NOW - 200 * DAY)
+    add_conversation(tracker_store, "recent-diver", NOW - DAY)
+
+    with psycopg.connect(tracker_store, autocommit=True) as conn:
+        result = delete_old_conversations(conn, 180, batch_size=3, now=NOW)
+
+    assert (result.conversations, result.events) == (7, 14)
+    assert events_by_sender(tracker_store) == {"recent-diver": 1}
+
+
+def test_a_conversation_active_again_since_it_was_selected_is_kept(tracker_store):
+    add_conversation(tracker_store, "old-diver", NOW - 200 * DAY)
+    add_conversation(tracker_store, "came-back", NOW - 200 * DAY, NOW - 60)
+    cutoff = NOW - 180 * DAY
+
+    with psycopg.connect(tracker_store, autocommit=True) as conn:
+        deleted = delete_conversations_if_expired(conn, ["old-diver", "came-back"], cutoff)
+
+    assert deleted == (1, 1)
+    assert events_by_sender(tracker_store) == {"came-back": 2}
+
+
+def test_a_database_without_a_tracker_store_yet_has_nothing_to_delete(database_url):
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        result = delete_old_conversations(conn, 180, now=NOW)
+
+    assert (result.conversations, result.events) == (0, 0)
+
+
+def test_the_command_prints_the_exact_counts_and_keeps_leads(tracker_store, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", tracker_store)
+    apply_migrations(tracker_store)
+    lead_id, _ = insert_lead(tracker_store, created_at=datetime.now(UTC) - timedelta(days=400))
+    now = time.time()
+    add_conversation(tracker_store, "old-diver", now - 400 * DAY, now - 200 * DAY, now - 100 * DAY)
+    add_conversation(tracker_store, "older-diver", now - 500 * DAY)
+    add_conversation(tracker_store, "recent-diver", now - 10 * DAY)
+
+    assert retention.main(["--days", "90", "--dry-run"]) == 0
+    dry_run = capsys.readouterr().out
+    assert retention.main(["--days", "90"]) == 0
+    real_run = capsys.readouterr().out
+
+    assert re.fullmatch(
+        r"Dry run: would delete 2 conversation\(s\) and 4 event\(s\) last active more than"
+        r" 90 day\(s\) ago; nothing deleted \(\d+\.\d\d s\)\.\n",
+        dry_run,
+    )
+    assert re.fullmatch(
+        r"Deleted 2 conversation\(s\) and 4 event\(s\) last active more than 90 day\(s\) ago"
+        r" in \d+\.\d\d s\.\n",
+        real_run,
+    )
+    assert events_by_sender(tracker_store) == {"recent-diver": 1}
+    with psycopg.connect(tracker_store) as conn:
+        assert conn.execute("SELECT id FROM leads").fetchall() == [(lead_id,)]
+
+
+@pytest.mark.parametrize("days", ["0", "-5", "soon"])
+def test_the_command_refuses_a_limit_that_is_not_a_positive_number_of_days(days, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        retention.main(["--days", days])
+
+    assert exit_info.value.code == 2
+    assert "--days" in capsys.readouterr().err
