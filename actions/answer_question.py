@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 HISTORY_TURNS = 6
 # Questions whose answer depends on where the diver is going.
 PLACE_INTENTS = frozenset({"ask_destination", "ask_dive_site", "request_site_suggestion"})
+# Intents whose topic the knowledge base covers, and the documents that do.
+TOPIC_DOC_TYPES = {"express_fear": ["comfort"]}
 
 
 def uncovered_destination(latest_message: dict[str, Any]) -> str | None:
@@ -83,6 +85,7 @@ class ActionAnswerQuestion(Action):
                 conversation_context(tracker),
                 tracker.sender_id,
                 destination=destination_in_focus(tracker),
+                topic_doc_types=TOPIC_DOC_TYPES.get((message.get("intent") or {}).get("name")),
             )
         except Exception:  # the diver gets a polite reply; the log gets the trace
             logger.exception("answering failed")

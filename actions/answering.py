@@ -45,14 +45,21 @@ class Answerer:
         context: ConversationContext,
         conversation_id: str,
         destination: str | None = None,
+        topic_doc_types: list[str] | None = None,
     ) -> str | None:
         """A cited answer, or None when the knowledge base has nothing relevant.
 
-        With `destination`, passages about that destination are preferred;
-        the whole knowledge base is searched when it has nothing relevant.
+        With `topic_doc_types`, the NLU has placed the question in a topic
+        those documents cover, and they are searched first. With
+        `destination`, passages about that destination are preferred. The
+        whole knowledge base is searched when those have nothing relevant.
         """
         passages = []
-        if destination:
+        if topic_doc_types:
+            passages = await self.store.retrieve_passages(
+                question, limit=PASSAGES_PER_ANSWER, doc_types=topic_doc_types, topic_in_scope=True
+            )
+        if destination and not passages:
             passages = await self.store.retrieve_passages(
                 question, limit=PASSAGES_PER_ANSWER, destination=destination
             )

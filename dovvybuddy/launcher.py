@@ -2,7 +2,9 @@
 
 Used by the end-to-end tests and by `make bench`: both want the real stack,
 exactly as `make run` starts it, on free loopback ports and in a separate
-var/ directory so they never touch a developer's data.
+var/ directory so they never touch a developer's data. `start_rasa_replica`
+adds another Rasa server to a launched stack (tests of channels and of
+replicas sharing state).
 """
 
 from __future__ import annotations
@@ -14,11 +16,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.processes import ChildProcess
+from dovvybuddy.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.stack import Stack
 
 
 def free_port() -> int:
@@ -42,6 +49,8 @@ class LaunchedStack:
                 "DOVVY_MODEL_DIR": str(model_dir or PROJECT_ROOT / "var" / "models"),
                 "RASA_PORT": str(free_port()),
                 "ACTION_PORT": str(free_port()),
+                "DOVVY_WORKER_HEALTH_PORT": str(free_port()),
+                "DOVVY_WEB_PORT": str(free_port()),
                 "RASA_AUTH_TOKEN": "launcher-token",
             }
         )
@@ -57,6 +66,11 @@ class LaunchedStack:
     @property
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.env['RASA_PORT']}"
+
+    @property
+    def web_url(self) -> str:
+        """The demo page with the chat widget."""
+        return f"http://127.0.0.1:{self.env['DOVVY_WEB_PORT']}"
 
     @property
     def token(self) -> str:
@@ -121,3 +135,70 @@ class LaunchedStack:
     def api(self, path: str) -> requests.Response:
         """GET from Rasa's HTTP API with the auth token."""
         return self.session.get(f"{self.rasa_url}{path}", params={"token": self.token}, timeout=30)
+
+
+@contextmanager
+def _environment(env: dict[str, str]) -> Iterator[None]:
+    """Run with `env` as this process's environment, then restore it.
+
+    `load_settings()` and the stack's child environment read `os.environ`;
+    a replica must see the launched stack's environment, not the caller's.
+    """
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@dataclass
+class RasaReplica:
+    """One more Rasa server sharing a launched stack's model, database and action server."""
+
+    child: ChildProcess
+    url: str
+    token: str
+
+    def stop(self) -> int:
+        """Stop it as the stack stops Rasa; return its exit code."""
+        self.child.stop()
+        return self.child.process.returncode
+
+    def output(self) -> str:
+        """Its log so far."""
+        log = self.child.log_path
+        return log.read_text(errors="replace") if log.exists() else ""
+
+
+def start_rasa_replica(
+    stack: LaunchedStack, extra_env: dict[str, str] | None = None
+) -> RasaReplica:
+    """Start another `rasa run` on a free port, as the running `stack` started its own.
+
+    Same model, endpoints.yml, credentials.yml, tracker store and action server;
+    `extra_env` changes its settings (TELEGRAM_MODE=polling, say). Its logs go
+    to `<var>/replicas/<port>/logs/`. Returns once it has loaded the model.
+    """
+    port = free_port()
+    env = {
+        **stack.env,
+        "RASA_PORT": str(port),
+        "DOVVY_VAR_DIR": str(stack.var_dir / "replicas" / str(port)),
+        **(extra_env or {}),
+    }
+    model_file = stack.api("/status").json()["model_file"]
+    with _environment(env):
+        settings = load_settings()
+        replica = Stack(settings)
+        replica.database_url = stack.info["database_url"]
+        model = str(settings.model_dir / model_file)
+        child = replica.start_rasa(model)
+    try:
+        replica.wait_for_rasa(child, model)
+    except BaseException:
+        child.stop()
+        raise
+    return RasaReplica(child=child, url=settings.rasa_url, token=replica.auth_token())

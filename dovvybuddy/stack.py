@@ -295,6 +295,11 @@ class Stack:
                 f"  HTTP API:      {rasa}/status?token={self.auth_token()}",
                 f"  Action server: http://127.0.0.1:{self.settings.action_port}/health",
                 f"  Web widget demo: {self.settings.web_url}",
+                *(
+                    [f"  Telegram:      {self.settings.telegram_mode} mode"]
+                    if self.settings.telegram_bot_token
+                    else []
+                ),
                 f"  Database:      {database}",
                 f"  Logs:          {self.settings.log_dir}",
                 "Press Ctrl-C to stop.",

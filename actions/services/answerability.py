@@ -80,7 +80,7 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
-# Diver shorthand, spelled out the way the knowledge base writes it.
+# Diver shorthand and everyday words, spelled the way the knowledge base writes them.
 SHORTHAND = {
     "ow": "open water",
     "aow": "advanced open water",
@@ -105,6 +105,12 @@ SHORTHAND = {
     "center": "centre",
     "centers": "centres",
     "color": "colour",
+    # How divers say they are afraid, in words the comfort guides never use.
+    "scared": "fear",
+    "afraid": "fear",
+    "frightened": "fear",
+    "terrified": "fear",
+    "worried": "worry",
 }
 
 # Only long words get typo and prefix tolerance: short names are too easily

@@ -166,11 +166,13 @@ class KnowledgeStore:
         doc_types: list[str] | None = None,
         destination: str | None = None,
         apply_cutoff: bool = True,
+        topic_in_scope: bool = False,
     ) -> list[Passage]:
         """Run the SQL search with an already computed question vector.
 
         With `apply_cutoff=False` the fused ranking comes back unjudged (for
-        the benchmark).
+        the benchmark). With `topic_in_scope` the caller already knows the
+        knowledge base covers the topic, so only the similarity cutoff applies.
         """
         terms = keyword_terms(question)
         parameters = {
@@ -194,7 +196,7 @@ class KnowledgeStore:
             rows = await cursor.fetchall()
         passages = [Passage(**row) for row in rows]
         if apply_cutoff:
-            passages = self.relevant_passages(question, passages)
+            passages = self.relevant_passages(question, passages, topic_in_scope)
         return passages[:limit]
 
     def assess(self, question: str, ranked: list[Passage]) -> Evidence:
@@ -203,10 +205,13 @@ class KnowledgeStore:
         best = float(ranked[0].similarity) if ranked else 0.0
         return assess(question, best, [p.text for p in ranked[:EVIDENCE_PASSAGES]], self.vocabulary)
 
-    def relevant_passages(self, question: str, ranked: list[Passage]) -> list[Passage]:
+    def relevant_passages(
+        self, question: str, ranked: list[Passage], topic_in_scope: bool = False
+    ) -> list[Passage]:
         """The one place that decides relevance: [] unless the best passages answer
-        the question, then the passages at or above the similarity cutoff."""
-        if not self.assess(question, ranked).answerable:
+        the question (taken as given when the topic is known to be in scope),
+        then the passages at or above the similarity cutoff."""
+        if not topic_in_scope and not self.assess(question, ranked).answerable:
             return []
         return [p for p in ranked if p.similarity >= self.min_similarity]
 
@@ -217,9 +222,20 @@ class KnowledgeStore:
         limit: int = 5,
         doc_types: list[str] | None = None,
         destination: str | None = None,
+        topic_in_scope: bool = False,
     ) -> list[Passage]:
-        """The passages that answer `question`, best first; [] when nothing is relevant."""
+        """The passages that answer `question`, best first; [] when nothing is relevant.
+
+        `topic_in_scope`: the NLU already placed the question in a topic the
+        knowledge base covers (a fear, say), so the answerability check, which
+        judges open questions, is skipped; the similarity cutoff still applies.
+        """
         vector = await self.embedder.embed_query(question)
         return await self.search(
-            question, vector, limit=limit, doc_types=doc_types, destination=destination
+            question,
+            vector,
+            limit=limit,
+            doc_types=doc_types,
+            destination=destination,
+            topic_in_scope=topic_in_scope,
         )

@@ -21,9 +21,15 @@ class StoreReturning:
         self.passages = passages
         self.questions = []
 
-    async def retrieve_passages(self, question, limit=5, destination=None):
-        self.questions.append((question, destination))
-        matching = [p for p in self.passages if destination in (None, p.destination)]
+    async def retrieve_passages(
+        self, question, limit=5, destination=None, doc_types=None, topic_in_scope=False
+    ):
+        self.questions.append((question, destination, doc_types))
+        matching = [
+            p
+            for p in self.passages
+            if destination in (None, p.destination) and doc_types in (None, [p.doc_type])
+        ]
         return matching[:limit]
 
 
@@ -111,6 +117,14 @@ async def test_the_whole_base_is_searched_when_the_destination_has_nothing(gemin
     text = await store_answerer.answer("how long is OW", CONTEXT, "c1", destination="redang")
     assert text.endswith("Source: Open Water Diver")
     assert store_answerer.store.questions == [
-        ("how long is OW", "redang"),
-        ("how long is OW", None),
+        ("how long is OW", "redang", None),
+        ("how long is OW", None, None),
     ]
+
+
+async def test_a_recognised_topic_is_answered_from_its_documents_first(gemini_settings):
+    comfort = make_passage("Slow breaths help.", title="Breathing", doc_type="comfort")
+    store_answerer = answerer(gemini_settings, passages=(PASSAGE, comfort), with_gemini=False)
+    text = await store_answerer.answer("I'm nervous", CONTEXT, "c1", topic_doc_types=["comfort"])
+    assert text.endswith("Source: Breathing")
+    assert store_answerer.store.questions == [("I'm nervous", None, ["comfort"])]

@@ -55,9 +55,7 @@ def test_an_uncovered_destination_offers_the_covered_ones(make_tracker, domain):
     }
 
 
-def test_a_place_heard_while_another_question_was_asked_keeps_the_destination(
-    make_tracker, domain
-):
+def test_a_place_heard_while_another_question_was_asked_keeps_the_destination(make_tracker, domain):
     tracker = make_tracker("Olive Tan", "nlu_fallback", slots={"requested_slot": "lead_name"})
     tracker.events.insert(0, {"event": "slot", "name": "destination", "value": "tioman"})
     dispatcher = CollectingDispatcher()

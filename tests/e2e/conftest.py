@@ -8,6 +8,10 @@ import pytest
 
 from dovvybuddy.launcher import LaunchedStack
 from tests.fakes.lead_receivers import SmtpInbox
+from tests.fakes.telegram_api import FakeTelegramApi
+
+TELEGRAM_WEBHOOK_SECRET = "e2e-telegram-webhook-secret"
+TELEGRAM_WEBHOOK_URL = "https://dovvybuddy.example/webhooks/telegram/webhook"
 
 
 @pytest.fixture(scope="session")
@@ -20,8 +24,18 @@ def smtp_server() -> Iterator[SmtpInbox]:
 
 
 @pytest.fixture(scope="session")
+def telegram_api() -> Iterator[FakeTelegramApi]:
+    """Telegram's Bot API, on loopback."""
+    server = FakeTelegramApi()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
 def stack(
-    tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpInbox
+    tmp_path_factory: pytest.TempPathFactory,
+    smtp_server: SmtpInbox,
+    telegram_api: FakeTelegramApi,
 ) -> Iterator[LaunchedStack]:
     launched = LaunchedStack(
         tmp_path_factory.mktemp("stack"),
@@ -29,6 +43,15 @@ def stack(
             "DOVVY_SMTP_HOST": "127.0.0.1",
             "DOVVY_SMTP_PORT": str(smtp_server.port),
             "DOVVY_LEAD_RETRY_BASE_SECONDS": "0.5",
+            "TELEGRAM_BOT_TOKEN": telegram_api.token,
+            "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_WEBHOOK_SECRET,
+            "TELEGRAM_WEBHOOK_URL": TELEGRAM_WEBHOOK_URL,
+            "TELEGRAM_API_BASE_URL": telegram_api.base_url,
+            "TELEGRAM_MODE": "webhook",
+            # Learnt from getMe, as in production when it is not set.
+            "TELEGRAM_BOT_USERNAME": "",
+            # Every test talks from 127.0.0.1: only the per-sender limit applies.
+            "DOVVY_WEB_RATE_PER_IP_PER_MINUTE": "1000000",
         },
     )
     launched.start()

@@ -17,7 +17,7 @@ SITE = (
 )
 SEASON = "Pulau Tioman: diving season and monsoon. The best months are March to October."
 FEARS = "Claustrophobia and feeling closed in. Swim-throughs and caves can feel tight."
-COMMON = frozenset({"afraid", "can", "dive", "season", "august", "december"})
+COMMON = frozenset({"nervous", "can", "dive", "season", "august", "december"})
 
 
 @pytest.fixture
@@ -35,6 +35,10 @@ def test_stop_words_chat_filler_and_measurements_carry_no_meaning():
 
 def test_diver_shorthand_is_spelled_out():
     assert stems("AOW or DM") == ["advanc", "open", "water", "divemaster"]
+
+
+def test_everyday_words_for_being_afraid_become_the_guides_words():
+    assert stems("so scared, and worried") == ["fear", "worry"]
 
 
 def test_plurals_and_verb_endings_are_stripped():
@@ -79,7 +83,7 @@ def test_a_name_neither_the_knowledge_base_nor_english_knows_makes_a_question_un
 def test_a_common_english_word_missing_from_the_knowledge_base_is_not_an_unfamiliar_name(
     vocabulary,
 ):
-    evidence = assess("afraid of barracuda point currents", 0.7, [SITE], vocabulary, COMMON)
+    evidence = assess("nervous of barracuda point currents", 0.7, [SITE], vocabulary, COMMON)
     assert evidence.unfamiliar_words == ()
     assert evidence.answerable
 

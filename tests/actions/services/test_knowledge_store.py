@@ -69,6 +69,13 @@ async def test_filters_restrict_doc_type_and_destination(store):
     assert {p.destination for p in passages} == {"redang"}
 
 
+async def test_a_fear_the_nlu_recognised_is_answered_from_the_comfort_guides(store):
+    question = "I'm nervous about diving"
+    assert await store.retrieve_passages(question) == []  # too vague as an open question
+    passages = await store.retrieve_passages(question, doc_types=["comfort"], topic_in_scope=True)
+    assert passages and {p.doc_type for p in passages} == {"comfort"}
+
+
 async def test_nothing_relevant_is_a_real_outcome(store):
     assert await store.retrieve_passages("how do I fix the brakes on my bicycle") == []
 
