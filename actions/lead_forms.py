@@ -31,7 +31,11 @@ from actions.lead_fields import (
 )
 from actions.profile import PROFILE_SLOTS
 from actions.services.lead_store import LeadRecord, default_lead_store
-from dovvybuddy.knowledge_validation import CERTIFICATION_LEVEL_NAMES, DESTINATIONS
+from dovvybuddy.knowledge_validation import (
+    CERTIFICATION_LEVEL_NAMES,
+    DESTINATION_NAMES,
+    DESTINATIONS,
+)
 from dovvybuddy.partners import Partner, partner_for
 
 logger = logging.getLogger(__name__)
@@ -89,12 +93,6 @@ FIELD_WORDS = {
     "message": "lead_message",
 }
 _EDIT = re.compile(r"\b(change|edit|update|fix|correct|wrong)\b")
-DESTINATION_NAMES = {
-    "tioman": "Tioman",
-    "perhentian": "Perhentian Islands",
-    "redang": "Redang",
-    "sipadan": "Sipadan area",
-}
 
 
 @lru_cache(maxsize=16)
@@ -126,7 +124,7 @@ def summary(tracker: Tracker, fields: list[str]) -> str:
         if field in ("certification_level", "course_of_interest"):
             value = CERTIFICATION_LEVEL_NAMES.get(value, value)
         elif field == "destination":
-            value = DESTINATION_NAMES.get(value, value)
+            value = DESTINATION_NAMES.get(value, value).removeprefix("the ")
         elif field == "lead_phone" and value == "none":
             value = "(not given)"
         elif field == "dive_count":

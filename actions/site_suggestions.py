@@ -22,17 +22,12 @@ from dovvybuddy.knowledge import Document, load_documents
 from dovvybuddy.knowledge_validation import (
     CERTIFICATION_LEVEL_NAMES,
     CERTIFICATION_LEVELS,
+    DESTINATION_NAMES,
 )
 
 logger = logging.getLogger(__name__)
 
 SUGGESTIONS_PER_REPLY = 3
-DESTINATION_NAMES = {
-    "tioman": "Tioman",
-    "perhentian": "the Perhentian Islands",
-    "redang": "Redang",
-    "sipadan": "the Sipadan area",
-}
 # A diver's level decides which difficulty suits them best, in order.
 _PREFERRED_DIFFICULTY = {
     "open_water": ("beginner", "intermediate", "advanced"),

@@ -53,6 +53,13 @@ SPECIALTY_LEVELS: tuple[str, ...] = ("nitrox", "deep")
 
 AGENCIES: tuple[str, ...] = ("PADI", "SSI", "NAUI", "CMAS", "BSAC", "SDI", "TDI", "RAID")
 DESTINATIONS: tuple[str, ...] = ("tioman", "perhentian", "redang", "sipadan")
+# How replies name each destination, in running text ("sites in the Sipadan area").
+DESTINATION_NAMES: dict[str, str] = {
+    "tioman": "Tioman",
+    "perhentian": "the Perhentian Islands",
+    "redang": "Redang",
+    "sipadan": "the Sipadan area",
+}
 DIFFICULTIES: tuple[str, ...] = ("beginner", "intermediate", "advanced")
 ACCESS_TYPES: tuple[str, ...] = ("shore", "boat")
 MAX_SITE_DEPTH_M = 60
