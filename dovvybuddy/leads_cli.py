@@ -23,6 +23,7 @@ from uuid import UUID
 import psycopg
 from psycopg.rows import dict_row
 
+from dovvybuddy.arguments import positive_int
 from dovvybuddy.settings import load_settings
 from dovvybuddy.stack import running_database
 
@@ -172,13 +173,6 @@ def redeliver(connection: psycopg.Connection[dict[str, Any]], lead_id: UUID) -> 
     return len(reset)
 
 
-def _positive_int(text: str) -> int:
-    number = int(text)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     parser = argparse.ArgumentParser(
@@ -188,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("list", help="recent leads and their delivery status")
-    listing.add_argument("--limit", type=_positive_int, default=20, help="how many (default 20)")
+    listing.add_argument("--limit", type=positive_int, default=20, help="how many (default 20)")
     commands.add_parser("show", help="one lead in full").add_argument("lead_id", type=UUID)
     export = commands.add_parser("export", help="every lead in full, as CSV")
     export.add_argument("--out", type=Path, required=True, help="the CSV file to write")

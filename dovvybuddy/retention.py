@@ -31,6 +31,7 @@ from typing import Any
 
 import psycopg
 
+from dovvybuddy.arguments import positive_int
 from dovvybuddy.settings import load_settings
 from dovvybuddy.stack import running_database
 
@@ -137,13 +138,6 @@ def delete_old_conversations(
     )
 
 
-def _positive_int(text: str) -> int:
-    number = int(text)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run one clean-up and print its summary; returns the exit status."""
     settings = load_settings()
@@ -154,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--days",
-        type=_positive_int,
+        type=positive_int,
         default=settings.retention_days,
         help="delete conversations whose last event is older than this (default %(default)s)",
     )
@@ -163,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--batch-size",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_BATCH_SIZE,
         help="conversations deleted per transaction (default %(default)s)",
     )

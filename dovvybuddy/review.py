@@ -39,6 +39,7 @@ import psycopg
 import yaml
 from psycopg.rows import dict_row
 
+from dovvybuddy.arguments import positive_int
 from dovvybuddy.insights import (
     FALLBACK_INTENT,
     NO_TRACKER_STORE,
@@ -263,12 +264,10 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--since", type=date.fromisoformat, help="first day, YYYY-MM-DD (UTC)")
-    parser.add_argument("--limit", type=int, help="at most this many examples")
+    parser.add_argument("--limit", type=positive_int, help="at most this many examples")
     parser.add_argument("--threshold", type=float, help="low-confidence threshold, 0 to 1")
     parser.add_argument("--all", action="store_true", help="export earlier exports again")
     args = parser.parse_args(argv)
-    if args.limit is not None and args.limit < 1:
-        parser.error("--limit must be 1 or more")
     if args.threshold is not None and not 0 < args.threshold <= 1:
         parser.error("--threshold must be more than 0 and at most 1")
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
+import psycopg
 import pytest
 
 from dovvybuddy.database import apply_migrations
 from dovvybuddy.partners import Partner
 from dovvybuddy.settings import Settings, load_settings
+from tests.dovvybuddy.tracker_rows import RASA_EVENTS_TABLE
 from tests.fakes.lead_receivers import SmtpInbox, WebhookReceiver
 
 WEBHOOK_SECRET = "test-webhook-secret"
@@ -80,3 +82,12 @@ def delivery_settings(smtp_inbox: SmtpInbox) -> Settings:
         lead_poll_seconds=0.05,
         lead_batch_size=10,
     )
+
+
+@pytest.fixture
+def tracker_store(database_url: str) -> str:
+    """A migrated database with an empty tracker store, as after the stack's first start."""
+    apply_migrations(database_url)
+    with psycopg.connect(database_url) as conn:
+        conn.execute(RASA_EVENTS_TABLE)
+    return database_url

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import psycopg
 import pytest
 from psycopg.rows import dict_row
@@ -9,7 +11,7 @@ from psycopg.rows import dict_row
 from dovvybuddy.database import apply_migrations
 from dovvybuddy.redaction import Redactor, name_parts, names_given_in_forms, redactor_for
 from tests.dovvybuddy.lead_rows import insert_lead
-from tests.dovvybuddy.test_insights import DAY_1, Conversation, at, store, tracker_store  # noqa: F401
+from tests.dovvybuddy.tracker_rows import Conversation, at, store
 
 
 @pytest.mark.parametrize(
@@ -67,10 +69,10 @@ def test_name_parts_are_the_whole_name_and_its_words_of_two_letters_or_more():
     assert name_parts("J. O'Brien") == {"J. O'Brien", "O'Brien"}
 
 
-def test_names_come_from_stored_leads_and_the_forms_name_answers(tracker_store):  # noqa: F811
+def test_names_come_from_stored_leads_and_the_forms_name_answers(tracker_store):
     insert_lead(tracker_store, name="Jane Doe")
     form = (
-        Conversation("web-name", "rest", at(DAY_1, 9))
+        Conversation("web-name", "rest", at(date(2026, 3, 2), 9))
         .start_form("training_form", "I want a course", "request_training_lead")
         # Not a name: the form asks again, and it is not redacted as one.
         .answer("training_form", "lead_name", "why do you need my name?", None, "lead_name")

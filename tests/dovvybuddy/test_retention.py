@@ -17,25 +17,10 @@ from dovvybuddy.retention import (
     delete_old_conversations,
 )
 from tests.dovvybuddy.lead_rows import insert_lead
+from tests.dovvybuddy.tracker_rows import RASA_EVENTS_TABLE
 
 NOW = 1_900_000_000.0
 DAY = SECONDS_PER_DAY
-
-# The table exactly as Rasa 3.6's SQLTrackerStore creates it on PostgreSQL (the
-# DDL SQLAlchemy emits for rasa.core.tracker_store.SQLTrackerStore.SQLEvent).
-RASA_EVENTS_TABLE = """
-CREATE TABLE events (
-    id SERIAL NOT NULL,
-    sender_id VARCHAR(255) NOT NULL,
-    type_name VARCHAR(255) NOT NULL,
-    timestamp FLOAT,
-    intent_name VARCHAR(255),
-    action_name VARCHAR(255),
-    data TEXT,
-    PRIMARY KEY (id)
-);
-CREATE INDEX ix_events_sender_id ON events (sender_id);
-"""
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from dovvybuddy.review import (
 )
 from dovvybuddy.settings import PROJECT_ROOT, load_settings
 from tests.dovvybuddy.lead_rows import insert_lead
-from tests.dovvybuddy.test_insights import Conversation, at, store, tracker_store  # noqa: F401
+from tests.dovvybuddy.tracker_rows import Conversation, at, store
 
 DAY_1, DAY_2, DAY_3 = date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)
 EARS = "how do i equalise my ears??"
@@ -103,7 +103,7 @@ def seed_messages(database_url: str) -> None:
 
 
 @pytest.fixture
-def seeded(tracker_store):  # noqa: F811
+def seeded(tracker_store):
     seed_messages(tracker_store)
     insert_lead(tracker_store, name="Jane Doe", email="jane.doe@example.com")
     return tracker_store
