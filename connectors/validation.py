@@ -47,6 +47,12 @@ def parse_request(body: bytes, max_message_chars: int) -> tuple[str, str, dict |
     sender = payload.get("sender")
     if not isinstance(sender, str) or not sender.strip():
         raise InvalidRequest(400, "missing_sender", "Give a non-empty string 'sender'.")
+    if not sender.isprintable():
+        # A NUL in the conversation id makes the tracker store's query fail,
+        # and Rasa's SQL tracker store then exits the whole server.
+        raise InvalidRequest(
+            400, "invalid_sender", "'sender' may only contain printable characters."
+        )
     if len(sender) > MAX_SENDER_CHARS:
         raise InvalidRequest(
             400, "invalid_sender", f"'sender' can be at most {MAX_SENDER_CHARS} characters."

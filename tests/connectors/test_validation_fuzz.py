@@ -51,6 +51,7 @@ def test_an_accepted_payload_always_has_a_clean_sender_and_message(payload):
     if accepted is not None:
         sender, message, metadata = accepted
         assert sender and sender == sender.strip()
+        assert sender.isprintable()
         assert message and len(message) <= LIMIT and message == clean_text(message)
         assert metadata is None or isinstance(metadata, dict)
 

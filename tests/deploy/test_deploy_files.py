@@ -384,7 +384,7 @@ def test_compose_endpoints_keep_conversations_in_postgres_and_locks_in_redis(ser
     endpoints = yaml.safe_load((DEPLOY / "endpoints.yml").read_text())
 
     assert endpoints["tracker_store"] == {
-        "type": "connectors.tracker_store.PingingSQLTrackerStore",
+        "type": "connectors.tracker_store.ResilientSQLTrackerStore",
         "url": "${TRACKER_STORE_URL}",
     }
     assert endpoints["lock_store"] == {"type": "connectors.lock_store.ConversationLockStore"}
