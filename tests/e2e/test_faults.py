@@ -188,4 +188,4 @@ def test_a_lead_confirmed_while_the_database_is_down_is_stored_and_delivered_lat
             return conn.execute("SELECT 1 FROM leads WHERE email = %s", (email,)).fetchone()
 
     eventually(stored, timeout=90)
-    eventually(lambda: any(email in str(message) for message in smtp_server.messages), timeout=60)
+    smtp_server.message_containing(email, timeout=60)

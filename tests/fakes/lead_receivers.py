@@ -50,6 +50,17 @@ class SmtpInbox:
             time.sleep(0.2)
         return self.messages
 
+    def message_containing(self, text: str, timeout: float = 30.0) -> EmailMessage:
+        """The first message whose raw text contains `text`, once it has arrived."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = next((message for message in self.messages if text in str(message)), None)
+            if found is not None:
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no message containing {text!r} within {timeout} s")
+            time.sleep(0.2)
+
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         self.data_started.set()
         if self.delays:
