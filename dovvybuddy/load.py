@@ -3,8 +3,10 @@
 N simulated divers (default 50) hold realistic multi-turn conversations over
 the REST channel for a bounded time, against a stack started for the purpose
 on loopback (as `make bench` does) or against a running one (`--url`). Each
-diver picks a conversation script, waits a short "thinking" time between
-turns, and starts a new conversation (new sender id) when a script ends.
+diver arrives at a random moment within the first thinking time, picks a
+conversation script, waits a "thinking" time between turns (default 3-8 s:
+reading the reply and typing the next message), and starts a new
+conversation (new sender id) when a script ends.
 
 Every reply is checked: a transport error or non-200 status is an error, a
 reply with no text is an empty reply, and the channel's "having trouble" or
@@ -110,6 +112,8 @@ async def diver(
     results: Results,
 ) -> None:
     """One simulated diver: conversation after conversation until the deadline."""
+    # Divers arrive over the first think time, not all in the same millisecond.
+    await asyncio.sleep(rng.uniform(0, think_seconds[1]))
     while time.monotonic() < deadline:
         sender = f"load-{uuid.uuid4().hex[:12]}"
         for turn_type, text in rng.choice(CONVERSATIONS):
@@ -167,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dovvybuddy.load", description=__doc__)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"))
+    parser.add_argument("--think", type=float, nargs=2, default=(3.0, 8.0), metavar=("MIN", "MAX"))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--url", help="a running stack's Rasa URL (default: start one)")
     args = parser.parse_args(argv)

@@ -294,7 +294,7 @@ class Stack:
                 f"  REST channel:  POST {rasa}/webhooks/rest/webhook",
                 f"  HTTP API:      {rasa}/status?token={self.auth_token()}",
                 f"  Action server: http://127.0.0.1:{self.settings.action_port}/health",
-                f"  Web widget demo: {self.settings.web_url}",
+                f"  Web widget:    {self.settings.web_url}",
                 *(
                     [f"  Telegram:      {self.settings.telegram_mode} mode"]
                     if self.settings.telegram_bot_token
