@@ -7,19 +7,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connectors.validation import InvalidRequest, clean_text, parse_request
+from tests import strategies
 
 LIMIT = 2000
 # Reproducible in CI (the same examples every run) and patient on a busy machine.
 fuzz = settings(
     max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
-    ),
-    max_leaves=12,
-)
+json_values = strategies.json_values()
 payloads = st.fixed_dictionaries(
     {},
     optional={

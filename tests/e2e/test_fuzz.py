@@ -8,6 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import strategies
+
 pytestmark = pytest.mark.e2e
 
 live = settings(
@@ -16,13 +18,7 @@ live = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
-    ),
-    max_leaves=8,
-)
+json_values = strategies.json_values(max_size=3, max_leaves=8)
 bodies = st.one_of(
     st.binary(max_size=2048),
     json_values.map(lambda value: json.dumps(value).encode()),
