@@ -9,9 +9,9 @@ locks in memory; several replicas behind a load balancer must share them.
       type: connectors.lock_store.ConversationLockStore
 
 - REDIS_URL unset: Rasa's in-memory lock store (one server only).
-- REDIS_URL=redis://[:password@]host[:port][/db]: a mutex per conversation in
-  Redis (redis-py's lock: SET NX with an expiry, released by a script that
-  checks the owner).
+- REDIS_URL=redis://[:password@]host[:port][/db] (rediss:// for TLS): a
+  mutex per conversation in Redis (redis-py's lock: SET NX with an expiry,
+  renewed while the turn runs, released by a script that checks the owner).
 
 Why not Rasa's own `type: redis`: its ticket lock reads, changes and writes
 the ticket list in separate Redis calls, so two replicas taking a ticket for
@@ -24,12 +24,14 @@ have no meaningful order anyway.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from urllib.parse import unquote, urlparse
 
 import redis.asyncio
+import redis.asyncio.lock
+import redis.exceptions
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
@@ -41,23 +43,9 @@ logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "dovvybuddy:conversation-lock:"
 # How often a waiting message checks whether the conversation is free.
-POLL_SECONDS = 0.02
-
-
-def redis_client(url: str) -> redis.asyncio.Redis:
-    """An asyncio Redis client for a redis:// or rediss:// URL."""
-    parsed = urlparse(url)
-    if parsed.scheme not in {"redis", "rediss"} or not parsed.hostname:
-        raise ValueError("REDIS_URL must look like redis://host:6379/1")
-    database = parsed.path.strip("/")
-    return redis.asyncio.Redis(
-        host=parsed.hostname,
-        port=parsed.port or 6379,
-        db=int(database) if database else 1,
-        username=unquote(parsed.username) if parsed.username else None,
-        password=unquote(parsed.password) if parsed.password else None,
-        ssl=parsed.scheme == "rediss",
-    )
+POLL_SECONDS = 0.1
+# A stalled Redis fails the turn (politely) instead of hanging it.
+REDIS_TIMEOUT_SECONDS = 5.0
 
 
 class ConversationLockStore(LockStore):
@@ -66,7 +54,15 @@ class ConversationLockStore(LockStore):
     def __init__(self, endpoint_config: EndpointConfig | None = None) -> None:
         redis_url = load_settings().redis_url
         self.in_memory = InMemoryLockStore()
-        self.redis = redis_client(redis_url) if redis_url else None
+        self.redis = (
+            redis.asyncio.from_url(
+                redis_url,
+                socket_timeout=REDIS_TIMEOUT_SECONDS,
+                socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            )
+            if redis_url
+            else None
+        )
         if self.redis is None:
             logger.info("conversation locks in memory: run a single Rasa server")
         else:
@@ -93,9 +89,13 @@ class ConversationLockStore(LockStore):
         )
         if not await mutex.acquire():
             raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+        # A turn may outlast the expiry (Rasa waits up to five minutes for the
+        # action server): while it runs, the lock is renewed.
+        renewal = asyncio.create_task(_keep_renewing(mutex, lock_lifetime))
         try:
             yield mutex
         finally:
+            renewal.cancel()
             try:
                 await mutex.release()
             except RedisLockError:  # it expired and someone else may hold it now
@@ -110,3 +110,14 @@ class ConversationLockStore(LockStore):
 
     def save_lock(self, lock: TicketLock) -> None:
         self.in_memory.save_lock(lock)
+
+
+async def _keep_renewing(mutex: redis.asyncio.lock.Lock, lifetime: float) -> None:
+    """Reset the lock's expiry every third of its lifetime until cancelled."""
+    while True:
+        await asyncio.sleep(lifetime / 3)
+        try:
+            await mutex.reacquire()
+        except (RedisLockError, redis.exceptions.RedisError):
+            logger.warning("could not renew a conversation lock")
+            return

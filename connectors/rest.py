@@ -50,6 +50,9 @@ class GuardedRestInput(RestInput):
         settings = load_settings()
         self.max_message_chars = max_message_chars or settings.max_message_chars
         self.turn_timeout_seconds = settings.turn_timeout_seconds
+        # Turns still running after their reply went out (held here so they
+        # are not garbage-collected, and so their failures are logged).
+        self.late_turns: set[asyncio.Future] = set()
         self.access = WebAccessPolicy(
             allowed_origins=settings.cors_origins,
             token=settings.web_token,
@@ -112,12 +115,19 @@ class GuardedRestInput(RestInput):
             await asyncio.wait_for(asyncio.shield(turn), self.turn_timeout_seconds)
         except asyncio.TimeoutError:
             logger.warning("turn for a conversation took over %s s", self.turn_timeout_seconds)
+            self.late_turns.add(turn)
+            turn.add_done_callback(self._late_turn_done)
             return response.json([{"recipient_id": sender, "text": SLOW_TURN_TEXT}])
         except Exception:  # the diver still gets an answer; the log gets the trace
             logger.exception("REST turn failed")
         if not collector.messages:
             return response.json([{"recipient_id": sender, "text": NO_REPLY_TEXT}])
         return response.json(collector.messages)
+
+    def _late_turn_done(self, turn: asyncio.Future) -> None:
+        self.late_turns.discard(turn)
+        if not turn.cancelled() and turn.exception() is not None:
+            logger.error("a slow turn failed after its reply", exc_info=turn.exception())
 
 
 def _refusal(invalid: InvalidRequest) -> HTTPResponse:

@@ -38,6 +38,7 @@ from telegram.error import RetryAfter, TelegramError
 from connectors.rest import NO_REPLY_TEXT
 from connectors.telegram_messages import (
     IncomingMessage,
+    chat_id_of,
     inline_keyboard,
     read_update,
     split_text,
@@ -83,33 +84,37 @@ class TelegramOutput(OutputChannel):
         await super().send_response(recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        chat = chat_id_of(recipient_id)
         for chunk in split_text(text):
-            await self._deliver(recipient_id, partial(self.bot.send_message, recipient_id, chunk))
+            await self._deliver(chat, partial(self.bot.send_message, chat, chunk))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         # The keyboard goes under the last part of a long text.
+        chat = chat_id_of(recipient_id)
         *leading, last = split_text(text) or [BUTTONS_ONLY_TEXT]
         for chunk in leading:
-            await self._deliver(recipient_id, partial(self.bot.send_message, recipient_id, chunk))
+            await self._deliver(chat, partial(self.bot.send_message, chat, chunk))
         await self._deliver(
-            recipient_id,
-            partial(
-                self.bot.send_message, recipient_id, last, reply_markup=inline_keyboard(buttons)
-            ),
+            chat,
+            partial(self.bot.send_message, chat, last, reply_markup=inline_keyboard(buttons)),
         )
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self._deliver(recipient_id, partial(self.bot.send_photo, recipient_id, image))
+        chat = chat_id_of(recipient_id)
+        await self._deliver(chat, partial(self.bot.send_photo, chat, image))
 
-    async def send_typing(self, chat_id: str) -> None:
+    async def send_typing(self, recipient_id: str) -> None:
         """Show "typing..." for up to 5 s, or until the next message."""
-        await self._deliver(chat_id, partial(self.bot.send_chat_action, chat_id, ChatAction.TYPING))
+        chat = chat_id_of(recipient_id)
+        await self._deliver(chat, partial(self.bot.send_chat_action, chat, ChatAction.TYPING))
 
-    async def answer_button_press(self, chat_id: str, callback_query_id: str) -> None:
+    async def answer_button_press(self, recipient_id: str, callback_query_id: str) -> None:
         """Stop the loading spinner on the button the diver pressed."""
-        await self._deliver(chat_id, partial(self.bot.answer_callback_query, callback_query_id))
+        await self._deliver(
+            chat_id_of(recipient_id), partial(self.bot.answer_callback_query, callback_query_id)
+        )
 
     async def _deliver(self, chat_id: str, request: Callable[[], Awaitable[object]]) -> None:
         # A failed send must not fail the turn, or Rasa would not save the

@@ -64,7 +64,23 @@ class IncomingMessage:
     @property
     def sender_id(self) -> str:
         """The Rasa conversation: one per chat, so a group shares one conversation."""
-        return str(self.chat_id)
+        return conversation_id(self.chat_id)
+
+
+# Telegram conversations live under their own prefix, which the web channel
+# refuses: a REST client that knows someone's chat id cannot join their
+# conversation (and read back a lead summary).
+CONVERSATION_PREFIX = "tg:"
+
+
+def conversation_id(chat_id: int | str) -> str:
+    """The Rasa conversation id of a Telegram chat."""
+    return f"{CONVERSATION_PREFIX}{chat_id}"
+
+
+def chat_id_of(conversation: str) -> str:
+    """The Telegram chat of a Rasa conversation id (as Rasa hands it to the output)."""
+    return conversation.removeprefix(CONVERSATION_PREFIX)
 
 
 def read_update(update: Update, bot_username: str | None, max_chars: int) -> IncomingMessage | None:

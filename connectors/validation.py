@@ -10,6 +10,9 @@ import json
 import unicodedata
 
 MAX_SENDER_CHARS = 128
+# Conversation ids of other channels (connectors/telegram_messages.py): a web
+# client must not be able to join, and read, someone's Telegram conversation.
+RESERVED_SENDER_PREFIXES = ("tg:",)
 
 
 class InvalidRequest(Exception):
@@ -52,6 +55,10 @@ def parse_request(body: bytes, max_message_chars: int) -> tuple[str, str, dict |
         # and Rasa's SQL tracker store then exits the whole server.
         raise InvalidRequest(
             400, "invalid_sender", "'sender' may only contain printable characters."
+        )
+    if sender.startswith(RESERVED_SENDER_PREFIXES):
+        raise InvalidRequest(
+            400, "invalid_sender", "This 'sender' is reserved for another channel."
         )
     if len(sender) > MAX_SENDER_CHARS:
         raise InvalidRequest(

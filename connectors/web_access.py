@@ -6,13 +6,17 @@ authentication of its own, so this policy is what stands between the public
 internet and the NLU:
 
 - Browsers send an `Origin` header; a page on an origin that is not allowed
-  is refused (403). `*` allows every origin (the development default).
+  is refused (403), so other websites cannot embed the chat. `*` allows every
+  origin. This binds browsers only: a script can send any `Origin`.
 - Servers calling on behalf of their users may present the shared token
   (`Authorization: Bearer <DOVVY_WEB_TOKEN>`). With a token configured, a
-  request without an `Origin` must carry it (401). A trusted server is exempt
-  from the per-address limit, since many divers share its address.
+  request without an `Origin` must carry it (401). What the token buys is
+  trust: a trusted server is exempt from the per-address limit, since many
+  divers share its address. It is not authentication of the channel, which
+  stays public for browsers.
 - Every sender, and every client address, has a sliding-window budget of
-  messages per minute (429 with `Retry-After`).
+  messages per minute (429 with `Retry-After`): that, not the origin check,
+  is what bounds a script.
 """
 
 from __future__ import annotations

@@ -780,7 +780,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--since is after --until")
 
     with (
-        running_database(load_settings()) as url,
+        running_database(load_settings(), migrate_managed_database=False) as url,
         psycopg.connect(url, autocommit=True, row_factory=dict_row) as connection,
     ):
         if not tracker_store_exists(connection):

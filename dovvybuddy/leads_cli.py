@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with (
-        running_database(load_settings()) as url,
+        running_database(load_settings(), migrate_managed_database=False) as url,
         psycopg.connect(url, autocommit=True, row_factory=dict_row) as connection,
     ):
         if args.command == "list":

@@ -8,8 +8,9 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-# Keys whose window emptied are dropped once this many are tracked, so that a
-# public channel seeing many senders and addresses does not grow without bound.
+# Keys whose window emptied are dropped (at most once per window) once this
+# many are tracked, so that a public channel seeing many senders and addresses
+# does not grow without bound.
 PRUNE_AT_KEYS = 10_000
 
 
@@ -23,6 +24,7 @@ class SlidingWindowLimiter:
         self.window_seconds = window_seconds
         self.clock = clock
         self._events: dict[str, deque[float]] = {}
+        self._pruned_at = float("-inf")
 
     def _current(self, key: str, now: float) -> deque[float]:
         events = self._events.setdefault(key, deque())
@@ -33,7 +35,7 @@ class SlidingWindowLimiter:
     def allow(self, key: str = "") -> bool:
         """Count an event for `key` if it is within the limit; say whether it was."""
         now = self.clock()
-        if len(self._events) >= PRUNE_AT_KEYS:
+        if len(self._events) >= PRUNE_AT_KEYS and now - self._pruned_at >= self.window_seconds:
             self._prune(now)
         events = self._current(key, now)
         if len(events) >= self.limit:
@@ -50,5 +52,6 @@ class SlidingWindowLimiter:
         return max(0.0, self.window_seconds - (now - events[0]))
 
     def _prune(self, now: float) -> None:
+        self._pruned_at = now
         for key in [key for key, events in self._events.items() if not self._current(key, now)]:
             del self._events[key]

@@ -163,7 +163,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    with running_database(settings) as url, psycopg.connect(url, autocommit=True) as connection:
+    with (
+        running_database(settings, migrate_managed_database=False) as url,
+        psycopg.connect(url, autocommit=True) as connection,
+    ):
         result = delete_old_conversations(
             connection, args.days, dry_run=args.dry_run, batch_size=args.batch_size
         )

@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = load_settings()
     with (
-        running_database(settings) as url,
+        running_database(settings, migrate_managed_database=False) as url,
         psycopg.connect(url, autocommit=True, row_factory=dict_row) as connection,
     ):
         if not tracker_store_exists(connection):

@@ -37,6 +37,7 @@ from dovvybuddy.settings import PROJECT_ROOT, Settings, load_settings
 from dovvybuddy.training import train_if_changed
 
 RASA_SERVER = "Rasa server"
+ACTION_SERVER = "action server"
 LOGGING_CONFIG = PROJECT_ROOT / "logging.yml"
 ACTION_SERVER_START_TIMEOUT = 120.0
 RASA_START_TIMEOUT = 240.0
@@ -57,10 +58,17 @@ class Stack:
         self.children: list[ChildProcess] = []
         self.info_written = False
 
-    def start_database(self) -> str:
-        """Start the embedded server if needed, migrate, and return the database URL."""
+    def start_database(self, migrate_managed_database: bool = True) -> str:
+        """Start the embedded server if needed, migrate, and return the database URL.
+
+        The embedded database is always migrated; a managed one (DATABASE_URL)
+        only when `migrate_managed_database` (operations commands leave that
+        to the deployment's migrate job).
+        """
         if self.settings.database_url:
             self.database_url = self.settings.database_url
+            if not migrate_managed_database:
+                return self.database_url
         else:
             self.embedded_postgres = start_embedded_postgres(
                 self.settings.postgres_dir, self.settings.embedded_database_name
@@ -109,7 +117,7 @@ class Stack:
 
     def start_action_server(self) -> ChildProcess:
         child = start_child(
-            "action server",
+            ACTION_SERVER,
             [
                 str(self.settings.actions_python),
                 "-m",
@@ -266,6 +274,8 @@ class Stack:
         )
         child.restart()
         child.wait_until_ready()
+        if child.name == ACTION_SERVER:
+            self._warm_up_action_server()
         self.write_info()
         print(f"{child.name} is back.", flush=True)
 
@@ -308,7 +318,7 @@ class Stack:
 
 
 @contextmanager
-def running_database(settings: Settings) -> Iterator[str]:
+def running_database(settings: Settings, migrate_managed_database: bool = True) -> Iterator[str]:
     """The database URL, with the embedded server running (if used) and migrated.
 
     For commands (`make leads`, `make insights`, ...): its status line goes to
@@ -318,7 +328,7 @@ def running_database(settings: Settings) -> Iterator[str]:
     stack = Stack(settings)
     try:
         with redirect_stdout(sys.stderr):
-            url = stack.start_database()
+            url = stack.start_database(migrate_managed_database)
         yield url
     finally:
         stack.stop()

@@ -179,7 +179,10 @@
     return fragment;
   }
 
-  // --- The transcript, kept in localStorage so a reload shows it ---
+  // --- The transcript, kept in the tab's sessionStorage so a reload shows it ---
+  // (Not localStorage: what divers type into lead forms, names and emails,
+  // should not outlive the tab on a shared computer or be readable by the
+  // host page's scripts for days. The sender id stays, so a new tab goes on.)
 
   function loadTranscript(storage) {
     try {
@@ -356,7 +359,7 @@
       sender = newSenderId();
       storage.setItem(`${STORAGE_PREFIX}sender`, sender);
     }
-    let entries = loadTranscript(storage);
+    let entries = loadTranscript(tabStorage);
     // The request in flight, and the last one that failed (what Retry sends).
     let inFlight = null;
     let failed = null;
@@ -369,7 +372,7 @@
       entries = entries.slice(-MAX_TRANSCRIPT_ENTRIES);
       try {
         const saved = { updatedAt: Date.now(), entries };
-        storage.setItem(`${STORAGE_PREFIX}transcript`, JSON.stringify(saved));
+        tabStorage.setItem(`${STORAGE_PREFIX}transcript`, JSON.stringify(saved));
       } catch {
         // Storage full: the conversation goes on, only a reload would lose it.
       }

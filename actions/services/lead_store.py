@@ -80,6 +80,9 @@ class LeadStore:
         self._opened = asyncio.Lock()
         self._is_open = False
         self._retry: asyncio.Task | None = None
+        # The background retry and a save may both flush: one at a time, or
+        # the same spooled lead would be stored (and delivered) twice.
+        self._flushing = asyncio.Lock()
 
     async def _open(self) -> None:
         async with self._opened:
@@ -115,14 +118,15 @@ class LeadStore:
     async def flush_spool(self) -> int:
         """Store spooled leads; return how many were stored."""
         stored = 0
-        for path in self._spooled():
-            record = LeadRecord.from_spool(json.loads(path.read_text()))
-            try:
-                await self._insert(record)
-            except (psycopg.Error, OSError, TimeoutError):
-                break
-            path.unlink()
-            stored += 1
+        async with self._flushing:
+            for path in self._spooled():
+                record = LeadRecord.from_spool(json.loads(path.read_text()))
+                try:
+                    await self._insert(record)
+                except (psycopg.Error, OSError, TimeoutError):
+                    break
+                path.unlink()
+                stored += 1
         return stored
 
     def _spool(self, record: LeadRecord) -> None:

@@ -124,7 +124,7 @@ def test_a_payload_over_telegrams_64_bytes_is_replaced_by_the_title():
 def test_a_private_text_message_becomes_a_turn_of_that_chat():
     incoming = read(text_message(PRIVATE_CHAT, "What is the Open Water course?"))
     assert incoming == IncomingMessage(PRIVATE_CHAT, text="What is the Open Water course?")
-    assert incoming.sender_id == str(PRIVATE_CHAT)
+    assert incoming.sender_id == f"tg:{PRIVATE_CHAT}"
 
 
 def test_control_characters_are_removed_from_incoming_text():
@@ -161,7 +161,7 @@ def test_a_button_press_sends_its_payload_and_is_answered():
 def test_a_button_press_in_a_group_is_a_turn_of_the_group():
     incoming = read(button_press(GROUP_CHAT, "/deny"))
     assert incoming is not None
-    assert incoming.sender_id == str(GROUP_CHAT)
+    assert incoming.sender_id == f"tg:{GROUP_CHAT}"
 
 
 # --- commands ---------------------------------------------------------------------

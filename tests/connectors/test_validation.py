@@ -33,6 +33,7 @@ def test_a_valid_request_gives_sender_message_and_metadata():
         (body(sender=42, message="hi"), 400, "missing_sender"),
         (body(sender="x" * 129, message="hi"), 400, "invalid_sender"),
         (body(sender="diver\x00", message="hi"), 400, "invalid_sender"),
+        (body(sender="tg:123456", message="hi"), 400, "invalid_sender"),
         (body(sender="line\nbreak", message="hi"), 400, "invalid_sender"),
         (body(sender="a"), 400, "missing_message"),
         (body(sender="a", message=["hi"]), 400, "missing_message"),

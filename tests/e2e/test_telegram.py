@@ -61,7 +61,7 @@ def stored_user_texts(stack: LaunchedStack, chat: int, expected: list[str]) -> l
     """
     deadline = time.monotonic() + 10
     while True:
-        tracker = stack.api(f"/conversations/{chat}/tracker").json()
+        tracker = stack.api(f"/conversations/tg:{chat}/tracker").json()
         texts = [event["text"] for event in tracker["events"] if event["event"] == "user"]
         if texts == expected or time.monotonic() > deadline:
             return texts
@@ -189,7 +189,7 @@ def test_a_response_with_buttons_arrives_as_an_inline_keyboard(
 
     # Rasa's HTTP API sends the response through the channel's output channel.
     executed = stack.session.post(
-        f"{stack.rasa_url}/conversations/{chat_id}/execute",
+        f"{stack.rasa_url}/conversations/tg:{chat_id}/execute",
         params={"token": stack.token, "output_channel": "telegram"},
         json={"name": response},
         timeout=30,
@@ -209,7 +209,7 @@ def test_a_response_with_buttons_arrives_as_an_inline_keyboard(
 
 def test_the_http_api_can_send_to_a_telegram_chat(stack, telegram_api, chat_id):
     triggered = stack.session.post(
-        f"{stack.rasa_url}/conversations/{chat_id}/trigger_intent",
+        f"{stack.rasa_url}/conversations/tg:{chat_id}/trigger_intent",
         params={"token": stack.token, "output_channel": "telegram"},
         json={"name": "thanks"},
         timeout=30,
