@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import hashlib
 import io
 import math
 import sys
@@ -48,7 +47,7 @@ from psycopg.rows import dict_row
 from actions.lead_forms import FORM_LEAD_TYPES
 from actions.safety import SAFETY_RESPONSES
 from dovvybuddy.knowledge_validation import DESTINATIONS
-from dovvybuddy.redaction import Redactor, redactor_for
+from dovvybuddy.redaction import Redactor, conversation_hash, redactor_for
 from dovvybuddy.reports import write_report
 from dovvybuddy.settings import PROJECT_ROOT, load_settings
 from dovvybuddy.stack import running_database
@@ -431,9 +430,7 @@ def _mark_delivered(connection: Connection, runs: list[FormRun]) -> None:
     the submission is the run's.
     """
     submitted = [run for run in runs if run.submitted_at is not None]
-    hashes = {
-        run.sender_id: hashlib.sha256(run.sender_id.encode()).hexdigest() for run in submitted
-    }
+    hashes = {run.sender_id: conversation_hash(run.sender_id) for run in submitted}
     leads = connection.execute(
         "SELECT sender_hash, lead_type, extract(epoch FROM created_at)::float8 AS created_at,"
         " status FROM leads WHERE sender_hash = ANY (%s)",

@@ -13,6 +13,7 @@ redacted wherever it appears, even where it is also an ordinary word ("May").
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -81,3 +82,8 @@ def names_given_in_forms(connection: psycopg.Connection[Any]) -> set[str]:
 def redactor_for(connection: psycopg.Connection[Any]) -> Redactor:
     """A redactor that knows every name given in this database's forms."""
     return Redactor(names_given_in_forms(connection))
+
+
+def conversation_hash(sender_id: str) -> str:
+    """A conversation id, hashed: how a lead row points at its chat (leads.sender_hash)."""
+    return hashlib.sha256(sender_id.encode()).hexdigest()

@@ -12,7 +12,6 @@ lost.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import os
@@ -27,6 +26,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from dovvybuddy.partners import Partner, partner_for
+from dovvybuddy.redaction import conversation_hash
 from dovvybuddy.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class LeadRecord:
     @property
     def sender_hash(self) -> str:
         """The conversation id, hashed: enough to link a lead to a chat, not to a person."""
-        return hashlib.sha256(self.sender_id.encode()).hexdigest()
+        return conversation_hash(self.sender_id)
 
     def to_spool(self) -> dict[str, Any]:
         data = asdict(self)
