@@ -7,9 +7,11 @@ Gemini server that is too slow, to see the timeout path end to end).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -58,6 +60,10 @@ def fault_stack(
     launched.start()
     yield launched
     assert launched.stop() == 0, launched.output()
+    # The tests restarted PostgreSQL behind pgserver's back, so pgserver no
+    # longer knows the server it should stop: stop it here.
+    with contextlib.suppress(subprocess.CalledProcessError):
+        postgres(launched, "stop", "-m", "fast")
 
 
 def current_pid(stack: LaunchedStack, name: str) -> int:
