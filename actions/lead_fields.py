@@ -61,6 +61,8 @@ _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 LEVEL_WORDS = {
     "none": "discover_scuba",
     "no": "discover_scuba",
+    "nope": "discover_scuba",
+    "not certified": "discover_scuba",
     "never": "discover_scuba",
     "not yet": "discover_scuba",
     "beginner": "discover_scuba",
@@ -162,6 +164,11 @@ def _parse_day(text: str, today: date) -> date | None:
     return parsed.date() if parsed else None
 
 
+# dateparser reads a bare "no" as Norwegian for "now"; as an answer to
+# "when?" it is a refusal, never today's date.
+_REFUSALS = frozenset({"no", "nope", "nah", "no thanks", "none"})
+
+
 def parse_date_range(text: str, today: date) -> tuple[date, date] | None:
     """An inclusive (start, end) range from natural language, in the future.
 
@@ -169,6 +176,8 @@ def parse_date_range(text: str, today: date) -> tuple[date, date] | None:
     "July", "in two weeks", "20/7".
     """
     lowered = re.sub(r"\s+", " ", (text or "").lower().replace("mid-", "mid ")).strip()
+    if lowered.strip(" .!") in _REFUSALS:
+        return None
     if match := _PART_OF_MONTH.search(lowered):
         part, month_name, year_text = match.groups()
         month = _MONTHS[month_name[:3]]

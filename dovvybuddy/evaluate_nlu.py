@@ -4,6 +4,10 @@ Evaluates the trained model on the held-out tests/nlu_test.yml (never used in
 training) with `rasa test nlu`, then runs 5-fold cross-validation on the
 training data, and prints and writes reports/nlu.json: accuracy, macro-F1,
 per-intent F1, the most frequent confusions, entity F1 and emergency recall.
+
+`--compare` trains the NLU of config.yml and of each alternative pipeline in
+tests/nlu_pipelines/ on the same data, scores each on the held-out set, and
+writes reports/nlu_pipelines.json: the measurement config.yml was chosen by.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import argparse
 import json
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -22,6 +27,8 @@ from dovvybuddy.training import train_if_changed
 
 TEST_SET = PROJECT_ROOT / "tests" / "nlu_test.yml"
 REPORT_FILE = PROJECT_ROOT / "reports" / "nlu.json"
+PIPELINES_DIR = PROJECT_ROOT / "tests" / "nlu_pipelines"
+PIPELINES_REPORT_FILE = PROJECT_ROOT / "reports" / "nlu_pipelines.json"
 RESULTS_DIR = PROJECT_ROOT / "var" / "results"
 
 
@@ -81,6 +88,62 @@ def entity_scores(report_dir: Path) -> dict:
     return scores
 
 
+def compare_pipelines() -> dict:
+    """Train and score config.yml's NLU and every alternative in tests/nlu_pipelines/."""
+    configs = {"config.yml (chosen)": PROJECT_ROOT / "config.yml"}
+    configs.update({path.stem: path for path in sorted(PIPELINES_DIR.glob("*.yml"))})
+    results = {}
+    for name, config in configs.items():
+        slug = config.stem if config.parent == PIPELINES_DIR else "chosen"
+        model_dir = RESULTS_DIR / "pipelines" / "models"
+        started = time.monotonic()
+        run_rasa(
+            [
+                "train",
+                "nlu",
+                "--config",
+                str(config),
+                "--nlu",
+                "data/nlu",
+                "--out",
+                str(model_dir),
+                "--fixed-model-name",
+                slug,
+            ]
+        )
+        train_seconds = round(time.monotonic() - started, 1)
+        test_dir = RESULTS_DIR / "pipelines" / slug
+        run_rasa(
+            [
+                "test",
+                "nlu",
+                "--nlu",
+                str(TEST_SET),
+                "--model",
+                str(model_dir / f"{slug}.tar.gz"),
+                "--out",
+                str(test_dir),
+                "--no-plot",
+            ]
+        )
+        scores = intent_scores(test_dir)
+        entities = entity_scores(test_dir).get("DIETClassifier", {})
+        results[name] = {
+            "config": str(config.relative_to(PROJECT_ROOT)),
+            "accuracy": scores["accuracy"],
+            "macro_f1": scores["macro_f1"],
+            "entity_f1": entities.get("f1"),
+            "emergency_recall": scores["emergency_recall"],
+            "nlu_train_seconds": train_seconds,
+        }
+        print(
+            f"{name:28} macro-F1 {scores['macro_f1']:.4f}  "
+            f"entity F1 {entities.get('f1')}  train {train_seconds} s",
+            flush=True,
+        )
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dovvybuddy.evaluate_nlu", description=__doc__)
     parser.add_argument(
@@ -88,7 +151,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the 5-fold cross-validation (about 10 minutes here)",
     )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="score config.yml against tests/nlu_pipelines/*.yml (about 20 minutes here)",
+    )
     args = parser.parse_args(argv)
+
+    if args.compare:
+        write_report(
+            PIPELINES_REPORT_FILE,
+            {"test_set": str(TEST_SET.relative_to(PROJECT_ROOT)), "pipelines": compare_pipelines()},
+        )
+        return 0
 
     model = train_if_changed(load_settings())
     test_dir = RESULTS_DIR / "nlu-test"

@@ -16,15 +16,21 @@ from dovvybuddy.nlu_lookups import write_lookups
 from dovvybuddy.processes import child_environment
 from dovvybuddy.settings import PROJECT_ROOT, Settings
 
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+# nlu/ holds the custom pipeline components: a change to how features are
+# computed needs a new model as much as a change to the data does.
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "nlu")
 
 
 def training_files(root: Path = PROJECT_ROOT) -> list[Path]:
-    """Every file that training reads, in a stable order."""
+    """Every file that training reads, in a stable order (compiled Python excluded)."""
     files: list[Path] = []
     for name in TRAINING_INPUTS:
         path = root / name
-        files.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
+        if path.is_dir():
+            found = path.rglob("*")
+            files.extend(sorted(p for p in found if p.is_file() and "__pycache__" not in p.parts))
+        else:
+            files.append(path)
     return files
 
 

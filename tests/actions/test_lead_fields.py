@@ -36,7 +36,7 @@ def test_natural_dates_become_future_ranges(text, expected):
     assert parse_date_range(text, TODAY) == expected
 
 
-@pytest.mark.parametrize("text", ["whenever", "sometime", "9-5 Aug", ""])
+@pytest.mark.parametrize("text", ["whenever", "sometime", "9-5 Aug", "", "no", "Nope."])
 def test_vague_or_backwards_dates_are_refused(text):
     assert parse_date_range(text, TODAY) is None
 
@@ -82,6 +82,9 @@ def test_group_size_is_between_1_and_30(text, expected):
         ("padi open water", "open_water"),
         ("DM", "divemaster"),
         ("never dived", "discover_scuba"),
+        ("none yet", "discover_scuba"),
+        ("nope", "discover_scuba"),
+        ("not certified", "discover_scuba"),
         ("try dive", "discover_scuba"),
         ("blah", None),
     ],

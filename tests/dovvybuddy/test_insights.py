@@ -273,9 +273,11 @@ def seeded(tracker_store: str) -> str:
     return tracker_store
 
 
-def report_for(database_url: str, period: Period | None = None) -> dict[str, Any]:
+def report_for(
+    database_url: str, period: Period | None = None, threshold: float = THRESHOLD
+) -> dict[str, Any]:
     with psycopg.connect(database_url, autocommit=True, row_factory=dict_row) as connection:
-        return build_report(connection, period or Period(), THRESHOLD)
+        return build_report(connection, period or Period(), threshold)
 
 
 class PageParser(HTMLParser):
@@ -313,8 +315,14 @@ def without_images(html: str) -> str:
     return re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
 
 
-def test_fallback_threshold_is_the_fallback_classifiers():
-    assert fallback_threshold() == 0.6
+def test_fallback_threshold_is_the_fallback_classifiers(tmp_path):
+    config = tmp_path / "config.yml"
+    config.write_text(
+        "pipeline:\n  - name: WhitespaceTokenizer\n"
+        "  - name: FallbackClassifier\n    threshold: 0.45\n"
+    )
+    assert fallback_threshold(config) == 0.45
+    assert 0 < fallback_threshold() < 1  # the project's own config.yml
 
 
 def test_activity_counts_conversations_and_user_turns_per_day_and_channel(seeded):
@@ -552,7 +560,8 @@ def test_command_writes_json_and_html_without_personal_data(seeded, tmp_path):
 
     assert completed.returncode == 0, completed.stderr
     written = json.loads((out_dir / "insights.json").read_text())
-    assert written == report_for(seeded, Period(DAY_1, DAY_3))
+    # The command reads the threshold from config.yml.
+    assert written == report_for(seeded, Period(DAY_1, DAY_3), fallback_threshold())
     outputs = (out_dir / "insights.json").read_text() + without_images(
         (out_dir / "insights.html").read_text()
     )

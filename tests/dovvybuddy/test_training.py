@@ -36,3 +36,20 @@ def test_fingerprint_changes_when_config_changes(tmp_path):
     with open(root / "config.yml", "a") as config:
         config.write("\n# a comment is still a change\n")
     assert training_fingerprint(root) != before
+
+
+def test_fingerprint_changes_when_a_pipeline_component_changes(tmp_path):
+    root = copy_training_inputs(tmp_path)
+    before = training_fingerprint(root)
+    with open(root / "nlu" / "minilm_featurizer.py", "a") as component:
+        component.write("\n# features computed differently need a new model\n")
+    assert training_fingerprint(root) != before
+
+
+def test_fingerprint_ignores_compiled_python(tmp_path):
+    root = copy_training_inputs(tmp_path)
+    before = training_fingerprint(root)
+    cache = root / "nlu" / "__pycache__"
+    cache.mkdir(exist_ok=True)
+    (cache / "minilm.cpython-310.pyc").write_bytes(b"\x00compiled")
+    assert training_fingerprint(root) == before

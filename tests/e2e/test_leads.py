@@ -51,6 +51,27 @@ def test_learning_to_dive_in_tioman_becomes_a_lead_and_an_email(stack, sender, s
     assert "Ana Lim" in body and "ana.lim@example.com" in body
 
 
+def test_answers_that_read_as_no_go_to_the_field_not_to_carry_on(stack, sender):
+    # "nope" and "no" read as `deny`; where they can be answers, the slot's
+    # validator judges them instead of the form asking "carry on?".
+    converse(stack, sender, "I want to learn to dive in Tioman", "Dina Ong", "dina@example.com")
+    assert "certification" in stack.say(sender, "skip")[-1]
+    assert "Which course" in stack.say(sender, "nope")[-1]  # no certification yet
+    assert "When would you like to go?" in stack.say(sender, "open water")[-1]
+    refused = " ".join(stack.say(sender, "no"))
+    assert "carry on" not in refused and "date" in refused.lower()
+    assert "Anything else" in stack.say(sender, "next week")[-1]
+
+
+def test_punctuation_alone_is_not_consent(stack, sender):
+    converse(stack, sender, "I want to learn to dive in Tioman", "Eve Tan", "eve.tan@example.com")
+    consent = converse(stack, sender, "skip", "none yet", "open water", "early May", "skip")[-1]
+    assert TIOMAN_PARTNER in consent
+    replies = " ".join(stack.say(sender, "?"))
+    assert "Here's what I'll send" not in replies and "eve.tan@example.com" not in replies
+    assert not leads_for(stack, "eve.tan@example.com")
+
+
 def test_an_invalid_email_is_asked_again(stack, sender):
     converse(stack, sender, "I want to book an open water course", "Ben")
     assert "doesn't look like a complete email" in " ".join(stack.say(sender, "ben at gmail"))

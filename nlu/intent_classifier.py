@@ -1,0 +1,195 @@
+"""Intent classifier: logistic regression over n-grams and the sentence's meaning.
+
+Each message becomes one vector: TF-IDF word n-grams and character n-grams
+(which survive typos and slang), plus the dense sentence vector the MiniLM
+featurizer put on the message, scaled by `sentence_weight`. A regularised
+logistic regression over that vector classified the held-out test set better
+than DIET with the same features (the comparison is in README, "Measured
+figures"); DIET still extracts the entities.
+
+The model is saved with skops, and loading refuses any type it did not
+expect instead of running untrained.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from nlu.minilm_featurizer import MiniLMFeaturizer
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = "intent_classifier.skops"
+# What a saved model holds besides the types skops trusts by default: the
+# TF-IDF vectorizers keep their IDF weights as a sparse diagonal matrix.
+TRUSTED_TYPES = {"scipy.sparse._csr.csr_matrix"}
+
+
+def carries_meaning(text: str) -> bool:
+    """Whether a message has a letter, a digit or a symbol (an emoji), not only punctuation."""
+    return any(character.isalnum() or unicodedata.category(character) == "So" for character in text)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class NgramMeaningIntentClassifier(IntentClassifier, GraphComponent):
+    """Logistic regression over TF-IDF n-grams and the MiniLM sentence vector."""
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [MiniLMFeaturizer]
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        return ["sklearn", "skops"]
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            # Inverse regularisation strength of the logistic regression.
+            "C": 20.0,
+            # How much the sentence vector counts next to the n-gram vectors
+            # (each of those has unit length).
+            "sentence_weight": 2.0,
+            "char_ngram_range": [1, 4],
+            "ranking_length": 10,
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: dict[str, Any] | None = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> NgramMeaningIntentClassifier:
+        return cls(config, model_storage, resource)
+
+    def _vectors(self, messages: list[Message]) -> csr_matrix:
+        texts = [message.get(TEXT) or "" for message in messages]
+        sentences = np.zeros((len(messages), self._model["sentence_dimensions"]), dtype=np.float32)
+        for row, message in enumerate(messages):
+            sentence_features = message.get_dense_features(TEXT)[1]
+            if sentence_features is not None:
+                sentences[row] = sentence_features.features[0]
+        return hstack(
+            [
+                self._model["words"].transform(texts),
+                self._model["characters"].transform(texts),
+                csr_matrix(sentences * self._config["sentence_weight"]),
+            ]
+        ).tocsr()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [
+            example
+            for example in training_data.intent_examples
+            if example.get(INTENT) and example.get(TEXT)
+        ]
+        if not examples:
+            return self._resource
+        texts = [example.get(TEXT) for example in examples]
+        dimensions = {
+            example.get_dense_features(TEXT)[1].features.shape[-1]
+            for example in examples
+            if example.get_dense_features(TEXT)[1] is not None
+        }
+        if len(dimensions) != 1:
+            raise ValueError(
+                f"{type(self).__name__} needs one dense sentence vector per example, "
+                f"found sizes {dimensions}"
+            )
+        low, high = self._config["char_ngram_range"]
+        self._model = {
+            "words": TfidfVectorizer(analyzer="word", sublinear_tf=True).fit(texts),
+            "characters": TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True
+            ).fit(texts),
+            "sentence_dimensions": dimensions.pop(),
+        }
+        classifier = LogisticRegression(C=self._config["C"], max_iter=5000)
+        self._model["classifier"] = classifier.fit(
+            self._vectors(examples), [example.get(INTENT) for example in examples]
+        )
+        self.persist()
+        return self._resource
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        if self._model is None or not messages:
+            return messages
+        classifier = self._model["classifier"]
+        probabilities = classifier.predict_proba(self._vectors(messages))
+        for message, row in zip(messages, probabilities, strict=True):
+            if not carries_meaning(message.get(TEXT) or ""):
+                # "?" or "..." alone read as `affirm` at 0.8; with no
+                # confidence anywhere the FallbackClassifier takes it.
+                row = np.zeros_like(row)
+            order = np.argsort(-row)
+            ranking = [
+                {INTENT_NAME_KEY: str(classifier.classes_[index]), "confidence": float(row[index])}
+                for index in order[: self._config["ranking_length"]]
+            ]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def persist(self) -> None:
+        import skops.io as sio
+
+        with self._model_storage.write_to(self._resource) as directory:
+            sio.dump(self._model, directory / MODEL_FILE)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> NgramMeaningIntentClassifier:
+        import skops.io as sio
+
+        with model_storage.read_from(resource) as directory:
+            path = directory / MODEL_FILE
+            untrusted = set(sio.get_untrusted_types(file=path)) - TRUSTED_TYPES
+            if untrusted:
+                raise ValueError(
+                    f"{path.name} holds types this classifier never saves: {sorted(untrusted)}"
+                )
+            return cls(
+                config, model_storage, resource, sio.load(path, trusted=sorted(TRUSTED_TYPES))
+            )
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        pass
