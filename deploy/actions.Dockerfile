@@ -8,7 +8,8 @@
 #   docker build -f deploy/actions.Dockerfile -t dovvybuddy-actions .
 
 FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 \
+ENV OPENBLAS_NUM_THREADS=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \

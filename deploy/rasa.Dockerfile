@@ -12,7 +12,8 @@
 # build: training takes about 3 minutes and 2 GB of memory (`make bench`).
 
 FROM python:3.10-slim AS base
-ENV PYTHONDONTWRITEBYTECODE=1 \
+ENV OPENBLAS_NUM_THREADS=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import psutil
 
-from dovvybuddy.launcher import LaunchedStack
+from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
 from dovvybuddy.processes import child_environment
 from dovvybuddy.reports import percentiles, write_report
 from dovvybuddy.settings import PROJECT_ROOT, load_settings
@@ -150,11 +150,11 @@ def timed_turns(stack: LaunchedStack, prefix: str, messages: list[str], turns: i
 
 
 def bench_stack(var_dir: Path) -> dict:
-    stack = LaunchedStack(var_dir)
+    stack = LaunchedStack(var_dir, extra_env=ONE_ADDRESS_MANY_DIVERS)
     first_start = first_reply_seconds(stack)
     assert stack.stop() == 0, stack.output()
     stack.session.close()
-    stack = LaunchedStack(var_dir)
+    stack = LaunchedStack(var_dir, extra_env=ONE_ADDRESS_MANY_DIVERS)
     restart = first_reply_seconds(stack)
     try:
         with PeakMemory(stack.process.pid, var_dir / "postgres") as memory:

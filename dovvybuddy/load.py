@@ -30,7 +30,7 @@ from pathlib import Path
 
 import httpx
 
-from dovvybuddy.launcher import LaunchedStack
+from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
 from dovvybuddy.reports import percentiles, write_report
 from dovvybuddy.settings import PROJECT_ROOT
 
@@ -181,11 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         report = asyncio.run(run_load(args.url, args.users, args.seconds, think, args.seed))
     else:
         with tempfile.TemporaryDirectory(prefix="dovvybuddy-load-") as var_dir:
-            # All simulated divers share 127.0.0.1, so the per-address limit
-            # that protects a public deployment is lifted for this run.
-            stack = LaunchedStack(
-                Path(var_dir), extra_env={"DOVVY_WEB_RATE_PER_IP_PER_MINUTE": "1000000"}
-            )
+            stack = LaunchedStack(Path(var_dir), extra_env=ONE_ADDRESS_MANY_DIVERS)
             stack.start()
             try:
                 report = asyncio.run(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from dovvybuddy.launcher import LaunchedStack
+from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
 from tests.fakes.lead_receivers import SmtpInbox
 from tests.fakes.telegram_api import FakeTelegramApi
 
@@ -51,7 +51,7 @@ def stack(
             # Learnt from getMe, as in production when it is not set.
             "TELEGRAM_BOT_USERNAME": "",
             # Every test talks from 127.0.0.1: only the per-sender limit applies.
-            "DOVVY_WEB_RATE_PER_IP_PER_MINUTE": "1000000",
+            **ONE_ADDRESS_MANY_DIVERS,
         },
     )
     launched.start()
