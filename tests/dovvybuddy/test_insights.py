@@ -322,7 +322,6 @@ def test_fallback_threshold_is_the_fallback_classifiers(tmp_path):
         "  - name: FallbackClassifier\n    threshold: 0.45\n"
     )
     assert fallback_threshold(config) == 0.45
-    assert 0 < fallback_threshold() < 1  # the project's own config.yml
 
 
 def test_activity_counts_conversations_and_user_turns_per_day_and_channel(seeded):

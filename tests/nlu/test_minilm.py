@@ -25,7 +25,7 @@ def minilm() -> MiniLM:
 def test_sentence_vectors_match_sentence_transformers(minilm):
     vectors = np.stack([embedding.sentence for embedding in minilm.embed(TEXTS)])
     reference = np.array([REFERENCE["vectors"][text] for text in TEXTS])
-    assert len(TEXTS) == 5 and "" in TEXTS  # an empty text is covered too
+    assert "" in TEXTS  # an empty text is covered too
     cosines = (vectors * reference).sum(axis=1)
     assert cosines.min() > 0.9999, cosines
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)

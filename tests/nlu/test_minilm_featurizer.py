@@ -33,6 +33,7 @@ for message in messages:
         "tokens": [[token.start, token.end] for token in message.get("text_tokens")],
         "sequence": sequence.features.tolist(),
         "sentence": sentence.features.tolist(),
+        "origins": [feature.origin for feature in message.features if feature.is_dense()],
     })
 print(json.dumps(result))
 """
@@ -59,3 +60,5 @@ def test_features_line_up_with_rasa_tokens_and_match_the_encoder():
         )
         assert np.allclose(np.array(result["sentence"])[0], embedding.sentence, atol=1e-5)
         assert np.abs(sequence).sum(axis=1).min() > 0, f"a token of {text!r} got no word pieces"
+        # Named, so a `featurizers:` filter on DIET can select them.
+        assert result["origins"] == ["minilm", "minilm"]
