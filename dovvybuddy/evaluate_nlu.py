@@ -92,13 +92,30 @@ def entity_scores(report_dir: Path) -> dict:
     return scores
 
 
+def test_on_held_out_set(model: Path, out_dir: Path) -> None:
+    """`rasa test nlu` of `model` on tests/nlu_test.yml; the reports go to `out_dir`."""
+    run_rasa(
+        [
+            "test",
+            "nlu",
+            "--nlu",
+            str(TEST_SET),
+            "--model",
+            str(model),
+            "--out",
+            str(out_dir),
+            "--no-plot",
+        ]
+    )
+
+
 def compare_pipelines() -> dict:
     """Train and score config.yml's NLU and every alternative in tests/nlu_pipelines/."""
-    configs = {"config.yml (chosen)": PROJECT_ROOT / "config.yml"}
-    configs.update({path.stem: path for path in sorted(PIPELINES_DIR.glob("*.yml"))})
+    # (name in the report, model and results name, config file)
+    pipelines = [("config.yml (chosen)", "chosen", PROJECT_ROOT / "config.yml")]
+    pipelines += [(path.stem, path.stem, path) for path in sorted(PIPELINES_DIR.glob("*.yml"))]
     results = {}
-    for name, config in configs.items():
-        slug = config.stem if config.parent == PIPELINES_DIR else "chosen"
+    for name, slug, config in pipelines:
         model_dir = RESULTS_DIR / "pipelines" / "models"
         started = time.monotonic()
         run_rasa(
@@ -117,19 +134,7 @@ def compare_pipelines() -> dict:
         )
         train_seconds = round(time.monotonic() - started, 1)
         test_dir = RESULTS_DIR / "pipelines" / slug
-        run_rasa(
-            [
-                "test",
-                "nlu",
-                "--nlu",
-                str(TEST_SET),
-                "--model",
-                str(model_dir / f"{slug}.tar.gz"),
-                "--out",
-                str(test_dir),
-                "--no-plot",
-            ]
-        )
+        test_on_held_out_set(model_dir / f"{slug}.tar.gz", test_dir)
         scores = intent_scores(test_dir)
         entities = entity_scores(test_dir).get("DIETClassifier", {})
         results[name] = {
@@ -175,19 +180,7 @@ def main(argv: list[str] | None = None) -> int:
 
     model = train_if_changed(load_settings())
     test_dir = RESULTS_DIR / "nlu-test"
-    run_rasa(
-        [
-            "test",
-            "nlu",
-            "--nlu",
-            str(TEST_SET),
-            "--model",
-            str(model),
-            "--out",
-            str(test_dir),
-            "--no-plot",
-        ]
-    )
+    test_on_held_out_set(model, test_dir)
     report: dict = {"test_set": {**intent_scores(test_dir), "entities": entity_scores(test_dir)}}
 
     if not args.no_cross_validation:

@@ -115,11 +115,8 @@ class NgramMeaningIntentClassifier(IntentClassifier, GraphComponent):
         if not examples:
             raise ValueError(f"{type(self).__name__} needs intent examples with text")
         texts = [example.get(TEXT) for example in examples]
-        dimensions = {
-            example.get_dense_features(TEXT)[1].features.shape[-1]
-            for example in examples
-            if example.get_dense_features(TEXT)[1] is not None
-        }
+        sentence_features = [example.get_dense_features(TEXT)[1] for example in examples]
+        dimensions = {f.features.shape[-1] for f in sentence_features if f is not None}
         if len(dimensions) != 1:
             raise ValueError(
                 f"{type(self).__name__} needs one dense sentence vector per example, "
