@@ -22,7 +22,7 @@ from telegram import (
 )
 from telegram.constants import ChatType, InlineKeyboardButtonLimit, MessageLimit
 
-from connectors.validation import clean_text
+from connectors.validation import clean_text, plain_text_unless_payload
 
 TELEGRAM_MAX_MESSAGE_CHARS = MessageLimit.MAX_TEXT_LENGTH
 
@@ -107,7 +107,7 @@ def read_update(update: Update, bot_username: str | None, max_chars: int) -> Inc
         if addressee and addressee.lower() != (bot_username or "").lower():
             return None
         return _read_command(chat_id, command["name"].lower())
-    text = _without_mention(text, bot_username)
+    text = plain_text_unless_payload(_without_mention(text, bot_username))
     if not text:
         return None
     if len(text) > max_chars:
@@ -119,9 +119,12 @@ def _read_button_press(query: CallbackQuery) -> IncomingMessage | None:
     # Without a message (a button under an inline-mode message) there is no chat to answer.
     if query.message is None or not query.data:
         return None
-    return IncomingMessage(
-        query.message.chat.id, text=clean_text(query.data), callback_query_id=query.id
-    )
+    # Callback data is chosen by the client, not by our buttons, so it gets
+    # the same treatment as typed text.
+    text = plain_text_unless_payload(clean_text(query.data))
+    if not text:
+        return None
+    return IncomingMessage(query.message.chat.id, text=text, callback_query_id=query.id)
 
 
 def _read_command(chat_id: int, name: str) -> IncomingMessage:

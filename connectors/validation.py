@@ -13,6 +13,12 @@ MAX_SENDER_CHARS = 128
 # Conversation ids of other channels (connectors/telegram_messages.py): a web
 # client must not be able to join, and read, someone's Telegram conversation.
 RESERVED_SENDER_PREFIXES = ("tg:",)
+# Rasa reads a message that starts with "/" as `/intent{entities}` after the
+# whole NLU pipeline, so it would override the safety layer and set any slot.
+# Only the payloads DovvyBuddy's own buttons and widget send pass as such
+# (a test checks them against domain.yml); any other leading "/" is dropped
+# and the rest goes through the NLU as ordinary text.
+INTENT_PAYLOADS = frozenset({"/greet", "/restart", "/affirm", "/deny", "/stop"})
 
 
 class InvalidRequest(Exception):
@@ -38,6 +44,23 @@ def clean_text(text: str) -> str:
     return "".join(char for char in normalised if _is_kept(char)).strip()
 
 
+def normalise_sender(sender: str) -> str:
+    """The conversation id as stored: compatibility-normalised (NFKC) and trimmed."""
+    return unicodedata.normalize("NFKC", sender).strip()
+
+
+def is_reserved_sender(sender: str) -> bool:
+    """Whether a (normalised) id belongs to another channel, in any letter case."""
+    return sender.casefold().startswith(RESERVED_SENDER_PREFIXES)
+
+
+def plain_text_unless_payload(text: str) -> str:
+    """Keep DovvyBuddy's own button payloads; any other leading "/" is dropped."""
+    if text in INTENT_PAYLOADS or not text.startswith("/"):
+        return text
+    return text.lstrip("/").strip()
+
+
 def parse_request(body: bytes, max_message_chars: int) -> tuple[str, str, dict | None]:
     """Validate a webhook body; return (sender, message, metadata) or raise InvalidRequest."""
     try:
@@ -48,7 +71,11 @@ def parse_request(body: bytes, max_message_chars: int) -> tuple[str, str, dict |
         raise InvalidRequest(400, "invalid_json", "The request body must be a JSON object.")
 
     sender = payload.get("sender")
-    if not isinstance(sender, str) or not sender.strip():
+    if isinstance(sender, str):
+        # Checked after normalising: " tg:1" or a full-width "ｔｇ:1" must not
+        # slip past the reserved prefix and then be stored as "tg:1".
+        sender = normalise_sender(sender)
+    if not isinstance(sender, str) or not sender:
         raise InvalidRequest(400, "missing_sender", "Give a non-empty string 'sender'.")
     if not sender.isprintable():
         # A NUL in the conversation id makes the tracker store's query fail,
@@ -56,7 +83,7 @@ def parse_request(body: bytes, max_message_chars: int) -> tuple[str, str, dict |
         raise InvalidRequest(
             400, "invalid_sender", "'sender' may only contain printable characters."
         )
-    if sender.startswith(RESERVED_SENDER_PREFIXES):
+    if is_reserved_sender(sender):
         raise InvalidRequest(
             400, "invalid_sender", "This 'sender' is reserved for another channel."
         )
@@ -68,9 +95,8 @@ def parse_request(body: bytes, max_message_chars: int) -> tuple[str, str, dict |
     message = payload.get("message")
     if not isinstance(message, str):
         raise InvalidRequest(400, "missing_message", "Give the text as a string 'message'.")
-    message = clean_text(message)
-    if not message:
-        raise InvalidRequest(400, "empty_message", "The message is empty: type a question.")
+    # Measured before cleaning, so an oversized body costs no work; cleaning
+    # only ever removes characters.
     if len(message) > max_message_chars:
         raise InvalidRequest(
             413,
@@ -78,8 +104,11 @@ def parse_request(body: bytes, max_message_chars: int) -> tuple[str, str, dict |
             f"Messages can be at most {max_message_chars} characters; "
             f"this one has {len(message)}. Please send a shorter message.",
         )
+    message = plain_text_unless_payload(clean_text(message))
+    if not message:
+        raise InvalidRequest(400, "empty_message", "The message is empty: type a question.")
 
     metadata = payload.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise InvalidRequest(400, "invalid_metadata", "'metadata' must be a JSON object.")
-    return sender.strip(), message, metadata
+    return sender, message, metadata
