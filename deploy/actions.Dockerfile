@@ -36,8 +36,7 @@ USER 10001
 EXPOSE 5055
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5055/health', timeout=4)"]
-# JSON log lines as with `make run` (rasa-sdk spells the option with an
-# underscore). No tracing is configured: an empty --endpoints stops rasa-sdk
-# from looking for an endpoints.yml and logging an error that there is none.
-CMD ["python", "-m", "rasa_sdk", "--actions", "actions", "--port", "5055", \
-     "--logging-config_file", "logging.yml", "--endpoints", ""]
+# rasa-sdk's server behind the ACTION_SERVER_TOKEN check (actions/server.py),
+# with JSON log lines as with `make run`.
+CMD ["python", "-m", "actions.server", "--port", "5055", \
+     "--logging-config-file", "logging.yml"]

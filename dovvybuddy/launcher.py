@@ -191,6 +191,8 @@ def start_rasa_replica(
         **stack.env,
         "RASA_PORT": str(port),
         "DOVVY_VAR_DIR": str(stack.var_dir / "replicas" / str(port)),
+        # The replica calls the same action server, so it sends the same token.
+        "ACTION_SERVER_TOKEN": stack.info["action_server_token"],
         **(extra_env or {}),
     }
     model_file = stack.api("/status").json()["model_file"]

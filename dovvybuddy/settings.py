@@ -68,7 +68,8 @@ class Settings:
     bind_host: str
     rasa_port: int
     action_port: int
-    rasa_auth_token: str | None
+    rasa_auth_token: str | None = field(repr=False)
+    action_server_token: str | None = field(repr=False)
     cors_origins: tuple[str, ...]
     max_message_chars: int
     log_level: str
@@ -166,6 +167,7 @@ def load_settings() -> Settings:
         rasa_port=_int("RASA_PORT", 5005),
         action_port=_int("ACTION_PORT", 5055),
         rasa_auth_token=os.environ.get("RASA_AUTH_TOKEN", "").strip() or None,
+        action_server_token=os.environ.get("ACTION_SERVER_TOKEN", "").strip() or None,
         # Browsers may use the chat from the demo page only, unless configured.
         cors_origins=_csv(
             "DOVVY_CORS_ORIGINS", f"http://127.0.0.1:{web_port},http://localhost:{web_port}"

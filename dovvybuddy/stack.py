@@ -93,9 +93,18 @@ class Stack:
 
     def auth_token(self) -> str:
         """RASA_AUTH_TOKEN, or a random token kept in var/ so it survives restarts."""
-        if self.settings.rasa_auth_token:
-            return self.settings.rasa_auth_token
-        token_file = self.settings.var_dir / "rasa_auth_token"
+        return self._configured_or_kept_secret(self.settings.rasa_auth_token, "rasa_auth_token")
+
+    def action_server_token(self) -> str:
+        """ACTION_SERVER_TOKEN (what Rasa sends and the action server checks), likewise."""
+        return self._configured_or_kept_secret(
+            self.settings.action_server_token, "action_server_token"
+        )
+
+    def _configured_or_kept_secret(self, configured: str | None, file_name: str) -> str:
+        if configured:
+            return configured
+        token_file = self.settings.var_dir / file_name
         if not token_file.exists():
             token_file.parent.mkdir(parents=True, exist_ok=True)
             token_file.write_text(secrets.token_urlsafe(24))
@@ -111,6 +120,7 @@ class Stack:
                 "DATABASE_URL": self.database_url,
                 "TRACKER_STORE_URL": sqlalchemy_url(self.database_url),
                 "ACTION_SERVER_URL": self.settings.action_server_url,
+                "ACTION_SERVER_TOKEN": self.action_server_token(),
                 "DOVVY_SERVICE": service,
             }
         )
@@ -121,12 +131,10 @@ class Stack:
             [
                 str(self.settings.actions_python),
                 "-m",
-                "rasa_sdk",
-                "--actions",
-                "actions",
+                "actions.server",
                 "--port",
                 str(self.settings.action_port),
-                "--logging-config_file",  # sic: rasa-sdk's spelling
+                "--logging-config-file",
                 str(LOGGING_CONFIG),
             ],
             self.settings.log_dir / "actions.log",
@@ -185,7 +193,7 @@ class Stack:
         }
         urllib.request.urlopen(
             urllib.request.Request(
-                self.settings.action_server_url,
+                f"{self.settings.action_server_url}?token={self.action_server_token()}",
                 data=json.dumps(request).encode(),
                 headers={"Content-Type": "application/json"},
             ),
@@ -251,6 +259,7 @@ class Stack:
             "action_server_url": self.settings.action_server_url,
             "web_url": self.settings.web_url,
             "auth_token": self.auth_token(),
+            "action_server_token": self.action_server_token(),
             "pids": {child.name: child.process.pid for child in self.children},
             "health_urls": {
                 child.name: child.health_url for child in self.children if child.health_url

@@ -339,15 +339,14 @@ def test_every_python_module_a_command_runs_exists(services):
 def test_the_action_server_serves_the_actions_package():
     command = the_one(final_stage(ACTIONS_DOCKERFILE), "CMD").exec_form()
     assert command is not None
-    assert command[:3] == ["python", "-m", "rasa_sdk"]
-    assert command[command.index("--actions") + 1] == "actions"
+    assert command[:3] == ["python", "-m", "actions.server"]
     assert command[command.index("--port") + 1] == "5055"
     assert (PROJECT_ROOT / "actions" / "__init__.py").is_file()
 
 
 @pytest.mark.parametrize(
     ("dockerfile", "option"),
-    [(RASA_DOCKERFILE, "--logging-config-file"), (ACTIONS_DOCKERFILE, "--logging-config_file")],
+    [(RASA_DOCKERFILE, "--logging-config-file"), (ACTIONS_DOCKERFILE, "--logging-config-file")],
     ids=["rasa", "actions"],
 )
 def test_images_log_json_lines_as_the_stack_does(dockerfile, option):
