@@ -25,11 +25,11 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors.validation import InvalidRequest, parse_request
+from connectors.validation import MAX_REQUEST_BYTES, InvalidRequest, parse_request
 from connectors.web_access import Caller, RateLimited, WebAccessPolicy
 from dovvybuddy.json_logging import conversation_id, request_id
 from dovvybuddy.settings import load_settings
@@ -72,6 +72,11 @@ class GuardedRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
+        @webhook.listener("before_server_start")
+        async def limit_request_size(app: Sanic, _: object) -> None:
+            # Sanic then refuses a larger body with a 413 before reading it.
+            app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
+
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
@@ -96,9 +101,12 @@ class GuardedRestInput(RestInput):
             address=request.remote_addr or request.ip,
         )
         try:
-            trusted = self.access.admit(caller)
+            # Counted before any other work, so refused and malformed
+            # requests spend the address's budget too.
+            self.access.count_request(caller)
+            self.access.admit(caller)
             sender, text, metadata = parse_request(request.body, self.max_message_chars)
-            self.access.count_message(sender, caller, trusted)
+            self.access.count_message(sender)
         except InvalidRequest as invalid:
             return _refusal(invalid)
         conversation_id.set(sender)

@@ -10,6 +10,13 @@ import json
 import unicodedata
 
 MAX_SENDER_CHARS = 128
+# A whole webhook body, enforced by Sanic before the body is read
+# (REQUEST_MAX_SIZE; Sanic's default is 100 MB).
+MAX_REQUEST_BYTES = 64 * 1024
+# `metadata` is stored with the message in the tracker: small and flat.
+MAX_METADATA_BYTES = 2048
+MAX_METADATA_KEYS = 20
+MAX_METADATA_DEPTH = 3
 # Conversation ids of other channels (connectors/telegram_messages.py): a web
 # client must not be able to join, and read, someone's Telegram conversation.
 RESERVED_SENDER_PREFIXES = ("tg:",)
@@ -65,7 +72,8 @@ def parse_request(body: bytes, max_message_chars: int) -> tuple[str, str, dict |
     """Validate a webhook body; return (sender, message, metadata) or raise InvalidRequest."""
     try:
         payload = json.loads(body or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: thousands of nested brackets, which fit in a small body.
         payload = None
     if not isinstance(payload, dict):
         raise InvalidRequest(400, "invalid_json", "The request body must be a JSON object.")
@@ -109,6 +117,34 @@ def parse_request(body: bytes, max_message_chars: int) -> tuple[str, str, dict |
         raise InvalidRequest(400, "empty_message", "The message is empty: type a question.")
 
     metadata = payload.get("metadata")
-    if metadata is not None and not isinstance(metadata, dict):
-        raise InvalidRequest(400, "invalid_metadata", "'metadata' must be a JSON object.")
+    if metadata is not None:
+        _check_metadata(metadata)
     return sender, message, metadata
+
+
+def _check_metadata(metadata: object) -> None:
+    if not isinstance(metadata, dict):
+        raise InvalidRequest(400, "invalid_metadata", "'metadata' must be a JSON object.")
+    if (
+        len(metadata) > MAX_METADATA_KEYS
+        or _depth(metadata) > MAX_METADATA_DEPTH
+        or len(json.dumps(metadata).encode()) > MAX_METADATA_BYTES
+    ):
+        raise InvalidRequest(
+            400,
+            "invalid_metadata",
+            f"'metadata' may have at most {MAX_METADATA_KEYS} keys, {MAX_METADATA_DEPTH} "
+            f"levels and {MAX_METADATA_BYTES} bytes.",
+        )
+
+
+def _depth(value: object) -> int:
+    """How deeply lists and objects nest in a parsed JSON value (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        current, level = stack.pop()
+        if isinstance(current, dict | list):
+            deepest = max(deepest, level)
+            children = current.values() if isinstance(current, dict) else current
+            stack.extend((child, level + 1) for child in children)
+    return deepest

@@ -16,12 +16,15 @@ internet and the NLU:
   stays public for browsers.
 - Every sender, and every client address, has a sliding-window budget of
   messages per minute (429 with `Retry-After`): that, not the origin check,
-  is what bounds a script.
+  is what bounds a script. Every request counts against its address before
+  any other work, valid or not, and an IPv6 client counts as its /64 (one
+  subscriber's allocation), so rotating addresses within it gains nothing.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import math
 from dataclasses import dataclass
 
@@ -91,15 +94,35 @@ class WebAccessPolicy:
             )
         return False
 
-    def count_message(self, sender: str, caller: Caller, trusted: bool) -> None:
-        """Count one message; raise RateLimited when a budget is spent."""
-        if not trusted and not self.per_address.allow(caller.address):
+    def count_request(self, caller: Caller) -> None:
+        """Count one request against its address, first of all; raise
+        RateLimited when that budget is spent. A trusted server is exempt."""
+        if self.is_trusted_server(caller):
+            return
+        network = address_key(caller.address)
+        if not self.per_address.allow(network):
             raise RateLimited(
                 "Too many messages from your network. Please wait a moment and try again.",
-                self.per_address.retry_after(caller.address),
+                self.per_address.retry_after(network),
             )
+
+    def count_message(self, sender: str) -> None:
+        """Count one valid message against its sender; raise RateLimited when spent."""
         if not self.per_sender.allow(sender):
             raise RateLimited(
                 "You're sending messages quickly. Please wait a moment and try again.",
                 self.per_sender.retry_after(sender),
             )
+
+
+def address_key(address: str) -> str:
+    """What one client's budget is kept under: its IPv4 address, or its IPv6 /64."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)

@@ -49,6 +49,19 @@ def test_a_valid_request_gives_sender_message_and_metadata():
         (body(sender="a", message="\x00\x07\x1b"), 400, "empty_message"),
         (body(sender="a", message="x" * (LIMIT + 1)), 413, "message_too_long"),
         (body(sender="a", message="hi", metadata="oops"), 400, "invalid_metadata"),
+        (body(sender="a", message="hi", metadata={"a": {"b": {"c": {}}}}), 400, "invalid_metadata"),
+        (
+            body(sender="a", message="hi", metadata={str(n): n for n in range(21)}),
+            400,
+            "invalid_metadata",
+        ),
+        (body(sender="a", message="hi", metadata={"blob": "x" * 3000}), 400, "invalid_metadata"),
+        (b"[" * 100_000 + b"]" * 100_000, 400, "invalid_json"),
+        (
+            b'{"sender": "a", "message": "hi", "metadata": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+            400,
+            "invalid_json",
+        ),
     ],
 )
 def test_bad_requests_are_refused_with_a_clear_reason(raw, status, error):
@@ -111,3 +124,8 @@ def _domain_button_payloads() -> set[str]:
 def test_every_intent_payload_the_domain_buttons_send_is_allowed():
     sent = {payload for payload in _domain_button_payloads() if payload.startswith("/")}
     assert sent <= INTENT_PAYLOADS
+
+
+def test_small_flat_metadata_is_kept():
+    metadata = {"page": "/courses", "locale": "en-MY", "utm": {"source": "newsletter"}}
+    assert parse_request(body(sender="a", message="hi", metadata=metadata), LIMIT)[2] == metadata

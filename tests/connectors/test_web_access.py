@@ -3,7 +3,7 @@
 import pytest
 
 from connectors.validation import InvalidRequest
-from connectors.web_access import Caller, RateLimited, WebAccessPolicy
+from connectors.web_access import Caller, RateLimited, WebAccessPolicy, address_key
 
 SITE = "https://divecentre.example"
 
@@ -60,27 +60,54 @@ def test_a_wrong_token_is_refused_with_401():
 
 def test_a_sender_over_its_budget_gets_429_with_a_retry_time():
     access = policy(per_sender=2)
-    caller = browser()
-    access.count_message("diver-1", caller, trusted=False)
-    access.count_message("diver-1", caller, trusted=False)
-    refused = refusal(lambda: access.count_message("diver-1", caller, trusted=False))
+    access.count_message("diver-1")
+    access.count_message("diver-1")
+    refused = refusal(lambda: access.count_message("diver-1"))
     assert isinstance(refused, RateLimited)
     assert refused.status == 429 and 1 <= refused.retry_after_seconds <= 60
-    access.count_message("diver-2", caller, trusted=False)  # other divers are unaffected
+    access.count_message("diver-2")  # other divers are unaffected
 
 
 def test_one_address_cannot_exceed_its_budget_by_changing_sender():
     access = policy(per_sender=100, per_address=3)
-    for number in range(3):
-        access.count_message(f"diver-{number}", browser(), trusted=False)
-    refused = refusal(lambda: access.count_message("diver-9", browser(), trusted=False))
+    for _ in range(3):
+        access.count_request(browser())
+    refused = refusal(lambda: access.count_request(browser()))
     assert refused.status == 429 and "network" in refused.detail
 
 
-def test_a_trusted_server_is_exempt_from_the_address_budget_but_not_the_sender_budget():
-    access = policy(per_sender=2, per_address=1)
+def test_a_trusted_server_is_exempt_from_the_address_budget():
+    access = policy(token="t", per_address=1)
     server = Caller(None, "Bearer t", "10.0.0.2")
-    for number in range(5):
-        access.count_message(f"diver-{number}", server, trusted=True)
-    access.count_message("diver-0", server, trusted=True)
-    assert refusal(lambda: access.count_message("diver-0", server, trusted=True)).status == 429
+    for _ in range(5):
+        access.count_request(server)
+
+
+def test_a_wrong_token_still_spends_the_address_budget():
+    access = policy(token="t", per_address=2)
+    forger = Caller(None, "Bearer nope", "198.51.100.4")
+    for _ in range(2):
+        access.count_request(forger)
+    assert refusal(lambda: access.count_request(forger)).status == 429
+
+
+def test_ipv6_clients_share_one_budget_per_64():
+    access = policy(per_address=2)
+    access.count_request(browser(address="2001:db8:1:2::1"))
+    access.count_request(browser(address="2001:db8:1:2:ffff::9"))
+    refused = refusal(lambda: access.count_request(browser(address="2001:db8:1:2::abcd")))
+    assert refused.status == 429
+    access.count_request(browser(address="2001:db8:1:3::1"))  # another /64 has its own
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("not-an-address", "not-an-address"),
+    ],
+)
+def test_address_keys(address, key):
+    assert address_key(address) == key

@@ -65,3 +65,15 @@ def test_a_sender_with_a_leading_space_cannot_join_a_telegram_conversation(stack
     reply = stack.post({"sender": " tg:424242", "message": "hi"})
     assert reply.status_code == 400
     assert reply.json()["error"] == "invalid_sender"
+
+
+def test_a_body_over_64_kb_is_refused_before_it_is_read(stack, sender):
+    body = json.dumps({"sender": sender, "message": "hi", "metadata": {"x": "a" * 70_000}})
+    assert stack.post(data=body.encode()).status_code == 413
+    assert "DovvyBuddy" in stack.say(sender, "hi")[0]
+
+
+def test_deeply_nested_json_gets_a_400_not_a_500(stack):
+    reply = stack.post(data=b"[" * 30_000 + b"]" * 30_000)
+    assert reply.status_code == 400
+    assert reply.json()["error"] == "invalid_json"
