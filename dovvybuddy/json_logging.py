@@ -10,6 +10,11 @@ the stack), `logger` and `message`. Messages that are themselves JSON objects
 are merged into the line. The input channels set `conversation_id` and
 `request_id` for the duration of a turn, so Rasa's own log lines about that
 turn carry them too. Log texts never include what the diver typed.
+
+A web conversation's id is the only credential of that conversation, so no
+line carries it: a `conversation_id` (set by a channel or given in an event)
+is written as `conversation`, its keyed hash (dovvybuddy.settings.keyed_hash,
+16 hex digits), which still groups one conversation's lines.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ import os
 import sys
 from contextvars import ContextVar
 from datetime import datetime, timezone
+from functools import lru_cache
+
+from dovvybuddy.settings import keyed_hash
 
 conversation_id: ContextVar[str | None] = ContextVar("conversation_id", default=None)
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -31,6 +39,11 @@ class JsonFormatter(logging.Formatter):
     def __init__(self, service: str | None = None) -> None:
         super().__init__()
         self.service = service or os.environ.get("DOVVY_SERVICE", "dovvybuddy")
+
+    @staticmethod
+    @lru_cache(maxsize=4096)
+    def _conversation_hash(sender_id: str) -> str:
+        return keyed_hash(sender_id)[:16]
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, object] = {
@@ -47,10 +60,16 @@ class JsonFormatter(logging.Formatter):
             line["message"] = message
         else:
             line.update(event)
-        for key, variable in (("conversation_id", conversation_id), ("request_id", request_id)):
-            value = getattr(record, key, None) or variable.get()
-            if value and key not in line:
-                line[key] = value
+        conversation = (
+            line.pop("conversation_id", None)
+            or getattr(record, "conversation_id", None)
+            or conversation_id.get()
+        )
+        if conversation:
+            line["conversation"] = self._conversation_hash(str(conversation))
+        request = getattr(record, "request_id", None) or request_id.get()
+        if request and "request_id" not in line:
+            line["request_id"] = request
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)

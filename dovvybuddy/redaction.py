@@ -13,7 +13,6 @@ redacted wherever it appears, even where it is also an ordinary word ("May").
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -22,6 +21,7 @@ import psycopg
 from psycopg.rows import scalar_row
 
 from actions.lead_fields import is_plausible_name
+from dovvybuddy.settings import keyed_hash
 
 _EMAIL = (
     r"[\w.+-]+\s?@\s?[\w-]+(?:\.[\w-]+)+"
@@ -85,5 +85,5 @@ def redactor_for(connection: psycopg.Connection[Any]) -> Redactor:
 
 
 def conversation_hash(sender_id: str) -> str:
-    """A conversation id, hashed: how a lead row points at its chat (leads.sender_hash)."""
-    return hashlib.sha256(sender_id.encode()).hexdigest()
+    """A conversation id, keyed-hashed: how a lead row points at its chat (leads.sender_hash)."""
+    return keyed_hash(sender_id)

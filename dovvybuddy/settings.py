@@ -8,7 +8,10 @@ tooling (Python 3.11) and the custom channels inside the Rasa server
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +73,7 @@ class Settings:
     action_port: int
     rasa_auth_token: str | None = field(repr=False)
     action_server_token: str | None = field(repr=False)
+    hash_secret: str | None = field(repr=False)
     cors_origins: tuple[str, ...]
     max_message_chars: int
     log_level: str
@@ -168,6 +172,7 @@ def load_settings() -> Settings:
         action_port=_int("ACTION_PORT", 5055),
         rasa_auth_token=os.environ.get("RASA_AUTH_TOKEN", "").strip() or None,
         action_server_token=os.environ.get("ACTION_SERVER_TOKEN", "").strip() or None,
+        hash_secret=os.environ.get("DOVVY_HASH_SECRET", "").strip() or None,
         # Browsers may use the chat from the demo page only, unless configured.
         cors_origins=_csv(
             "DOVVY_CORS_ORIGINS", f"http://127.0.0.1:{web_port},http://localhost:{web_port}"
@@ -220,3 +225,26 @@ def load_settings() -> Settings:
         telegram_bot_username=os.environ.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@")
         or None,
     )
+
+
+def configured_or_kept_secret(configured: str | None, var_dir: Path, file_name: str) -> str:
+    """The configured secret, or a random one kept in var/ so it survives restarts."""
+    if configured:
+        return configured
+    secret_file = var_dir / file_name
+    if not secret_file.exists():
+        secret_file.parent.mkdir(parents=True, exist_ok=True)
+        secret_file.write_text(secrets.token_urlsafe(24))
+        secret_file.chmod(0o600)
+    return secret_file.read_text().strip()
+
+
+def keyed_hash(value: str, settings: Settings | None = None) -> str:
+    """HMAC-SHA256 of a conversation id under DOVVY_HASH_SECRET (hex).
+
+    A plain hash of "tg:<chat id>" is undone by trying chat ids; without the
+    secret this one is not. Logs and lead rows use it instead of the id.
+    """
+    settings = settings or load_settings()
+    secret = configured_or_kept_secret(settings.hash_secret, settings.var_dir, "hash_secret")
+    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import secrets
 import signal
 import subprocess
 import sys
@@ -33,7 +32,7 @@ from typing import NoReturn
 from dovvybuddy.database import apply_migrations, sqlalchemy_url
 from dovvybuddy.embedded_postgres import EmbeddedPostgres, start_embedded_postgres
 from dovvybuddy.processes import ChildProcess, CrashLoop, child_environment, start_child
-from dovvybuddy.settings import PROJECT_ROOT, Settings, load_settings
+from dovvybuddy.settings import PROJECT_ROOT, Settings, configured_or_kept_secret, load_settings
 from dovvybuddy.training import train_if_changed
 
 RASA_SERVER = "Rasa server"
@@ -102,14 +101,7 @@ class Stack:
         )
 
     def _configured_or_kept_secret(self, configured: str | None, file_name: str) -> str:
-        if configured:
-            return configured
-        token_file = self.settings.var_dir / file_name
-        if not token_file.exists():
-            token_file.parent.mkdir(parents=True, exist_ok=True)
-            token_file.write_text(secrets.token_urlsafe(24))
-            token_file.chmod(0o600)
-        return token_file.read_text().strip()
+        return configured_or_kept_secret(configured, self.settings.var_dir, file_name)
 
     def service_environment(self, service: str) -> dict[str, str]:
         """The environment of a process that uses the database; `service`
@@ -121,6 +113,10 @@ class Stack:
                 "TRACKER_STORE_URL": sqlalchemy_url(self.database_url),
                 "ACTION_SERVER_URL": self.settings.action_server_url,
                 "ACTION_SERVER_TOKEN": self.action_server_token(),
+                # One secret for every process, so their hashed ids agree.
+                "DOVVY_HASH_SECRET": self._configured_or_kept_secret(
+                    self.settings.hash_secret, "hash_secret"
+                ),
                 "DOVVY_SERVICE": service,
             }
         )

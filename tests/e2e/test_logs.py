@@ -5,6 +5,8 @@ email and a phone number no other test uses; after the lead is delivered,
 none of the three may appear in any log file.
 """
 
+import hashlib
+import hmac
 import json
 
 import pytest
@@ -59,6 +61,17 @@ def json_lines(path):
     return lines
 
 
+def stack_hash(stack, sender_id: str) -> str:
+    """The conversation's keyed hash under the test stack's own secret."""
+    secret = (stack.var_dir / "hash_secret").read_text().strip()
+    return hmac.new(secret.encode(), sender_id.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def test_no_log_line_carries_the_conversation_id(stack, lead_conversation):
+    for path in (stack.var_dir / "logs").glob("*.log"):
+        assert lead_conversation not in path.read_text(errors="replace"), path.name
+
+
 def test_the_submitted_lead_is_logged_as_a_json_event_with_its_conversation(
     stack, lead_conversation
 ):
@@ -67,7 +80,7 @@ def test_the_submitted_lead_is_logged_as_a_json_event_with_its_conversation(
         event
         for event in events
         if event.get("event") == "lead_submitted"
-        and event.get("conversation_id") == lead_conversation
+        and event.get("conversation") == stack_hash(stack, lead_conversation)
     ]
     assert submitted["service"] == "actions" and submitted["level"] == "INFO"
 
