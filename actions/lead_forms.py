@@ -30,13 +30,14 @@ from actions.lead_fields import (
     parse_phone,
 )
 from actions.profile import PROFILE_SLOTS
-from actions.services.lead_store import LeadRecord, default_lead_store
+from actions.services.lead_store import LeadLimitReached, LeadRecord, default_lead_store
 from dovvybuddy.knowledge_validation import (
     CERTIFICATION_LEVEL_NAMES,
     DESTINATION_NAMES,
     DESTINATIONS,
 )
 from dovvybuddy.partners import Partner, partner_for
+from dovvybuddy.settings import CLIENT_METADATA_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -385,10 +386,16 @@ class ActionSubmitLead(Action):
             partner=partner,
             channel=tracker.get_latest_input_channel() or "unknown",
             sender_id=tracker.sender_id,
+            client_hash=(tracker.latest_message.get("metadata") or {}).get(CLIENT_METADATA_KEY),
         )
         # The store never loses a confirmed lead: if the database is down it
         # spools the lead to disk and stores it later.
-        await default_lead_store().save(record)
+        try:
+            await default_lead_store().save(record)
+        except LeadLimitReached:
+            logger.info(json.dumps({"event": "lead_limited", "type": record.lead_type}))
+            dispatcher.utter_message(response="utter_lead_limit_reached")
+            return reset_form_slots()
         logger.info(
             json.dumps(
                 {

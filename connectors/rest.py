@@ -30,9 +30,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors.validation import MAX_REQUEST_BYTES, InvalidRequest, parse_request
-from connectors.web_access import Caller, RateLimited, WebAccessPolicy
+from connectors.web_access import Caller, RateLimited, WebAccessPolicy, address_key
 from dovvybuddy.json_logging import conversation_id, request_id
-from dovvybuddy.settings import load_settings
+from dovvybuddy.settings import CLIENT_METADATA_KEY, keyed_hash, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -104,11 +104,17 @@ class GuardedRestInput(RestInput):
             # Counted before any other work, so refused and malformed
             # requests spend the address's budget too.
             self.access.count_request(caller)
-            self.access.admit(caller)
+            trusted = self.access.admit(caller)
             sender, text, metadata = parse_request(request.body, self.max_message_chars)
             self.access.count_message(sender)
         except InvalidRequest as invalid:
             return _refusal(invalid)
+        metadata = dict(metadata or {})
+        # Set here, never by the client. A trusted server speaks for many
+        # divers from one address, so its requests carry no client network.
+        metadata.pop(CLIENT_METADATA_KEY, None)
+        if not trusted:
+            metadata[CLIENT_METADATA_KEY] = keyed_hash(address_key(caller.address))[:32]
         conversation_id.set(sender)
 
         collector = CollectingOutputChannel()

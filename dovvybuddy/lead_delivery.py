@@ -242,10 +242,11 @@ def compose_email(delivery: Delivery, partner: Partner, sender: str) -> EmailMes
         subject += f" ({destination})"
     body = [
         f"New {lead.lead_type} lead for {partner.name}, sent by DovvyBuddy.",
-        "Reply to this email to answer the diver directly.",
+        "Reply to this email to answer the diver directly. The diver typed the email",
+        "address and phone number; DovvyBuddy has not verified them.",
         "",
         f"Name:         {_one_line(lead.name)}",
-        f"Email:        {lead.email}",
+        f"Email:        {lead.email} (not verified)",
         f"Phone:        {_text(lead.phone)}",
         f"Lead type:    {lead.lead_type}",
         f"Destination:  {_text(destination)}",

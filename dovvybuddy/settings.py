@@ -239,6 +239,11 @@ def configured_or_kept_secret(configured: str | None, var_dir: Path, file_name: 
     return secret_file.read_text().strip()
 
 
+# The message metadata key under which the web channel passes the keyed hash
+# of the client's network (never the address); the lead store caps leads by it.
+CLIENT_METADATA_KEY = "dovvy_client"
+
+
 def keyed_hash(value: str, settings: Settings | None = None) -> str:
     """HMAC-SHA256 of a conversation id under DOVVY_HASH_SECRET (hex).
 

@@ -1,9 +1,12 @@
 """Storing confirmed leads: the lead and its delivery in one transaction.
 
 A lead row and its `lead_outbox` row are written together, so a stored lead
-always has a pending delivery (the delivery worker sends it). The same email
-and lead type within DUPLICATE_WINDOW updates the existing lead instead of
-creating another. If the database cannot be reached, the lead is written to
+always has a pending delivery (the delivery worker sends it). The same
+conversation and lead type within DUPLICATE_WINDOW updates that conversation's
+lead instead of creating another; nothing another conversation sends can
+change it. New leads are capped per hour per conversation, per email and per
+client network (LeadLimitReached), so nobody can flood a partner's inbox or
+bury a diver's address under enquiries. If the database cannot be reached, the lead is written to
 a spool file under var/ and stored as soon as the database is back (a
 background retry, and before every later save): a confirmed lead is never
 lost.
@@ -32,10 +35,20 @@ from dovvybuddy.settings import load_settings
 logger = logging.getLogger(__name__)
 
 DUPLICATE_WINDOW = "10 minutes"
+# New leads per hour. A diver may enquire about a course and a trip, and
+# correct one; more than that from one chat or one address is not a diver. A
+# network is shared by a family or a dive club on one connection: more there.
+MAX_LEADS_PER_CONVERSATION_PER_HOUR = 3
+MAX_LEADS_PER_EMAIL_PER_HOUR = 3
+MAX_LEADS_PER_CLIENT_PER_HOUR = 10
 DATABASE_TIMEOUT_SECONDS = 5.0
 # While leads are spooled, the store retries after 1 s, then 2, 4, ... up to a minute.
 SPOOL_RETRY_FIRST_SECONDS = 1.0
 SPOOL_RETRY_MAX_SECONDS = 60.0
+
+
+class LeadLimitReached(Exception):
+    """A new lead over one of the hourly caps; nothing was stored."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,8 @@ class LeadRecord:
     partner: Partner
     channel: str
     sender_id: str
+    # A keyed hash of the web client's network, set by the REST channel.
+    client_hash: str | None = None
     consent_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
 
     @property
@@ -91,10 +106,14 @@ class LeadStore:
                 self._is_open = True
 
     async def save(self, record: LeadRecord) -> str | None:
-        """Store the lead; return its id, or None if it was spooled for later."""
+        """Store the lead; return its id, or None if it was spooled for later.
+
+        Raises LeadLimitReached for a new lead over an hourly cap. (A spooled
+        lead was confirmed to the diver already, so it is stored regardless.)
+        """
         await self.flush_spool()
         try:
-            return await self._insert(record)
+            return await self._insert(record, enforce_limits=True)
         except (psycopg.Error, OSError, TimeoutError) as error:
             logger.warning("lead spooled, database unavailable: %s", type(error).__name__)
             self._spool(record)
@@ -139,18 +158,20 @@ class LeadStore:
             os.fsync(spool_file.fileno())
         temporary.rename(path)
 
-    async def _insert(self, record: LeadRecord) -> str:
+    async def _insert(self, record: LeadRecord, enforce_limits: bool = False) -> str:
         await self._open()
         async with self.pool.connection(timeout=DATABASE_TIMEOUT_SECONDS) as conn:
             async with conn.transaction():
                 existing = await (
                     await conn.execute(
-                        "SELECT id FROM leads WHERE lower(email) = lower(%s) AND lead_type = %s"
+                        "SELECT id FROM leads WHERE sender_hash = %s AND lead_type = %s"
                         f" AND created_at > now() - interval '{DUPLICATE_WINDOW}'"
                         " ORDER BY created_at DESC LIMIT 1 FOR UPDATE",
-                        (record.email, record.lead_type),
+                        (record.sender_hash, record.lead_type),
                     )
                 ).fetchone()
+                if not existing and enforce_limits:
+                    await _check_limits(conn, record)
                 values = (
                     record.name,
                     record.email,
@@ -182,9 +203,10 @@ class LeadStore:
                     row = await (
                         await conn.execute(
                             "INSERT INTO leads (name, email, phone, details, diver_profile,"
-                            " partner_id, channel, sender_hash, consent_at, lead_type)"
-                            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-                            (*values, record.lead_type),
+                            " partner_id, channel, sender_hash, consent_at, lead_type,"
+                            " client_hash)"
+                            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                            (*values, record.lead_type, record.client_hash),
                         )
                     ).fetchone()
                     lead_id = row[0]
@@ -200,6 +222,26 @@ class LeadStore:
             self._retry.cancel()
         await self.pool.close()
         self._is_open = False
+
+
+async def _check_limits(conn: psycopg.AsyncConnection, record: LeadRecord) -> None:
+    """Raise LeadLimitReached when a new lead would pass an hourly cap."""
+    recent = await (
+        await conn.execute(
+            "SELECT count(*) FILTER (WHERE sender_hash = %s),"
+            " count(*) FILTER (WHERE lower(email) = lower(%s)),"
+            " count(*) FILTER (WHERE client_hash = %s)"
+            " FROM leads WHERE created_at > now() - interval '1 hour'",
+            (record.sender_hash, record.email, record.client_hash),
+        )
+    ).fetchone()
+    per_conversation, per_email, per_client = recent
+    if (
+        per_conversation >= MAX_LEADS_PER_CONVERSATION_PER_HOUR
+        or per_email >= MAX_LEADS_PER_EMAIL_PER_HOUR
+        or per_client >= MAX_LEADS_PER_CLIENT_PER_HOUR
+    ):
+        raise LeadLimitReached
 
 
 _store: LeadStore | None = None

@@ -11,6 +11,8 @@ from actions.lead_forms import (
     ValidateTripForm,
     summary,
 )
+from actions.services.lead_store import LeadLimitReached
+from dovvybuddy.settings import CLIENT_METADATA_KEY
 
 
 def validate(make_tracker, domain, method, value, slots=None):
@@ -107,6 +109,26 @@ async def test_without_consent_nothing_is_confirmed_or_stored(make_tracker, doma
     assert [m["response"] for m in dispatcher.messages] == ["utter_lead_not_stored"]
 
 
+CONFIRMED_TRAINING_LEAD = {
+    "lead_name": "Ana",
+    "lead_email": "ana@example.com",
+    "lead_phone": "none",
+    "certification_level": "discover_scuba",
+    "course_of_interest": "open_water",
+    "destination": "tioman",
+    "preferred_dates": "2027-05-01/2027-05-10",
+    "lead_message": "",
+    "lead_consent": True,
+    "lead_confirmed": True,
+}
+
+
+def confirmed_lead_tracker(make_tracker):
+    tracker = make_tracker(slots=CONFIRMED_TRAINING_LEAD)
+    tracker.events.append({"event": "active_loop", "name": "training_form"})
+    return tracker
+
+
 async def test_a_confirmed_lead_is_stored_and_the_partner_named(make_tracker, domain, monkeypatch):
     saved = []
 
@@ -116,20 +138,8 @@ async def test_a_confirmed_lead_is_stored_and_the_partner_named(make_tracker, do
             return "lead-1"
 
     monkeypatch.setattr(lead_forms, "default_lead_store", lambda: Store())
-    slots = {
-        "lead_name": "Ana",
-        "lead_email": "ana@example.com",
-        "lead_phone": "none",
-        "certification_level": "discover_scuba",
-        "course_of_interest": "open_water",
-        "destination": "tioman",
-        "preferred_dates": "2027-05-01/2027-05-10",
-        "lead_message": "",
-        "lead_consent": True,
-        "lead_confirmed": True,
-    }
-    tracker = make_tracker(slots=slots)
-    tracker.events.append({"event": "active_loop", "name": "training_form"})
+    tracker = confirmed_lead_tracker(make_tracker)
+    tracker.latest_message["metadata"] = {CLIENT_METADATA_KEY: "net-hash"}
     dispatcher = CollectingDispatcher()
 
     events = await ActionSubmitLead().run(dispatcher, tracker, domain)
@@ -140,6 +150,21 @@ async def test_a_confirmed_lead_is_stored_and_the_partner_named(make_tracker, do
     assert record.partner.partner_id == "tioman-demo-divers"
     assert dispatcher.messages[0]["response"] == "utter_lead_submitted"
     assert dispatcher.messages[0]["partner"] == "Tioman Demo Dive Centre (demo)"
+    assert {"event": "slot", "timestamp": None, "name": "lead_email", "value": None} in events
+    assert record.client_hash == "net-hash"
+
+
+async def test_a_lead_over_a_cap_is_not_sent_and_the_diver_is_told(
+    make_tracker, domain, monkeypatch
+):
+    class FullStore:
+        async def save(self, record):
+            raise LeadLimitReached
+
+    monkeypatch.setattr(lead_forms, "default_lead_store", lambda: FullStore())
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitLead().run(dispatcher, confirmed_lead_tracker(make_tracker), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_lead_limit_reached"]
     assert {"event": "slot", "timestamp": None, "name": "lead_email", "value": None} in events
 
 

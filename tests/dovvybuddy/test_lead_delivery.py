@@ -64,7 +64,8 @@ async def test_email_lead_is_delivered_once_with_everything_the_shop_needs(
     body = message.get_content()
     for expected in (
         "Name:         Jane Diver",
-        "Email:        jane.diver@example.com",
+        "Email:        jane.diver@example.com (not verified)",
+        "DovvyBuddy has not verified them.",
         "Phone:        +60123456789",
         "Lead type:    training",
         "Destination:  Tioman",

@@ -77,3 +77,12 @@ def test_deeply_nested_json_gets_a_400_not_a_500(stack):
     reply = stack.post(data=b"[" * 30_000 + b"]" * 30_000)
     assert reply.status_code == 400
     assert reply.json()["error"] == "invalid_json"
+
+
+def test_the_client_network_in_metadata_is_set_by_the_channel_not_the_client(stack, sender):
+    reply = stack.post({"sender": sender, "message": "hi", "metadata": {"dovvy_client": "forged"}})
+    assert reply.status_code == 200
+    events = stack.api(f"/conversations/{sender}/tracker").json()["events"]
+    [user] = [event for event in events if event["event"] == "user"]
+    client = user["metadata"]["dovvy_client"]
+    assert client != "forged" and len(client) == 32
