@@ -29,7 +29,10 @@ from dovvybuddy.stack import Stack
 
 # Benchmarks send every turn from 127.0.0.1, so they lift the per-address
 # rate limit that protects a public deployment (per-sender limits stay).
-ONE_ADDRESS_MANY_DIVERS = {"DOVVY_WEB_RATE_PER_IP_PER_MINUTE": "1000000"}
+ONE_ADDRESS_MANY_DIVERS = {
+    "DOVVY_WEB_RATE_PER_IP_PER_MINUTE": "1000000",
+    "DOVVY_LEADS_PER_CLIENT_PER_HOUR": "1000000",
+}
 
 
 def free_port() -> int:

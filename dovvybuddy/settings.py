@@ -112,6 +112,9 @@ class Settings:
     web_rate_per_sender_per_minute: int
     web_rate_per_ip_per_minute: int
     web_token: str | None = field(repr=False)
+    leads_per_conversation_per_hour: int
+    leads_per_email_per_hour: int
+    leads_per_client_per_hour: int
     telegram_bot_token: str | None = field(repr=False)
     telegram_webhook_secret: str | None = field(repr=False)
     telegram_webhook_url: str | None
@@ -217,6 +220,12 @@ def load_settings() -> Settings:
         web_rate_per_sender_per_minute=_int("DOVVY_WEB_RATE_PER_SENDER_PER_MINUTE", 30),
         web_rate_per_ip_per_minute=_int("DOVVY_WEB_RATE_PER_IP_PER_MINUTE", 120),
         web_token=os.environ.get("DOVVY_WEB_TOKEN", "").strip() or None,
+        # A diver may enquire about a course and a trip, and correct one; more
+        # from one chat or one email is not a diver. A network is shared by a
+        # family or a dive club on one connection: more there.
+        leads_per_conversation_per_hour=_int("DOVVY_LEADS_PER_CONVERSATION_PER_HOUR", 3),
+        leads_per_email_per_hour=_int("DOVVY_LEADS_PER_EMAIL_PER_HOUR", 3),
+        leads_per_client_per_hour=_int("DOVVY_LEADS_PER_CLIENT_PER_HOUR", 10),
         telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
         telegram_webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or None,
         telegram_webhook_url=os.environ.get("TELEGRAM_WEBHOOK_URL", "").strip() or None,

@@ -30,17 +30,11 @@ from psycopg_pool import AsyncConnectionPool
 
 from dovvybuddy.partners import Partner, partner_for
 from dovvybuddy.redaction import conversation_hash
-from dovvybuddy.settings import load_settings
+from dovvybuddy.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
 
 DUPLICATE_WINDOW = "10 minutes"
-# New leads per hour. A diver may enquire about a course and a trip, and
-# correct one; more than that from one chat or one address is not a diver. A
-# network is shared by a family or a dive club on one connection: more there.
-MAX_LEADS_PER_CONVERSATION_PER_HOUR = 3
-MAX_LEADS_PER_EMAIL_PER_HOUR = 3
-MAX_LEADS_PER_CLIENT_PER_HOUR = 10
 DATABASE_TIMEOUT_SECONDS = 5.0
 # While leads are spooled, the store retries after 1 s, then 2, 4, ... up to a minute.
 SPOOL_RETRY_FIRST_SECONDS = 1.0
@@ -49,6 +43,23 @@ SPOOL_RETRY_MAX_SECONDS = 60.0
 
 class LeadLimitReached(Exception):
     """A new lead over one of the hourly caps; nothing was stored."""
+
+
+@dataclass(frozen=True)
+class LeadLimits:
+    """New leads allowed per hour (DOVVY_LEADS_PER_*_PER_HOUR)."""
+
+    per_conversation: int
+    per_email: int
+    per_client: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LeadLimits:
+        return cls(
+            settings.leads_per_conversation_per_hour,
+            settings.leads_per_email_per_hour,
+            settings.leads_per_client_per_hour,
+        )
 
 
 @dataclass(frozen=True)
@@ -89,9 +100,12 @@ class LeadRecord:
 class LeadStore:
     """Writes leads and their outbox rows; spools to disk when the database is down."""
 
-    def __init__(self, pool: AsyncConnectionPool, spool_dir: Path) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool, spool_dir: Path, limits: LeadLimits | None = None
+    ) -> None:
         self.pool = pool
         self.spool_dir = spool_dir
+        self.limits = limits or LeadLimits.from_settings(load_settings())
         self._opened = asyncio.Lock()
         self._is_open = False
         self._retry: asyncio.Task | None = None
@@ -171,7 +185,7 @@ class LeadStore:
                     )
                 ).fetchone()
                 if not existing and enforce_limits:
-                    await _check_limits(conn, record)
+                    await _check_limits(conn, record, self.limits)
                 values = (
                     record.name,
                     record.email,
@@ -224,7 +238,9 @@ class LeadStore:
         self._is_open = False
 
 
-async def _check_limits(conn: psycopg.AsyncConnection, record: LeadRecord) -> None:
+async def _check_limits(
+    conn: psycopg.AsyncConnection, record: LeadRecord, limits: LeadLimits
+) -> None:
     """Raise LeadLimitReached when a new lead would pass an hourly cap."""
     recent = await (
         await conn.execute(
@@ -237,9 +253,9 @@ async def _check_limits(conn: psycopg.AsyncConnection, record: LeadRecord) -> No
     ).fetchone()
     per_conversation, per_email, per_client = recent
     if (
-        per_conversation >= MAX_LEADS_PER_CONVERSATION_PER_HOUR
-        or per_email >= MAX_LEADS_PER_EMAIL_PER_HOUR
-        or per_client >= MAX_LEADS_PER_CLIENT_PER_HOUR
+        per_conversation >= limits.per_conversation
+        or per_email >= limits.per_email
+        or per_client >= limits.per_client
     ):
         raise LeadLimitReached
 

@@ -6,16 +6,11 @@ import psycopg
 import pytest
 from psycopg_pool import AsyncConnectionPool
 
-from actions.services.lead_store import (
-    MAX_LEADS_PER_CLIENT_PER_HOUR,
-    MAX_LEADS_PER_CONVERSATION_PER_HOUR,
-    MAX_LEADS_PER_EMAIL_PER_HOUR,
-    LeadLimitReached,
-    LeadRecord,
-    LeadStore,
-)
+from actions.services.lead_store import LeadLimitReached, LeadLimits, LeadRecord, LeadStore
 from dovvybuddy.database import apply_migrations
 from dovvybuddy.partners import partner_for
+
+LIMITS = LeadLimits(per_conversation=3, per_email=3, per_client=10)
 
 
 def record(
@@ -43,7 +38,9 @@ def record(
 @pytest.fixture
 async def store(database_url, tmp_path):
     apply_migrations(database_url)
-    lead_store = LeadStore(AsyncConnectionPool(database_url, open=False), tmp_path / "spool")
+    lead_store = LeadStore(
+        AsyncConnectionPool(database_url, open=False), tmp_path / "spool", LIMITS
+    )
     yield lead_store
     await lead_store.close()
 
@@ -99,31 +96,31 @@ def age_leads(database_url, minutes):
 
 
 async def test_new_leads_from_one_conversation_are_capped_per_hour(store, database_url):
-    for number in range(MAX_LEADS_PER_CONVERSATION_PER_HOUR):
+    for number in range(LIMITS.per_conversation):
         await store.save(record(email=f"d{number}@example.com"))
         age_leads(database_url, 20)
     with pytest.raises(LeadLimitReached):
         await store.save(record(email="late@example.com"))
-    assert len(rows(database_url, "SELECT id FROM leads")) == MAX_LEADS_PER_CONVERSATION_PER_HOUR
+    assert len(rows(database_url, "SELECT id FROM leads")) == LIMITS.per_conversation
     age_leads(database_url, 61)
     await store.save(record(email="late@example.com"))  # an hour later it goes through
 
 
 async def test_updating_the_conversations_own_lead_is_not_capped(store, database_url):
-    for _ in range(MAX_LEADS_PER_CONVERSATION_PER_HOUR + 2):
+    for _ in range(LIMITS.per_conversation + 2):
         await store.save(record(name="Ana"))
     assert len(rows(database_url, "SELECT id FROM leads")) == 1
 
 
 async def test_one_email_cannot_be_flooded_from_many_conversations(store, database_url):
-    for number in range(MAX_LEADS_PER_EMAIL_PER_HOUR):
+    for number in range(LIMITS.per_email):
         await store.save(record(email="victim@example.com", sender_id=f"bot-{number}"))
     with pytest.raises(LeadLimitReached):
         await store.save(record(email="VICTIM@example.com", sender_id="bot-99"))
 
 
 async def test_one_client_network_is_capped_across_conversations_and_emails(store, database_url):
-    for number in range(MAX_LEADS_PER_CLIENT_PER_HOUR):
+    for number in range(LIMITS.per_client):
         await store.save(
             record(email=f"d{number}@example.com", sender_id=f"c-{number}", client_hash="net-1")
         )
@@ -133,7 +130,7 @@ async def test_one_client_network_is_capped_across_conversations_and_emails(stor
 
 
 async def test_a_spooled_lead_is_stored_even_over_a_cap(store, database_url):
-    for number in range(MAX_LEADS_PER_CONVERSATION_PER_HOUR):
+    for number in range(LIMITS.per_conversation):
         await store.save(record(email=f"d{number}@example.com"))
         age_leads(database_url, 20)
     store._spool(record(email="late@example.com"))
