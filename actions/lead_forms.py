@@ -134,6 +134,11 @@ def summary(tracker: Tracker, fields: list[str]) -> str:
     return "\n".join(lines)
 
 
+def is_group_chat(sender_id: str) -> bool:
+    """Telegram group, supergroup and channel chat ids are negative; people's are positive."""
+    return sender_id.startswith("tg:-")
+
+
 class LeadFormValidation(FormValidationAction):
     """Validation shared by both enquiry forms; subclasses name the form."""
 
@@ -144,6 +149,11 @@ class LeadFormValidation(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if is_group_chat(tracker.sender_id):
+            # Anyone in a group could read, answer or confirm another
+            # member's contact details: the form ends before its first question.
+            dispatcher.utter_message(response="utter_lead_form_private_only")
+            return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots()]
         events = await super().run(dispatcher, tracker, domain)
         # During a form only the question asked may change the profile: the
         # "4" of a group size or the "Advanced" of a course wanted must not
@@ -354,6 +364,8 @@ class ActionSubmitLead(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if is_group_chat(tracker.sender_id):  # the form told them to write privately
+            return reset_form_slots()
         if tracker.get_slot("lead_consent") is not True or not tracker.get_slot("lead_confirmed"):
             dispatcher.utter_message(response="utter_lead_not_stored")
             return reset_form_slots()

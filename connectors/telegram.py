@@ -11,7 +11,11 @@ through the same code:
   getUpdates, for development without a public URL.
 
 Each update is answered in the background (Telegram wants its 200 quickly);
-turns of one chat run one after the other, different chats concurrently.
+turns of one chat run one after the other, different chats concurrently, at
+most TELEGRAM_MAX_CONCURRENT_TURNS at a time; a chat over
+TELEGRAM_RATE_PER_CHAT_PER_MINUTE is told once to slow down and its extra
+messages are dropped, and beyond MAX_WAITING_UPDATES waiting updates new ones
+are dropped, so a flood cannot queue work without bound.
 Logs carry chat and update ids only, never what people wrote.
 """
 
@@ -43,6 +47,7 @@ from connectors.telegram_messages import (
     read_update,
     split_text,
 )
+from dovvybuddy.rate_limit import SlidingWindowLimiter
 from dovvybuddy.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -59,6 +64,10 @@ STOP_GRACE_SECONDS = 10.0
 TYPING_REFRESH_SECONDS = 4.0
 # Telegram needs a text above an inline keyboard.
 BUTTONS_ONLY_TEXT = "Please choose:"
+MAX_WAITING_UPDATES = 200
+SLOW_DOWN_TEXT = (
+    "You're sending messages quickly, so I'll skip a few. Please wait a minute and ask again."
+)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -153,6 +162,10 @@ class TelegramInput(InputChannel):
         self._chat_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
+        self._per_chat = SlidingWindowLimiter(self.settings.telegram_rate_per_chat_per_minute)
+        # One "slow down" per chat and minute, not one per dropped message.
+        self._told_to_slow_down = SlidingWindowLimiter(1)
+        self._turns = asyncio.Semaphore(self.settings.telegram_max_concurrent_turns)
 
     @classmethod
     def name(cls) -> str:
@@ -231,9 +244,8 @@ class TelegramInput(InputChannel):
         except (TypeError, KeyError, ValueError, AttributeError):
             update = None
         # Telegram retries anything but a 2xx forever, so what we cannot use is acknowledged.
-        if update is None:
+        if update is None or not self._spawn_update(update, on_new_message):
             return response.json({"status": "ignored"})
-        self._spawn(self._handle(update, on_new_message))
         return response.json({"status": "accepted"})
 
     def _start(self, on_new_message: OnNewMessage) -> None:
@@ -313,7 +325,7 @@ class TelegramInput(InputChannel):
             failures = 0
             for update in updates:
                 offset = update.update_id + 1
-                self._spawn(self._handle(update, on_new_message))
+                self._spawn_update(update, on_new_message)
 
     async def _handle(self, update: Update, on_new_message: OnNewMessage) -> None:
         try:
@@ -330,7 +342,12 @@ class TelegramInput(InputChannel):
         if incoming is None:
             logger.debug("Telegram update %s ignored", update.update_id)
             return
-        async with self._chat_lock(incoming.chat_id):
+        if not self._per_chat.allow(str(incoming.chat_id)):
+            logger.warning("Telegram chat %s over its rate: update dropped", incoming.chat_id)
+            if self._told_to_slow_down.allow(str(incoming.chat_id)):
+                await TelegramOutput(self.bot).send_text_message(incoming.sender_id, SLOW_DOWN_TEXT)
+            return
+        async with self._chat_lock(incoming.chat_id), self._turns:
             logger.info("Telegram update %s for chat %s", update.update_id, incoming.chat_id)
             await self._answer(incoming, on_new_message)
 
@@ -360,6 +377,14 @@ class TelegramInput(InputChannel):
         if lock is None:
             lock = self._chat_locks[chat_id] = asyncio.Lock()
         return lock
+
+    def _spawn_update(self, update: Update, on_new_message: OnNewMessage) -> bool:
+        """Handle the update in the background; False when too many are waiting."""
+        if len(self._tasks) >= MAX_WAITING_UPDATES:
+            logger.warning("Telegram update %s dropped: too many waiting", update.update_id)
+            return False
+        self._spawn(self._handle(update, on_new_message))
+        return True
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)

@@ -121,6 +121,8 @@ class Settings:
     telegram_mode: str
     telegram_api_base_url: str | None
     telegram_bot_username: str | None
+    telegram_rate_per_chat_per_minute: int
+    telegram_max_concurrent_turns: int
 
     @property
     def postgres_dir(self) -> Path:
@@ -233,6 +235,8 @@ def load_settings() -> Settings:
         telegram_api_base_url=os.environ.get("TELEGRAM_API_BASE_URL", "").strip() or None,
         telegram_bot_username=os.environ.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@")
         or None,
+        telegram_rate_per_chat_per_minute=_int("TELEGRAM_RATE_PER_CHAT_PER_MINUTE", 20),
+        telegram_max_concurrent_turns=_int("TELEGRAM_MAX_CONCURRENT_TURNS", 8),
     )
 
 

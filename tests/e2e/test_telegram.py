@@ -54,12 +54,14 @@ def post_update(
     )
 
 
-def stored_user_texts(stack: LaunchedStack, chat: int, expected: list[str]) -> list[str]:
-    """What Rasa stored the chat's people as saying, once it is `expected` (or after 10 s).
+def stored_user_texts(
+    stack: LaunchedStack, chat: int, expected: list[str], timeout: float = 10.0
+) -> list[str]:
+    """What Rasa stored the chat's people as saying, once it is `expected` (or after `timeout`).
 
     Replies go out during a turn; Rasa stores the conversation at its end.
     """
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + timeout
     while True:
         tracker = stack.api(f"/conversations/tg:{chat}/tracker").json()
         texts = [event["text"] for event in tracker["events"] if event["event"] == "user"]
@@ -228,6 +230,24 @@ def test_a_group_message_not_addressed_to_the_bot_gets_no_reply(stack, telegram_
     assert "DovvyBuddy" in greeting.params["text"]
     assert stored_user_texts(stack, group_id, ["hello"]) == ["hello"]
     assert len(telegram_api.calls_to("sendChatAction", group_id)) == 1
+
+
+def test_a_lead_request_in_a_group_is_moved_to_a_private_chat(stack, telegram_api, group_id):
+    post_update(
+        stack, text_message(group_id, f"@{telegram_api.username} I want to learn to dive in Tioman")
+    )
+    texts = [call.params["text"] for call in telegram_api.wait_for("sendMessage", group_id)]
+    assert any("private message" in text for text in texts)
+    assert not any("What's your name" in text for text in texts)
+
+
+def test_a_chat_flooding_the_bot_is_told_once_to_slow_down(stack, telegram_api, chat_id):
+    for number in range(25):
+        post_update(stack, text_message(chat_id, f"hello {number}"))
+    within_rate = [f"hello {number}" for number in range(20)]
+    assert stored_user_texts(stack, chat_id, within_rate, timeout=120) == within_rate
+    texts = telegram_api.texts_to(chat_id)
+    assert sum("sending messages quickly" in text for text in texts) == 1
 
 
 def test_chats_are_separate_conversations(stack, telegram_api, chat_id, group_id):
