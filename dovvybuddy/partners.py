@@ -8,8 +8,10 @@ default partner), so a lead always has somewhere to go.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dovvybuddy.knowledge import KNOWLEDGE_DIR, Document, KnowledgeError, parse_document
 from dovvybuddy.settings import Settings, load_settings
@@ -47,6 +49,11 @@ def partner_from_document(document: Document) -> Partner:
     }
     if len(addresses) != 1 or not all(isinstance(value, str) for value in addresses.values()):
         raise KnowledgeError(f"{document.path}: delivery needs exactly one of email or webhook")
+    webhook = addresses.get("webhook")
+    if webhook and not is_safe_webhook(webhook):
+        raise KnowledgeError(
+            f"{document.path}: a webhook must be https:// (plain http only on this machine)"
+        )
     destination = meta.get("destination")
     return Partner(
         partner_id=str(meta["partner_id"]),
@@ -55,6 +62,21 @@ def partner_from_document(document: Document) -> Partner:
         email=addresses.get("email"),
         webhook=addresses.get("webhook"),
     )
+
+
+def is_safe_webhook(url: str) -> bool:
+    """A lead carries a diver's contact details: https, or http to this machine only."""
+    parsed = urlsplit(url)
+    if parsed.scheme == "https":
+        return bool(parsed.hostname)
+    if parsed.scheme != "http" or not parsed.hostname:
+        return False
+    if parsed.hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(parsed.hostname).is_loopback
+    except ValueError:
+        return False
 
 
 def load_partners(root: Path = KNOWLEDGE_DIR) -> list[Partner]:
