@@ -28,6 +28,31 @@ DOCKERFILES = (RASA_DOCKERFILE, ACTIONS_DOCKERFILE)
 
 # Variables that are not DovvyBuddy settings, and who reads them.
 POSTGRES_IMAGE_VARIABLES = {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"}
+# deploy/postgres-init/, Redis's password (server and redis-cli), nginx's template.
+DEPLOYMENT_VARIABLES = {
+    "APP_DB_USER",
+    "APP_DB_PASSWORD",
+    "REDIS_PASSWORD",
+    "REDISCLI_AUTH",
+    "NGINX_TRUSTED_PROXY",
+}
+# Settings that are secrets: in deploy/.env, handed to the services that use them.
+SECRETS_BY_SERVICE = {
+    "rasa-1": {
+        "RASA_AUTH_TOKEN",
+        "ACTION_SERVER_TOKEN",
+        "DOVVY_HASH_SECRET",
+        "DOVVY_WEB_TOKEN",
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_WEBHOOK_SECRET",
+    },
+    "actions": {"ACTION_SERVER_TOKEN", "DOVVY_HASH_SECRET", "GEMINI_API_KEY"},
+    "lead-worker": {"DOVVY_SMTP_PASSWORD", "DOVVY_WEBHOOK_SECRET"},
+    "migrate": {"GEMINI_API_KEY"},
+    "web": set(),
+}
+SECRET_SETTINGS = set().union(*SECRETS_BY_SERVICE.values())
+APPLICATION_SERVICES = ("migrate", "actions", "rasa-1", "rasa-2", "lead-worker", "web")
 RASA_VARIABLES = {"TRACKER_STORE_URL", "SQL_POOL_SIZE", "SQL_MAX_OVERFLOW"}  # endpoints, pool
 SANIC_VARIABLES = {"SANIC_PROXIES_COUNT"}  # Rasa's web framework
 LOG_VARIABLES = {"DOVVY_SERVICE"}  # dovvybuddy/json_logging.py: the process in each log line
@@ -44,7 +69,12 @@ RUNTIME_VARIABLES = {
     "OPENBLAS_NUM_THREADS",  # dovvybuddy/processes.py: one BLAS thread per process
 }
 KNOWN_VARIABLES = (
-    POSTGRES_IMAGE_VARIABLES | RASA_VARIABLES | SANIC_VARIABLES | LOG_VARIABLES | RUNTIME_VARIABLES
+    POSTGRES_IMAGE_VARIABLES
+    | DEPLOYMENT_VARIABLES
+    | RASA_VARIABLES
+    | SANIC_VARIABLES
+    | LOG_VARIABLES
+    | RUNTIME_VARIABLES
 )
 ROOT_USERS = {"root", "0", "0:0"}
 
@@ -109,10 +139,15 @@ def environment_names(service: dict[str, Any]) -> set[str]:
     return set(environment)
 
 
-def env_example_names() -> set[str]:
-    """Every variable named in env.example, set or commented out."""
-    text = (DEPLOY / "env.example").read_text()
+def env_example_names(file_name: str = "env.example") -> set[str]:
+    """Every variable named in an example env file, set or commented out."""
+    text = (DEPLOY / file_name).read_text()
     return set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", text, re.MULTILINE))
+
+
+def interpolated(url: str) -> str:
+    """A compose value with each ${NAME...} replaced by the lower-case name, to parse it."""
+    return re.sub(r"\$\{([A-Z][A-Z0-9_]*)[^}]*\}", lambda match: match[1].lower(), url)
 
 
 def image_dockerfile(compose: dict[str, Any], service: dict[str, Any]) -> Path:
@@ -156,9 +191,61 @@ def test_compose_runs_every_part_of_the_production_shape(services):
     assert services["actions"]["deploy"]["replicas"] == 2
 
 
-@pytest.mark.parametrize("name", ["migrate", "actions", "rasa-1", "rasa-2", "lead-worker", "web"])
-def test_application_services_read_their_settings_from_the_env_file(services, name):
-    assert services[name]["env_file"] == ".env"
+@pytest.mark.parametrize("name", APPLICATION_SERVICES)
+def test_application_services_read_their_settings_from_the_settings_file(services, name):
+    assert services[name]["env_file"] == "settings.env"
+
+
+def test_the_settings_file_holds_no_secret():
+    assert env_example_names("settings.env.example") & SECRET_SETTINGS == set()
+
+
+@pytest.mark.parametrize("name", sorted(SECRETS_BY_SERVICE))
+def test_each_service_gets_only_the_secrets_it_uses(services, name):
+    assert environment_names(services[name]) & SECRET_SETTINGS == SECRETS_BY_SERVICE[name]
+
+
+@pytest.mark.parametrize("name", APPLICATION_SERVICES)
+def test_application_containers_are_hardened(services, name):
+    service = services[name]
+    assert service["read_only"] is True
+    assert service["cap_drop"] == ["ALL"]
+    assert "no-new-privileges:true" in service["security_opt"]
+    assert 0 < service["pids_limit"] <= 512
+
+
+def test_only_the_migrate_job_connects_as_the_database_owner(services):
+    checked = 0
+    for name in APPLICATION_SERVICES:
+        environment = services[name].get("environment") or {}
+        for key in ("DATABASE_URL", "TRACKER_STORE_URL"):
+            if key in environment:
+                user = urlsplit(interpolated(environment[key])).username
+                assert user == ("postgres_user" if name == "migrate" else "app_db_user"), name
+                checked += 1
+    assert checked >= 5
+
+
+def test_the_application_role_is_created_without_superuser_rights(services):
+    script = (DEPLOY / "postgres-init" / "10-application-role.sh").read_text()
+    assert "NOSUPERUSER" in script and "ALTER DEFAULT PRIVILEGES" in script
+    assert "./postgres-init:/docker-entrypoint-initdb.d:ro" in services["postgres"]["volumes"]
+
+
+def test_redis_requires_the_password_the_replicas_send(services):
+    command = services["redis"]["command"]
+    assert command[command.index("--requirepass") + 1].startswith("${REDIS_PASSWORD")
+    redis_url = interpolated(services["rasa-1"]["environment"]["REDIS_URL"])
+    assert urlsplit(redis_url).password == "redis_password"
+
+
+def test_nginx_trusts_the_client_address_only_from_the_configured_proxy(services):
+    conf = (DEPLOY / "nginx.conf").read_text()
+    assert "set_real_ip_from ${NGINX_TRUSTED_PROXY};" in conf
+    assert "real_ip_header X-Forwarded-For;" in conf
+    assert "limit_req_zone $client_network" in conf
+    [template] = services["nginx"]["volumes"]
+    assert template.endswith(":/etc/nginx/templates/default.conf.template:ro")
 
 
 def test_every_service_variable_is_a_setting_or_a_known_one(services):
@@ -178,8 +265,9 @@ def test_every_image_variable_is_a_setting_or_a_known_one(dockerfile):
     assert names - SETTINGS - KNOWN_VARIABLES == set()
 
 
-def test_env_example_lists_every_setting_and_only_known_variables():
-    assert env_example_names() == SETTINGS | POSTGRES_IMAGE_VARIABLES
+def test_the_example_env_files_list_every_setting_and_only_known_variables():
+    listed = env_example_names() | env_example_names("settings.env.example")
+    assert listed == SETTINGS | POSTGRES_IMAGE_VARIABLES | DEPLOYMENT_VARIABLES - {"REDISCLI_AUTH"}
 
 
 def test_every_variable_compose_substitutes_is_in_env_example():
@@ -214,7 +302,7 @@ def test_files_mounted_from_the_repository_exist(services):
         for volume in service.get("volumes") or ():
             source = volume.split(":")[0]
             if source.startswith("."):
-                assert (DEPLOY / source).is_file(), volume
+                assert (DEPLOY / source).exists(), volume
 
 
 @pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda path: path.name)
@@ -395,7 +483,7 @@ def test_compose_endpoints_keep_conversations_in_postgres_and_locks_in_redis(ser
     for name in ("rasa-1", "rasa-2"):
         environment = services[name]["environment"]
         assert "TRACKER_STORE_URL" in environment
-        redis_host = urlsplit(environment["REDIS_URL"]).hostname
+        redis_host = urlsplit(interpolated(environment["REDIS_URL"])).hostname
         assert services[redis_host]["image"].startswith("redis:")
 
 
