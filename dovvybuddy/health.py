@@ -9,6 +9,9 @@ are healthy. Each process's own endpoint:
 - lead delivery worker: GET /health on DOVVY_WORKER_HEALTH_PORT (503 while
   the database is unreachable)
 - web widget server: GET /health
+
+It also lists the TCP addresses each process listens on, so an action server
+reachable from other hosts (anything but loopback) shows at a glance.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 
+import psutil
 import psycopg
 
 from dovvybuddy.settings import load_settings
@@ -43,6 +47,23 @@ def check_database(database_url: str) -> dict:
     return {"healthy": True}
 
 
+def listening_addresses(pid: int) -> list[str]:
+    """host:port of every TCP socket the process (or its workers) listens on."""
+    try:
+        family = psutil.Process(pid)
+        members = [family, *family.children(recursive=True)]
+        return sorted(
+            {
+                f"{connection.laddr.ip}:{connection.laddr.port}"
+                for member in members
+                for connection in member.net_connections(kind="tcp")
+                if connection.status == psutil.CONN_LISTEN
+            }
+        )
+    except psutil.Error:
+        return []
+
+
 def main() -> int:
     info_file = load_settings().stack_info_file
     if not info_file.exists():
@@ -52,7 +73,8 @@ def main() -> int:
     checks = {name: check_url(url) for name, url in info["health_urls"].items()}
     checks["database"] = check_database(info["database_url"])
     healthy = all(check["healthy"] for check in checks.values())
-    print(json.dumps({"healthy": healthy, "checks": checks}, indent=2))
+    listening = {name: listening_addresses(pid) for name, pid in info["pids"].items()}
+    print(json.dumps({"healthy": healthy, "checks": checks, "listening": listening}, indent=2))
     return 0 if healthy else 1
 
 
