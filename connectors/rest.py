@@ -29,18 +29,13 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors.fallback_replies import NO_REPLY_TEXT, SLOW_TURN_TEXT
 from connectors.validation import MAX_REQUEST_BYTES, InvalidRequest, parse_request
 from connectors.web_access import Caller, RateLimited, WebAccessPolicy, address_key
 from dovvybuddy.json_logging import conversation_id, request_id
 from dovvybuddy.settings import CLIENT_METADATA_KEY, keyed_hash, load_settings
 
 logger = logging.getLogger(__name__)
-
-NO_REPLY_TEXT = "Sorry, I'm having trouble answering right now. Please try again in a moment."
-SLOW_TURN_TEXT = (
-    "Sorry, that is taking me longer than usual. Please try again in a moment; "
-    "I'll pick up where we left off."
-)
 
 
 class GuardedRestInput(RestInput):

@@ -39,7 +39,7 @@ from telegram import Bot, Update
 from telegram.constants import ChatAction
 from telegram.error import RetryAfter, TelegramError
 
-from connectors.rest import NO_REPLY_TEXT
+from connectors.fallback_replies import NO_REPLY_TEXT
 from connectors.telegram_messages import (
     IncomingMessage,
     chat_id_of,

@@ -35,6 +35,26 @@ ONE_ADDRESS_MANY_DIVERS = {
 }
 
 
+INHERITED_NEVER = frozenset(
+    {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "GEMINI_API_KEY",
+        "GEMINI_BASE_URL",
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_WEBHOOK_SECRET",
+        "TELEGRAM_WEBHOOK_URL",
+        "DOVVY_SMTP_HOST",
+        "DOVVY_SMTP_USERNAME",
+        "DOVVY_SMTP_PASSWORD",
+        "DOVVY_WEBHOOK_SECRET",
+        "DOVVY_WEB_TOKEN",
+        "DOVVY_HASH_SECRET",
+        "ACTION_SERVER_TOKEN",
+    }
+)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as probe:
@@ -49,7 +69,10 @@ class LaunchedStack:
         self, var_dir: Path, model_dir: Path | None = None, extra_env: dict[str, str] | None = None
     ) -> None:
         self.var_dir = var_dir
-        self.env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+        # A test stack never inherits a developer's database or credentials
+        # (a real Gemini key would spend money and make answers differ):
+        # what a test needs, it passes in `extra_env`.
+        self.env = {key: value for key, value in os.environ.items() if key not in INHERITED_NEVER}
         self.env.update(
             {
                 "DOVVY_VAR_DIR": str(var_dir),

@@ -64,7 +64,7 @@ async def test_each_emergency_reply_is_logged_without_personal_data(make_tracker
     assert event == {
         "event": "safety_reply",
         "category": "emergency",
-        "conversation_id": event["conversation_id"],
+        "conversation_id": "test-diver",
     }
 
 

@@ -5,12 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import yaml
 
+from connectors.fallback_replies import NO_REPLY_TEXT, SLOW_TURN_TEXT
 from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
+from dovvybuddy.settings import PROJECT_ROOT
 from tests.fakes.lead_receivers import SmtpInbox
 from tests.fakes.telegram_api import FakeTelegramApi
 
 TELEGRAM_WEBHOOK_SECRET = "e2e-telegram-webhook-secret"
+# Replies that mean the stack could not answer: a test of an answer refuses them.
+DEGRADED_REPLIES = frozenset(
+    {
+        NO_REPLY_TEXT,
+        SLOW_TURN_TEXT,
+        *(
+            variant["text"]
+            for variant in yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["responses"][
+                "utter_answer_unavailable"
+            ]
+        ),
+    }
+)
 TELEGRAM_WEBHOOK_URL = "https://dovvybuddy.example/webhooks/telegram/webhook"
 
 

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from tests.e2e.conftest import DEGRADED_REPLIES
+
 pytestmark = pytest.mark.e2e
 
 
@@ -41,6 +43,7 @@ def test_unusual_text_gets_a_polite_non_empty_reply(stack, sender, text):
     replies = stack.say(sender, text)
     assert replies, "an empty [] reply is a failure"
     assert all(reply.strip() for reply in replies)
+    assert not set(replies) & DEGRADED_REPLIES, "the stack failed to answer"
 
 
 def test_server_keeps_serving_after_bad_input(stack, sender):

@@ -99,7 +99,18 @@ async def test_the_limit_does_not_change_the_answerability_verdict(store):
 
 async def test_typed_nonsense_and_stop_words_only_do_not_break_the_search(store):
     assert await store.retrieve_passages("the and of it") == []
-    assert isinstance(await store.retrieve_passages("'); DROP TABLE knowledge_chunks; --"), list)
+
+
+async def test_sql_in_a_question_is_only_searched_for(store, knowledge_url):
+    def chunk_count() -> int:
+        with psycopg.connect(knowledge_url) as conn:
+            return conn.execute("SELECT count(*) FROM knowledge_chunks").fetchone()[0]
+
+    before = chunk_count()
+    hostile = "open water course'); DROP TABLE knowledge_chunks; --"
+    passages = await store.retrieve_passages(hostile)
+    assert passages and passages[0].doc_path == "certifications/open-water.md"
+    assert chunk_count() == before > 0
 
 
 def test_keyword_terms_keep_only_plain_words_once():
