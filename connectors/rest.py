@@ -5,6 +5,9 @@ a 500, any length of text goes to the NLU, and an exception inside the turn
 is swallowed into an empty `[]` reply. This channel keeps the same URL
 (`/webhooks/rest/webhook`) and reply format, and instead:
 
+- issues conversation ids (`POST /webhooks/rest/conversations`) and takes
+  messages only for ids it issued, except from a trusted server (the shared
+  token), so no client can choose, and so join, someone else's conversation;
 - answers malformed requests with a 4xx and a JSON error that says what is wrong;
 - strips control characters and refuses messages over the configured length;
 - applies the web access policy (`connectors/web_access.py`): allowed origins,
@@ -32,6 +35,7 @@ from sanic.response import HTTPResponse
 from connectors.fallback_replies import NO_REPLY_TEXT, SLOW_TURN_TEXT
 from connectors.validation import MAX_REQUEST_BYTES, InvalidRequest, parse_request
 from connectors.web_access import Caller, RateLimited, WebAccessPolicy, address_key
+from dovvybuddy.conversation_ids import is_issued_conversation_id, issue_conversation_id
 from dovvybuddy.json_logging import conversation_id, request_id
 from dovvybuddy.settings import CLIENT_METADATA_KEY, keyed_hash, load_settings
 
@@ -76,6 +80,13 @@ class GuardedRestInput(RestInput):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @webhook.route("/conversations", methods=["POST"])
+        async def start_conversation(request: Request) -> HTTPResponse:
+            request_id.set(uuid.uuid4().hex)
+            reply = self._issue(request)
+            reply.headers["X-Request-ID"] = request_id.get()
+            return reply
+
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             # Every log line of this turn (Rasa's own too) carries the request id.
@@ -86,21 +97,36 @@ class GuardedRestInput(RestInput):
 
         return webhook
 
+    def _issue(self, request: Request) -> HTTPResponse:
+        """A new conversation id, for a caller the policy admits (same limits as a message)."""
+        caller = _caller(request)
+        try:
+            self.access.count_request(caller)
+            self.access.admit(caller)
+        except InvalidRequest as invalid:
+            return _refusal(invalid)
+        return response.json({"sender": issue_conversation_id()}, status=201)
+
     async def _handle(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[None]]
     ) -> HTTPResponse:
         """One message: admit the caller, validate, count it, run the turn, reply."""
-        caller = Caller(
-            origin=request.headers.get("origin"),
-            authorization=request.headers.get("authorization"),
-            address=request.remote_addr or request.ip,
-        )
+        caller = _caller(request)
         try:
             # Counted before any other work, so refused and malformed
             # requests spend the address's budget too.
             self.access.count_request(caller)
             trusted = self.access.admit(caller)
             sender, text, metadata = parse_request(request.body, self.max_message_chars)
+            # A trusted server keeps its own ids for its users; anyone else
+            # talks in a conversation this channel issued.
+            if not trusted and not is_issued_conversation_id(sender):
+                raise InvalidRequest(
+                    400,
+                    "unknown_conversation",
+                    "Start a conversation with POST /webhooks/rest/conversations "
+                    "and send the 'sender' it returns.",
+                )
             self.access.count_message(sender)
         except InvalidRequest as invalid:
             return _refusal(invalid)
@@ -137,6 +163,14 @@ class GuardedRestInput(RestInput):
         self.late_turns.discard(turn)
         if not turn.cancelled() and turn.exception() is not None:
             logger.error("a slow turn failed after its reply", exc_info=turn.exception())
+
+
+def _caller(request: Request) -> Caller:
+    return Caller(
+        origin=request.headers.get("origin"),
+        authorization=request.headers.get("authorization"),
+        address=request.remote_addr or request.ip,
+    )
 
 
 def _refusal(invalid: InvalidRequest) -> HTTPResponse:

@@ -9,6 +9,9 @@ replicas sharing state).
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import hashlib
 import json
 import os
 import signal
@@ -23,6 +26,7 @@ from pathlib import Path
 
 import requests
 
+from dovvybuddy.conversation_ids import conversation_id_with_nonce, is_issued_conversation_id
 from dovvybuddy.processes import ChildProcess
 from dovvybuddy.settings import PROJECT_ROOT, load_settings
 from dovvybuddy.stack import Stack
@@ -55,6 +59,25 @@ INHERITED_NEVER = frozenset(
 )
 
 
+# Every launched stack shares this hash secret, so the tests can name their
+# web conversations (conversation_id) without asking a particular stack.
+LAUNCHED_STACK_HASH_SECRET = "launched-stack-hash-secret"
+
+
+def conversation_id(name: str) -> str:
+    """A web conversation id that every launched stack accepts, standing for `name`.
+
+    Production ids are issued by the REST channel with random nonces; a test
+    derives its nonce from the name, so the same name is the same conversation.
+    An id that is already valid is returned as it is.
+    """
+    settings = dataclasses.replace(load_settings(), hash_secret=LAUNCHED_STACK_HASH_SECRET)
+    if is_issued_conversation_id(name, settings):
+        return name
+    nonce = base64.urlsafe_b64encode(hashlib.sha256(name.encode()).digest()[:18]).decode()
+    return conversation_id_with_nonce(nonce, settings)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as probe:
@@ -82,6 +105,7 @@ class LaunchedStack:
                 "DOVVY_WORKER_HEALTH_PORT": str(free_port()),
                 "DOVVY_WEB_PORT": str(free_port()),
                 "RASA_AUTH_TOKEN": "launcher-token",
+                "DOVVY_HASH_SECRET": LAUNCHED_STACK_HASH_SECRET,
             }
         )
         self.env.update(extra_env or {})
@@ -158,7 +182,7 @@ class LaunchedStack:
 
     def say(self, sender: str, text: str) -> list[str]:
         """Send a message; return the texts of the replies."""
-        reply = self.post({"sender": sender, "message": text})
+        reply = self.post({"sender": conversation_id(sender), "message": text})
         reply.raise_for_status()
         return [message["text"] for message in reply.json() if "text" in message]
 

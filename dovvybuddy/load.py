@@ -30,7 +30,7 @@ from pathlib import Path
 
 import httpx
 
-from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
+from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
 from dovvybuddy.reports import percentiles, write_report
 from dovvybuddy.settings import PROJECT_ROOT
 
@@ -115,7 +115,7 @@ async def diver(
     # Divers arrive over the first think time, not all in the same millisecond.
     await asyncio.sleep(rng.uniform(0, think_seconds[1]))
     while time.monotonic() < deadline:
-        sender = f"load-{uuid.uuid4().hex[:12]}"
+        sender = conversation_id(f"load-{uuid.uuid4().hex[:12]}")
         for turn_type, text in rng.choice(CONVERSATIONS):
             if time.monotonic() >= deadline:
                 return

@@ -13,6 +13,7 @@ import hmac
 import os
 import secrets
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -264,5 +265,11 @@ def keyed_hash(value: str, settings: Settings | None = None) -> str:
     secret this one is not. Logs and lead rows use it instead of the id.
     """
     settings = settings or load_settings()
-    secret = configured_or_kept_secret(settings.hash_secret, settings.var_dir, "hash_secret")
+    secret = _hash_secret(settings.hash_secret, settings.var_dir)
     return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+@lru_cache(maxsize=8)
+def _hash_secret(configured: str | None, var_dir: Path) -> str:
+    # Read once per process: the web channel checks a MAC on every message.
+    return configured_or_kept_secret(configured, var_dir, "hash_secret")

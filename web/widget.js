@@ -6,8 +6,10 @@
  *   <script src="https://example.com/widget.js"
  *           data-server="https://rasa.example.com" defer></script>
  *
- * It talks to Rasa's REST channel (POST {server}/webhooks/rest/webhook with
- * {"sender", "message"}; the reply is a list of {text?, buttons?, image?}).
+ * It talks to Rasa's REST channel: POST {server}/webhooks/rest/conversations
+ * once for a conversation id ({"sender"}), kept in localStorage, then POST
+ * {server}/webhooks/rest/webhook with {"sender", "message"} for each message
+ * (the reply is a list of {text?, buttons?, image?}).
  * Its markup lives in a Shadow DOM, styled by widget.css (loaded from next
  * to this file), so the host page's CSS and the widget's cannot clash.
  *
@@ -69,17 +71,7 @@
     }
   }
 
-  function newSenderId() {
-    if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-    // randomUUID exists only on https and localhost pages; getRandomValues
-    // everywhere. Build a version 4 UUID from it.
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)]
-      .join("-");
-  }
+
 
   /** The absolute URL if it uses one of `protocols`, else null. */
   function safeUrl(href, protocols) {
@@ -248,7 +240,8 @@
       }
       if (response.status === 429) return { status: "rate_limited" };
       if (response.status >= 500) return { status: "unreachable" };
-      return { status: "refused", reason: await refusalReason(response) };
+      const { error, detail } = await refusalReason(response);
+      return { status: "refused", error, reason: detail };
     } catch {
       return { status: "unreachable" };
     } finally {
@@ -256,13 +249,40 @@
     }
   }
 
-  /** The `detail` of the channel's JSON error ({"error", "detail"}), if any. */
+  /**
+   * A new conversation id from the server (POST /webhooks/rest/conversations),
+   * or null when it cannot be had now. The server issues the ids so that
+   * nobody can choose, and so join, someone else's conversation.
+   */
+  async function requestConversationId(server) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    try {
+      const response = await fetch(`${server}/webhooks/rest/conversations`, {
+        method: "POST",
+        credentials: "omit",
+        signal: controller.signal,
+      });
+      if (!response.ok) return null;
+      const body = await response.json();
+      return typeof body.sender === "string" ? body.sender : null;
+    } catch {
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The `error` and `detail` of the channel's JSON error ({"error", "detail"}), if any. */
   async function refusalReason(response) {
     try {
       const body = await response.json();
-      return typeof body.detail === "string" && body.detail.trim() ? body.detail : null;
+      return {
+        error: typeof body.error === "string" ? body.error : null,
+        detail: typeof body.detail === "string" && body.detail.trim() ? body.detail : null,
+      };
     } catch {
-      return null;
+      return { error: null, detail: null };
     }
   }
 
@@ -354,11 +374,8 @@
   function createWidget(options) {
     const storage = openStorage("localStorage");
     const tabStorage = openStorage("sessionStorage");
+    // Issued by the server on the first message (conversationId below).
     let sender = storage.getItem(`${STORAGE_PREFIX}sender`);
-    if (!sender) {
-      sender = newSenderId();
-      storage.setItem(`${STORAGE_PREFIX}sender`, sender);
-    }
     let entries = loadTranscript(tabStorage);
     // The request in flight, and the last one that failed (what Retry sends).
     let inFlight = null;
@@ -487,12 +504,34 @@
       if (busy) scrollToEnd();
     }
 
+    /** This conversation's id, asked from the server the first time; null if it cannot be had. */
+    async function conversationId() {
+      if (!sender) {
+        sender = await requestConversationId(options.server);
+        if (sender) storage.setItem(`${STORAGE_PREFIX}sender`, sender);
+      }
+      return sender;
+    }
+
+    /** POST the message in this conversation, with a new id if the server no longer knows ours. */
+    async function postInConversation(message) {
+      const id = await conversationId();
+      if (!id) return { status: "unreachable" };
+      const result = await postMessage(options.server, id, message);
+      if (result.status !== "refused" || result.error !== "unknown_conversation") return result;
+      // An id from before the server issued them, or from another deployment.
+      sender = null;
+      storage.removeItem(`${STORAGE_PREFIX}sender`);
+      const fresh = await conversationId();
+      return fresh ? postMessage(options.server, fresh, message) : { status: "unreachable" };
+    }
+
     /** Send a request ({message, userEntry?, editable}) and show what comes back. */
     async function deliver(request) {
       inFlight = request;
       failed = null;
       setBusy(true);
-      const result = await postMessage(options.server, request.sender, request.message);
+      const result = await postInConversation(request.message);
       if (inFlight !== request) return; // "New chat" was pressed meanwhile
       inFlight = null;
       setBusy(false);
@@ -529,21 +568,21 @@
       retireQuickReplies();
       const userEntry = { from: "user", text: shownAs };
       addEntry(userEntry);
-      deliver({ sender, message, userEntry, editable });
+      deliver({ message, userEntry, editable });
     }
 
     function greetIfNew() {
       if (options.greeting && entries.length === 0 && !inFlight && !failed) {
-        deliver({ sender, message: options.greeting, editable: false });
+        deliver({ message: options.greeting, editable: false });
       }
     }
 
     function startNewChat() {
       // Rasa forgets the old conversation (a lead form may have put personal
       // details in it); its "fresh start" reply is not shown.
-      postMessage(options.server, sender, "/restart");
-      sender = newSenderId();
-      storage.setItem(`${STORAGE_PREFIX}sender`, sender);
+      if (sender) postMessage(options.server, sender, "/restart");
+      sender = null;
+      storage.removeItem(`${STORAGE_PREFIX}sender`);
       entries = [];
       saveTranscript();
       inFlight = null;

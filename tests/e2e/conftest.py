@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from connectors.fallback_replies import NO_REPLY_TEXT, SLOW_TURN_TEXT
-from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
+from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
 from dovvybuddy.settings import PROJECT_ROOT
 from tests.fakes.lead_receivers import SmtpInbox
 from tests.fakes.telegram_api import FakeTelegramApi
@@ -77,5 +77,5 @@ def stack(
 
 @pytest.fixture
 def sender(request: pytest.FixtureRequest) -> str:
-    """A sender id of its own for each test, so conversations do not mix."""
-    return f"e2e-{request.node.name}"[:100]
+    """A web conversation of its own for each test, so conversations do not mix."""
+    return conversation_id(f"e2e-{request.node.name}")

@@ -89,3 +89,19 @@ def test_the_client_network_in_metadata_is_set_by_the_channel_not_the_client(sta
     [user] = [event for event in events if event["event"] == "user"]
     client = user["metadata"]["dovvy_client"]
     assert client != "forged" and len(client) == 32
+
+
+def test_the_channel_issues_conversation_ids(stack):
+    reply = stack.session.post(f"{stack.rasa_url}/webhooks/rest/conversations", timeout=10)
+    assert reply.status_code == 201
+    issued = reply.json()["sender"]
+    assert issued.startswith("web.")
+    assert "DovvyBuddy" in stack.say(issued, "hi")[0]
+
+
+@pytest.mark.parametrize("chosen", ["diver-42", "web.guessed.0123456789abcdef0123456789abcdef"])
+def test_a_conversation_id_the_channel_did_not_issue_is_refused(stack, chosen):
+    reply = stack.post({"sender": chosen, "message": "hi"})
+    assert reply.status_code == 400
+    assert reply.json()["error"] == "unknown_conversation"
+    assert "/webhooks/rest/conversations" in reply.json()["detail"]

@@ -11,6 +11,8 @@ import json
 
 import pytest
 
+from dovvybuddy.launcher import conversation_id
+
 pytestmark = pytest.mark.e2e
 
 NAME = "Quentin Zebrowski"
@@ -20,7 +22,7 @@ PHONE_DIGITS = "60198765432"
 
 @pytest.fixture(scope="module")
 def lead_conversation(stack, smtp_server) -> str:
-    sender = "e2e-logs-lead"
+    sender = conversation_id("e2e-logs-lead")
     for text in (
         "I want to learn to dive in Redang",
         NAME,
