@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
+from nlu.safety_text import rule_text
+
 SAFETY_CATEGORIES = ("emergency", "medical_question", "dive_plan_request", "prompt_injection")
 
 
@@ -1066,6 +1068,7 @@ def match_safety(text: str) -> SafetyMatch | None:
     Categories are checked in `SAFETY_CATEGORIES` order, so an emergency wins
     over a medical cue in the same message. Returns None for ordinary messages.
     """
+    text = rule_text(text)
     normalised = normalise(text)
     if not normalised:
         return None
