@@ -49,19 +49,20 @@ def action_server() -> Iterator[tuple[str, subprocess.Popen]]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{url}/health", timeout=2).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("the action server did not start")
-    yield url, process
-    process.terminate()
-    process.wait(timeout=30)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the action server did not start")
+        yield url, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def test_health_needs_no_token(action_server):
