@@ -27,6 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import requests
 import yaml
 
 from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
@@ -207,7 +208,12 @@ def main(argv: list[str] | None = None) -> int:
         stack.start()
         results = []
         for case in cases:
-            turn = play(stack, case)
+            try:
+                turn = play(stack, case)
+            except requests.RequestException as error:
+                # One failed request is one failed item, not a lost run.
+                results.append((case, Turn("", (), {}, 0.0), [f"request failed: {error}"]))
+                continue
             results.append((case, turn, failed_checks(case, turn)))
     finally:
         stack.stop()
