@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install system-packages run telegram shell train test lint load health retention insights review web validate validate-knowledge story-test pytest bench ingest eval-retrieval eval-answers eval-nlu eval-safety leads clean clean-all lock
+.PHONY: help install system-packages run telegram shell train test lint load health retention insights review web validate validate-knowledge story-test pytest bench ingest eval-retrieval eval-answers eval-nlu eval-safety eval-behaviour leads clean clean-all lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ leads: install ## recent leads and delivery status (ARGS="show ID", "export --ou
 
 eval-safety: install ## safety recall/precision, trap false positives, reply checks; writes reports/safety.json
 	$(PYTHON) -m dovvybuddy.evaluate_safety
+
+eval-behaviour: train ## diver messages over REST, replies checked per category → reports/behaviour.json
+	$(PYTHON) -m dovvybuddy.evaluate_behaviour
 
 eval-answers: install ## answer benchmark (offline, and Gemini with a key); writes reports/answers.json
 	$(PYTHON) -m dovvybuddy.evaluate_answers
