@@ -30,7 +30,7 @@ from typing import Any
 import requests
 import yaml
 
-from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
+from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
 from dovvybuddy.reports import percentiles, write_report
 from dovvybuddy.settings import PROJECT_ROOT
 
@@ -171,7 +171,7 @@ def actions_after_last_message(events: list[dict[str, Any]]) -> tuple[str, ...]:
 
 def play(stack: LaunchedStack, case: Case) -> Turn:
     """Send the message as a new conversation; read the reply and the tracker."""
-    sender = f"behaviour-{uuid.uuid4().hex}"
+    sender = conversation_id(f"behaviour-{uuid.uuid4().hex}")
     started = time.perf_counter()
     replies = stack.say(sender, case.text)
     seconds = time.perf_counter() - started
