@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from dovvybuddy.knowledge_validation import DESTINATIONS
@@ -42,3 +43,22 @@ def remembered_destination(tracker: Tracker) -> str | None:
     """The covered destination kept in the profile, if any."""
     remembered = tracker.get_slot("destination")
     return str(remembered) if remembered in DESTINATIONS else None
+
+
+class ActionNoteProfile(Action):
+    """Acknowledge what the diver said about themselves; a place we don't cover is said so.
+
+    The profile keeps only a covered destination: "thinking of Bali" is
+    refused with the covered list rather than remembered.
+    """
+
+    def name(self) -> str:
+        return "action_note_profile"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if not refuse_uncovered_place(dispatcher, tracker):
+            dispatcher.utter_message(response="utter_profile_noted")
+        kept = tracker.get_slot("destination")
+        return [SlotSet("destination", None)] if kept and kept not in DESTINATIONS else []
