@@ -26,9 +26,18 @@ def covered_destination_named(latest_message: dict[str, Any]) -> str | None:
     return covered_destination_in(classify_places(latest_message.get("text") or ""))
 
 
+# Questions about a card or a course mention countries in passing ("is PADI
+# valid in Australia?"): only a known dive destination is refused there.
+_COURSE_INTENTS = frozenset({"ask_certification", "ask_equivalency"})
+
+
 def uncovered_place_named(latest_message: dict[str, Any]) -> str | None:
     """An uncovered dive destination this message asks about (none if it names a covered one)."""
-    return uncovered_place_in(classify_places(latest_message.get("text") or ""))
+    intent = (latest_message.get("intent") or {}).get("name")
+    return uncovered_place_in(
+        classify_places(latest_message.get("text") or ""),
+        dive_regions_only=intent in _COURSE_INTENTS,
+    )
 
 
 def refuse_uncovered_place(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

@@ -50,6 +50,8 @@ class PlaceMention:
     kind: PlaceKind
     destination: str | None = None
     """The covered destination it is, or (for a jetty or airport) leads to."""
+    dive_region: bool = False
+    """Known as a dive destination (curated), not only as a country or city."""
 
 
 @dataclass(frozen=True)
@@ -311,7 +313,13 @@ def _mentions(text: str, lenient: bool) -> list[PlaceMention]:
     words, found = _found_in(text, lenient)
     covered_named = any(f.entry.kind is PlaceKind.COVERED for f in found)
     return [
-        PlaceMention(f.text, f.entry.name, _kind(f, words, covered_named), f.entry.destination)
+        PlaceMention(
+            f.text,
+            f.entry.name,
+            _kind(f, words, covered_named),
+            f.entry.destination,
+            dive_region=f.entry.curated,
+        )
         for f in found
     ]
 
@@ -344,8 +352,19 @@ def covered_destination_in(mentions: list[PlaceMention]) -> str | None:
     return None
 
 
-def uncovered_place_in(mentions: list[PlaceMention]) -> str | None:
-    """The first uncovered dive destination named, if the diver names no covered one."""
+def uncovered_place_in(mentions: list[PlaceMention], dive_regions_only: bool = False) -> str | None:
+    """The first uncovered dive destination named, if the diver names no covered one.
+
+    `dive_regions_only` leaves out countries and cities nobody curated as dive
+    destinations ("is my PADI card valid in Australia?" is not about diving there).
+    """
     if any(m.kind is PlaceKind.COVERED for m in mentions):
         return None
-    return next((m.name for m in mentions if m.kind is PlaceKind.UNCOVERED), None)
+    return next(
+        (
+            m.name
+            for m in mentions
+            if m.kind is PlaceKind.UNCOVERED and (m.dive_region or not dive_regions_only)
+        ),
+        None,
+    )

@@ -33,7 +33,8 @@ def _entry_problems(section: str, index: int, entry: Any, fields: set[str]) -> l
     aliases = entry.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
         problems.append(f"{where} aliases must be a list of names")
-    if "country" in fields and pycountry.countries.get(alpha_2=str(entry.get("country"))) is None:
+    # Seas and continents that span countries have none.
+    if "country" in entry and pycountry.countries.get(alpha_2=str(entry["country"])) is None:
         problems.append(f"{where} country {entry.get('country')!r} is not an ISO 3166 code")
     if "serves" in entry and entry["serves"] not in _COVERED:
         problems.append(f"{where} serves {entry['serves']!r}, not a covered destination")

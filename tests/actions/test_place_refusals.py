@@ -142,3 +142,15 @@ async def test_a_profile_naming_where_one_dived_before_is_noted(make_tracker, do
     events, dispatcher = await run(ActionNoteProfile(), tracker, domain)
     assert responses(dispatcher) == [("utter_profile_noted", None)]
     assert events == []
+
+
+async def test_a_card_question_naming_a_country_is_answered(answerer, make_tracker, domain):
+    tracker = make_tracker("is my PADI card valid in Australia?", "ask_equivalency")
+    _, dispatcher = await run(ActionAnswerQuestion(), tracker, domain)
+    assert "text" in dispatcher.messages[0]
+
+
+async def test_a_course_question_about_a_dive_region_is_refused(answerer, make_tracker, domain):
+    tracker = make_tracker("how long is the open water course in Koh Tao?", "ask_certification")
+    _, dispatcher = await run(ActionAnswerQuestion(), tracker, domain)
+    assert responses(dispatcher) == [("utter_destination_not_covered", "Koh Tao")]
