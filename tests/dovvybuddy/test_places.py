@@ -69,6 +69,11 @@ def test_covered_destinations_and_sites_are_covered(text, expected):
         ("Cocos island sharks", "Cocos Island"),
         ("Puerto Galera vs Anilao?", "Puerto Galera"),
         ("I'll be in Bali next month, any good dives?", "Bali"),
+        ("hw abt diving in thailand", "Thailand"),
+        ("in dubai any diving", "Dubai"),
+        ("philipines diving any good", "Philippines"),
+        ("sardine run south africa", "South Africa"),
+        ("caribbean wrecks for a newbie", "Caribbean"),
         ("Did you ever look at diving in Komodo?", "Komodo"),
     ],
 )
@@ -143,6 +148,10 @@ def test_origins_and_transit_points_are_never_uncovered(text, origin):
         "i'm in kk mode today haha",
         "Can I dive in March?",
         "Going to Jordan's party after the dive",
+        "is it ok to dive in the morning after drinking",
+        "in case of a leaking mask what do i do",
+        "i want to dive in order to see turtles",
+        "I'm turkey lover lol",
     ],
 )
 def test_ordinary_words_are_not_places(text):
