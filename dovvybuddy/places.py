@@ -143,6 +143,11 @@ _COMMON_WORDS = frozenset(
     warren leon laval newton sutton thornton livingstone lafayette chandler hamilton
     """.split()
 )
+# Words a dive site's name may be made of that are ordinary words too.
+_PLAIN_SITE_WORDS = frozenset(
+    "drop off south north east west big mount hanging garden gardens fan sea black coral "
+    "valley temple of the cave cavern tomb rock point reef shark eel turtle paradise".split()
+)
 _AMBIGUOUS_COUNTRIES = frozenset(
     {"chad", "jordan", "turkey", "georgia", "guinea", "niger", "china", "israel", "mali", "jersey"}
 )
@@ -189,16 +194,17 @@ def _curated_entries(data: dict[str, Any]) -> list[tuple[str, _Entry]]:
 def _knowledge_entries() -> list[tuple[str, _Entry]]:
     """Covered destinations and their dive sites, named as in knowledge/.
 
-    Site names are often plain words ("Drop-Off", "South Point"), so they count
-    only when written with a capital.
+    A site named only with plain words ("Drop-Off", "South Point") counts only
+    when written with a capital.
     """
     entries = []
     for document in load_documents():
         if document.doc_type in ("destination", "dive_site") and document.destination:
             is_site = document.doc_type == "dive_site"
             for name in place_names(document.title):
-                entry = _Entry(name, PlaceKind.COVERED, document.destination, needs_capital=is_site)
-                entries.append((name, entry))
+                plain = all(word in _PLAIN_SITE_WORDS or word.isdigit() for word in _key(name))
+                entry = _Entry(name, PlaceKind.COVERED, document.destination)
+                entries.append((name, replace(entry, needs_capital=is_site and plain)))
     return entries
 
 

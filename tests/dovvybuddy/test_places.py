@@ -26,6 +26,8 @@ def kinds(text):
         ("Mabul muck diving, worth it?", [("Mabul", COVERED)]),
         ("how are the currents at Barracuda Point", [("Barracuda Point", COVERED)]),
         ("sharks at Tiger Reef?", [("Tiger Reef", COVERED)]),
+        ("vietnam wreck depth?", [("vietnam wreck", COVERED)]),
+        ("barracuda point currents", [("barracuda point", COVERED)]),
         ("tiomen in march??", [("tiomen", COVERED)]),
         ("best diving in malaysia for a newbie", [("malaysia", COVERED)]),
         ("is Sabah worth it in november", [("Sabah", COVERED)]),
