@@ -25,6 +25,7 @@ from actions.lead_forms import (
     ValidateTrainingForm,
     ValidateTripForm,
 )
+from actions.profile import ActionNoteProfile
 from actions.safety import ActionEmergencyGuidance, ActionSafetyReply
 from actions.site_suggestions import ActionSuggestSites
 
@@ -34,6 +35,7 @@ __all__ = [
     "ActionAskLeadConsent",
     "ActionCancelLead",
     "ActionEmergencyGuidance",
+    "ActionNoteProfile",
     "ActionSafetyReply",
     "ActionSubmitLead",
     "ActionSuggestSites",

@@ -9,9 +9,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import default_answerer
-from actions.profile import PROFILE_SLOTS, covered_destination_named, remembered_destination
+from actions.profile import (
+    PROFILE_SLOTS,
+    covered_destination_named,
+    refuse_uncovered_place,
+    remembered_destination,
+)
 from actions.services.gemini import ConversationContext
-from dovvybuddy.knowledge_validation import DESTINATIONS
 
 logger = logging.getLogger(__name__)
 
@@ -20,15 +24,6 @@ HISTORY_TURNS = 6
 PLACE_INTENTS = frozenset({"ask_destination", "ask_dive_site", "request_site_suggestion"})
 # Intents whose topic the knowledge base covers, and the documents that do.
 TOPIC_DOC_TYPES = {"express_fear": ["comfort"]}
-
-
-def uncovered_destination(latest_message: dict[str, Any]) -> str | None:
-    """The name of a place the diver asked about that DovvyBuddy does not cover."""
-    for entity in latest_message.get("entities") or []:
-        value = str(entity.get("value", "")).lower()
-        if entity.get("entity") == "destination" and value and value not in DESTINATIONS:
-            return value.replace("-", " ").title()
-    return None
 
 
 def destination_in_focus(tracker: Tracker) -> str | None:
@@ -75,9 +70,7 @@ class ActionAnswerQuestion(Action):
     ) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
         question = (message.get("text") or "").strip()
-        place = uncovered_destination(message)
-        if place:
-            dispatcher.utter_message(response="utter_destination_not_covered", place=place)
+        if refuse_uncovered_place(dispatcher, tracker):
             return []
         try:
             answer = await default_answerer().answer(

@@ -29,7 +29,7 @@ from actions.lead_fields import (
     parse_level,
     parse_phone,
 )
-from actions.profile import PROFILE_SLOTS
+from actions.profile import PROFILE_SLOTS, uncovered_place_named
 from actions.services.lead_store import LeadLimitReached, LeadRecord, default_lead_store
 from dovvybuddy.knowledge_validation import (
     CERTIFICATION_LEVEL_NAMES,
@@ -37,6 +37,7 @@ from dovvybuddy.knowledge_validation import (
     DESTINATIONS,
 )
 from dovvybuddy.partners import Partner, partner_for
+from dovvybuddy.places import PlaceKind, classify_place_name
 from dovvybuddy.settings import CLIENT_METADATA_KEY
 
 logger = logging.getLogger(__name__)
@@ -154,7 +155,9 @@ class LeadFormValidation(FormValidationAction):
             # member's contact details: the form ends before its first question.
             dispatcher.utter_message(response="utter_lead_form_private_only")
             return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots()]
-        events = await super().run(dispatcher, tracker, domain)
+        place_events = refuse_uncovered_destination_at_start(dispatcher, tracker)
+        tracker.add_slots(place_events)
+        events = place_events + await super().run(dispatcher, tracker, domain)
         # During a form only the question asked may change the profile: the
         # "4" of a group size or the "Advanced" of a course wanted must not
         # become the diver's logged dives or level.
@@ -176,6 +179,8 @@ class LeadFormValidation(FormValidationAction):
         # submit action says nothing was stored.
         if tracker.get_slot("lead_consent") is False:
             return [slot for slot in domain_slots if slot != "lead_confirmed"]
+        if destination_comes_first(tracker):
+            return ["destination", *(slot for slot in domain_slots if slot != "destination")]
         return domain_slots
 
     def validate_lead_name(
@@ -233,21 +238,22 @@ class LeadFormValidation(FormValidationAction):
     def validate_destination(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        text = str(value or "").strip().lower()
-        covered = next((d for d in DESTINATIONS if d in text), None)
-        if covered is None and ("mabul" in text or "kapalai" in text or "semporna" in text):
-            covered = "sipadan"
-        if covered:
-            return {"destination": covered}
+        place = classify_place_name(str(value or ""))
+        # A jetty or airport that leads to one destination ("Semporna") means it.
+        if place.destination in DESTINATIONS:
+            return {"destination": place.destination}
         requested = tracker.get_slot("requested_slot")
-        if requested and requested != "destination":
+        if requested != "destination":
             # A name ("Olive Tan") or dates ("Early May") the NLU took for a
-            # place, while another question was asked: keep the destination.
-            return {"destination": slot_before_latest_message(tracker, "destination")}
-        dispatcher.utter_message(
-            response="utter_destination_not_a_partner_area",
-            place=str(value or "that place").replace("-", " ").title(),
-        )
+            # place while another question was asked keeps the destination;
+            # a place named when the form starts is answered by `run`.
+            kept = slot_before_latest_message(tracker, "destination")
+            return {"destination": kept if kept in DESTINATIONS else None}
+        if place.kind is PlaceKind.UNCOVERED:
+            dispatcher.utter_message(
+                response="utter_destination_not_a_partner_area", place=place.name
+            )
+        # Anything else (a home town, "not sure") is asked again with the covered list.
         return {"destination": None}
 
     def validate_preferred_dates(
@@ -308,6 +314,33 @@ class LeadFormValidation(FormValidationAction):
                 return {field: None, "lead_confirmed": None}
         dispatcher.utter_message(response="utter_invalid_lead_confirmed")
         return {"lead_confirmed": None}
+
+
+def refuse_uncovered_destination_at_start(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """At the start of an enquiry, refuse a place we don't cover and forget one kept from earlier.
+
+    "Can you connect me with a shop in Raja Ampat?" gets the covered list, and
+    the form asks for a covered destination first.
+    """
+    if tracker.get_slot("requested_slot") is not None:
+        return []
+    place = uncovered_place_named(tracker.latest_message or {})
+    if place:
+        dispatcher.utter_message(response="utter_destination_not_a_partner_area", place=place)
+    kept = tracker.get_slot("destination")
+    return [SlotSet("destination", None)] if kept and kept not in DESTINATIONS else []
+
+
+def destination_comes_first(tracker: Tracker) -> bool:
+    """Whether the destination is the open question: asked, or refused at the start."""
+    if tracker.get_slot("destination") is not None:
+        return False
+    requested = tracker.get_slot("requested_slot")
+    return requested == "destination" or (
+        requested is None and uncovered_place_named(tracker.latest_message or {}) is not None
+    )
 
 
 class ValidateTrainingForm(LeadFormValidation):

@@ -1,25 +1,73 @@
-"""The diver's profile: which slots make it up and where the destination comes from."""
+"""The diver's profile and the places they name: where the destination comes from."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from dovvybuddy.knowledge_validation import DESTINATIONS
+from dovvybuddy.places import classify_places, covered_destination_in, uncovered_place_in
 
 PROFILE_SLOTS = ("certification_level", "agency", "dive_count", "destination")
 
 
 def covered_destination_named(latest_message: dict[str, Any]) -> str | None:
-    """A covered destination named in this message (its canonical id), if any."""
+    """A covered destination named in this message (its canonical id), if any.
+
+    The NLU's entity first; otherwise the place words themselves, which also
+    know the jetty or airport that leads to a destination ("from Mersing").
+    """
     for entity in latest_message.get("entities") or []:
         if entity.get("entity") == "destination" and entity.get("value") in DESTINATIONS:
             return str(entity["value"])
-    return None
+    return covered_destination_in(classify_places(latest_message.get("text") or ""))
+
+
+# Questions about a card or a course mention countries in passing ("is PADI
+# valid in Australia?"): only a known dive destination is refused there.
+_COURSE_INTENTS = frozenset({"ask_certification", "ask_equivalency"})
+
+
+def uncovered_place_named(latest_message: dict[str, Any]) -> str | None:
+    """An uncovered dive destination this message asks about (none if it names a covered one)."""
+    intent = (latest_message.get("intent") or {}).get("name")
+    return uncovered_place_in(
+        classify_places(latest_message.get("text") or ""),
+        dive_regions_only=intent in _COURSE_INTENTS,
+    )
+
+
+def refuse_uncovered_place(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Say so and offer the covered destinations if the diver asks about one we don't cover."""
+    place = uncovered_place_named(tracker.latest_message or {})
+    if place:
+        dispatcher.utter_message(response="utter_destination_not_covered", place=place)
+    return place is not None
 
 
 def remembered_destination(tracker: Tracker) -> str | None:
     """The covered destination kept in the profile, if any."""
     remembered = tracker.get_slot("destination")
     return str(remembered) if remembered in DESTINATIONS else None
+
+
+class ActionNoteProfile(Action):
+    """Acknowledge what the diver said about themselves; a place we don't cover is said so.
+
+    The profile keeps only a covered destination: "thinking of Bali" is
+    refused with the covered list rather than remembered.
+    """
+
+    def name(self) -> str:
+        return "action_note_profile"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if not refuse_uncovered_place(dispatcher, tracker):
+            dispatcher.utter_message(response="utter_profile_noted")
+        kept = tracker.get_slot("destination")
+        return [SlotSet("destination", None)] if kept and kept not in DESTINATIONS else []

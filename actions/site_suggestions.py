@@ -17,7 +17,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.profile import covered_destination_named, remembered_destination
+from actions.profile import (
+    covered_destination_named,
+    refuse_uncovered_place,
+    remembered_destination,
+)
 from dovvybuddy.knowledge import Document, load_documents
 from dovvybuddy.knowledge_validation import (
     CERTIFICATION_LEVEL_NAMES,
@@ -181,6 +185,8 @@ class ActionSuggestSites(Action):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[dict[str, Any]]:
+        if refuse_uncovered_place(dispatcher, tracker):
+            return []
         level = known_level(tracker)
         if level is None and not tracker.get_slot("asked_certification_level"):
             dispatcher.utter_message(response="utter_ask_certification_level")

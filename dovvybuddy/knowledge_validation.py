@@ -29,6 +29,7 @@ from dovvybuddy.knowledge import (
     knowledge_files,
     parse_document,
 )
+from dovvybuddy.places_validation import place_file_problems
 
 CERTIFICATION_LEVELS: tuple[str, ...] = (
     "discover_scuba",
@@ -444,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
         except KnowledgeError as error:
             problems.append(str(error))
     problems.extend(validate_documents(documents))
+    problems.extend(place_file_problems(root))
     if problems:
         for problem in problems:
             print(problem)

@@ -49,7 +49,8 @@ def test_the_phone_can_be_skipped(make_tracker, domain):
 
 
 def test_an_uncovered_destination_offers_the_covered_ones(make_tracker, domain):
-    result, responses = validate(make_tracker, domain, "validate_destination", "bali")
+    asked = {"requested_slot": "destination"}
+    result, responses = validate(make_tracker, domain, "validate_destination", "bali", asked)
     assert result == {"destination": None}
     assert responses == ["utter_destination_not_a_partner_area"]
     assert validate(make_tracker, domain, "validate_destination", "Mabul")[0] == {
