@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from dovvybuddy.knowledge_validation import DESTINATIONS
+from dovvybuddy.knowledge_validation import CERTIFICATION_LEVELS, DESTINATIONS
 
 PROFILE_SLOTS = ("certification_level", "agency", "dive_count", "destination")
 
@@ -23,3 +23,19 @@ def remembered_destination(tracker: Tracker) -> str | None:
     """The covered destination kept in the profile, if any."""
     remembered = tracker.get_slot("destination")
     return str(remembered) if remembered in DESTINATIONS else None
+
+
+def certification_level_named(latest_message: dict[str, Any]) -> str | None:
+    """The certification level this message names (its code), if any; the last one wins.
+
+    Overlapping and negated mentions are already resolved by the NLU
+    (nlu/certification_level_extractor.py), so "advanced open water" arrives
+    as one Advanced Open Water entity.
+    """
+    named = [
+        str(entity["value"])
+        for entity in latest_message.get("entities") or []
+        if entity.get("entity") == "certification_level"
+        and entity.get("value") in CERTIFICATION_LEVELS
+    ]
+    return named[-1] if named else None
