@@ -3,6 +3,11 @@
 The sites come from the structured front matter of knowledge/destinations/
 */sites/*.md. A site above the diver's level is never suggested as if it
 fitted: it may only be named as "for later", with the level it needs.
+
+Answer first: a diver whose level is unknown gets the covered sites grouped
+by the level they need (`sites_by_level`, `overview_text`) and an offer to
+narrow them down; once the level is known, from the profile or named in the
+request, only what fits is suggested (`suggest_sites`, `suggestion_text`).
 """
 
 from __future__ import annotations

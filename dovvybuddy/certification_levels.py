@@ -79,9 +79,10 @@ LEVEL_PATTERNS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# "I'm a PADI instructor", "I work as a dive instructor": the diver is one.
+# "I'm a PADI instructor", "I work as a dive instructor", "instructor here, 900
+# dives": the diver is one.
 _SELF_AS_INSTRUCTOR = re.compile(
-    r"\b(?:i'?m|i am|im|am|as|work as|working as)\s+(?:an?\s+)?"
+    r"(?:^\s*|\b(?:i'?m|i am|im|am|as|work as|working as)\s+)(?:an?\s+)?"
     rf"(?:(?:{_AGENCY}|scuba|dive|diving)\s+)?(?P<level>(?:assistant\s+)?instructor)\b"
 )
 # Negated mentions: "not advanced yet", "without AOW", "haven't done my rescue".

@@ -41,10 +41,16 @@ def _inside_longer(entity: dict[str, Any], entities: list[dict[str, Any]]) -> bo
 def resolve_entities(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The message's entities with levels from the phrase rules and no nested duplicates."""
     mentions = certification_levels.level_mentions(text)
+    # The classifier's level entities stay only where the rules found nothing
+    # and only when their value is a level ("2" from "2 star" is not).
     kept = [
         e
         for e in entities
-        if e.get("entity") != ENTITY or not any(_overlaps(e, m.start, m.end) for m in mentions)
+        if e.get("entity") != ENTITY
+        or (
+            e.get("value") in certification_levels.LEVEL_PATTERNS
+            and not any(_overlaps(e, m.start, m.end) for m in mentions)
+        )
     ]
     kept += [
         {

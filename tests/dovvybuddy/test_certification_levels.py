@@ -30,6 +30,7 @@ from dovvybuddy.settings import PROJECT_ROOT
         ("DM, 300 dives", "divemaster"),
         ("I'm a PADI instructor", "divemaster"),
         ("i work as a dive instructor", "divemaster"),
+        ("instructor here, 900 dives", "divemaster"),
         ("CMAS 3*", "divemaster"),
         ("BSAC dive leader", "divemaster"),
         ("open water diver", "open_water"),

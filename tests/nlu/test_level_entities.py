@@ -43,3 +43,9 @@ def test_entities_of_other_types_are_kept_as_they_are():
     text = "Tioman with PADI"
     found = [entity("destination", "Tioman", text, "tioman"), entity("agency", "PADI", text)]
     assert resolve_entities(text, found) == found
+
+
+def test_a_level_entity_whose_value_is_no_level_is_dropped():
+    text = "Discover Scuba only, 2 yrs ago"
+    diet = [entity("certification_level", "2", text)]
+    assert [e["value"] for e in resolve_entities(text, diet)] == ["discover_scuba"]
