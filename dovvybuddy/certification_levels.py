@@ -34,8 +34,9 @@ LEVEL_PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?: yet)?",
         r"not (?:yet )?certified(?: yet)?",
         r"(?:un|non-?)certified",
-        r"never (?:dived|dove|scuba dived|been (?:scuba )?diving|tried (?:scuba|diving)|"
-        r"done (?:a dive|any diving|scuba))(?! (?:in|at|there|around|on|off|with)\b)",
+        r"never (?:dived|dove|scuba dived|been (?:scuba )?diving|"
+        r"(?:done|did|tried) (?:a dive|any diving|diving|scuba))"
+        r"(?! (?:in|at|there|around|on|off|with)\b)",
         r"(?:complete|total|absolute) (?:beginner|newbie|novice)",
     ),
     "open_water": (

@@ -41,6 +41,8 @@ from dovvybuddy.settings import PROJECT_ROOT
         ("no cert yet", "discover_scuba"),
         ("not certified", "discover_scuba"),
         ("never dived before", "discover_scuba"),
+        ("I never did scuba before", "discover_scuba"),
+        ("never tried diving", "discover_scuba"),
         ("did a try dive in Bali", "discover_scuba"),
         ("DSD only", "discover_scuba"),
     ],

@@ -25,3 +25,10 @@ def test_a_level_named_in_the_request_is_used_without_asking(stack, sender):
     assert reply.startswith("For your level (Open Water)")
     tracker = stack.api(f"/conversations/{sender}/tracker").json()
     assert tracker["slots"]["certification_level"] is None
+
+
+def test_a_level_asked_about_does_not_change_the_divers_profile(stack, sender):
+    stack.say(sender, "I'm open water with about 10 dives")
+    stack.say(sender, "what can advanced divers do that open water divers can't?")
+    tracker = stack.api(f"/conversations/{sender}/tracker").json()
+    assert tracker["slots"]["certification_level"] == "open_water"
