@@ -16,6 +16,7 @@ import dateparser
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from dovvybuddy.certification_levels import stated_level
 from dovvybuddy.knowledge_validation import CERTIFICATION_LEVELS
 
 MAX_GROUP_SIZE = 30
@@ -128,6 +129,10 @@ def parse_level(text: str) -> str | None:
     lowered = (text or "").strip().lower()
     if lowered in CERTIFICATION_LEVELS:
         return lowered
+    # Every agency's spelling ("CMAS 2 star", "BSAC Sports Diver"), the longest first.
+    stated = stated_level(lowered)
+    if stated:
+        return stated
     for words, code in (
         (("divemaster", "dive master", " dm"), "divemaster"),
         (("rescue",), "rescue"),

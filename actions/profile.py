@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from dovvybuddy.knowledge_validation import DESTINATIONS
+from dovvybuddy.knowledge_validation import CERTIFICATION_LEVELS, DESTINATIONS
 from dovvybuddy.places import classify_places, covered_destination_in, uncovered_place_in
 
 PROFILE_SLOTS = ("certification_level", "agency", "dive_count", "destination")
@@ -71,3 +71,19 @@ class ActionNoteProfile(Action):
             dispatcher.utter_message(response="utter_profile_noted")
         kept = tracker.get_slot("destination")
         return [SlotSet("destination", None)] if kept and kept not in DESTINATIONS else []
+
+
+def certification_level_named(latest_message: dict[str, Any]) -> str | None:
+    """The certification level this message names (its code), if any; the last one wins.
+
+    Overlapping and negated mentions are already resolved by the NLU
+    (nlu/certification_level_extractor.py), so "advanced open water" arrives
+    as one Advanced Open Water entity.
+    """
+    named = [
+        str(entity["value"])
+        for entity in latest_message.get("entities") or []
+        if entity.get("entity") == "certification_level"
+        and entity.get("value") in CERTIFICATION_LEVELS
+    ]
+    return named[-1] if named else None

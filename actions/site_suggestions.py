@@ -3,6 +3,11 @@
 The sites come from the structured front matter of knowledge/destinations/
 */sites/*.md. A site above the diver's level is never suggested as if it
 fitted: it may only be named as "for later", with the level it needs.
+
+Answer first: a diver whose level is unknown gets the covered sites grouped
+by the level they need (`sites_by_level`, `overview_text`) and an offer to
+narrow them down; once the level is known, from the profile or named in the
+request, only what fits is suggested (`suggest_sites`, `suggestion_text`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.profile import (
+    certification_level_named,
     covered_destination_named,
     refuse_uncovered_place,
     remembered_destination,
@@ -27,6 +33,8 @@ from dovvybuddy.knowledge_validation import (
     CERTIFICATION_LEVEL_NAMES,
     CERTIFICATION_LEVELS,
     DESTINATION_NAMES,
+    DESTINATIONS,
+    DIFFICULTIES,
 )
 
 logger = logging.getLogger(__name__)
@@ -174,7 +182,7 @@ def known_level(tracker: Tracker) -> str | None:
 
 
 class ActionSuggestSites(Action):
-    """Suggest dive sites for the diver's level; ask for the level once if unknown."""
+    """Suggest dive sites: all of them by level first, then those that fit the diver."""
 
     def name(self) -> str:
         return "action_suggest_sites"
@@ -187,31 +195,93 @@ class ActionSuggestSites(Action):
     ) -> list[dict[str, Any]]:
         if refuse_uncovered_place(dispatcher, tracker):
             return []
-        level = known_level(tracker)
-        if level is None and not tracker.get_slot("asked_certification_level"):
-            dispatcher.utter_message(response="utter_ask_certification_level")
-            return [SlotSet("asked_certification_level", True)]
-        assumed = level is None  # asked already and still unknown
-        level = level or "open_water"
-        destination = covered_destination_named(
-            tracker.latest_message or {}
-        ) or remembered_destination(tracker)
+        latest_message = tracker.latest_message or {}
+        destination = covered_destination_named(latest_message) or remembered_destination(tracker)
+        # A level named in the request ("sites for an open water diver") is
+        # used for this answer; the stored profile stays as it is.
+        level = certification_level_named(latest_message) or known_level(tracker)
+        if level is None:
+            return answer_first(dispatcher, tracker, destination)
         dive_count = logged_dives(tracker.get_slot("dive_count"))
         suggestion = suggest_sites(dive_sites(), level, dive_count, destination)
-        text = suggestion_text(suggestion, level, destination)
-        if assumed:
-            text = "As I don't know your level, I'll assume Open Water.\n" + text
-        dispatcher.utter_message(text=text)
-        logger.info(
-            json.dumps(
-                {
-                    "event": "site_suggestion",
-                    "level": level,
-                    "destination": destination,
-                    "count": len(suggestion.fitting),
-                    "conversation_id": tracker.sender_id,
-                }
-            )
-        )
-        # The question is asked once per request: the next request may ask again.
+        dispatcher.utter_message(text=suggestion_text(suggestion, level, destination))
+        log_suggestion(tracker, level, destination, len(suggestion.fitting))
+        # The level is known now: a later profile statement is only acknowledged.
         return [SlotSet("asked_certification_level", False)]
+
+
+def log_suggestion(
+    tracker: Tracker, level: str | None, destination: str | None, count: int
+) -> None:
+    logger.info(
+        json.dumps(
+            {
+                "event": "site_suggestion",
+                "level": level,
+                "destination": destination,
+                "count": count,
+                "conversation_id": tracker.sender_id,
+            }
+        )
+    )
+
+
+# Answer first: without the diver's level, every covered site (or a few per
+# destination) grouped by the level it needs, then the offer to narrow down.
+OVERVIEW_SITES_PER_LEVEL_AND_DESTINATION = 1  # when no destination is named
+
+
+def sites_by_level(
+    sites: tuple[DiveSite, ...], destination: str | None
+) -> dict[str, tuple[DiveSite, ...]]:
+    """The sites of `destination` (or a few of each) by the level they need, lowest first."""
+    grouped: dict[str, tuple[DiveSite, ...]] = {}
+    for level in CERTIFICATION_LEVELS:
+        at_level = sorted(
+            (s for s in sites if s.min_certification == level),
+            key=lambda s: (
+                DESTINATIONS.index(s.destination),
+                DIFFICULTIES.index(s.difficulty),
+                s.name,
+            ),
+        )
+        if destination is not None:
+            chosen = [s for s in at_level if s.destination == destination]
+        else:
+            per_place = (
+                [s for s in at_level if s.destination == place][
+                    :OVERVIEW_SITES_PER_LEVEL_AND_DESTINATION
+                ]
+                for place in DESTINATIONS
+            )
+            chosen = [site for sites_there in per_place for site in sites_there]
+        if chosen:
+            grouped[level] = tuple(chosen)
+    return grouped
+
+
+def overview_text(grouped: dict[str, tuple[DiveSite, ...]], destination: str | None) -> str:
+    if destination is not None:
+        lines = [f"Here are the dive sites I cover in {DESTINATION_NAMES[destination]}, by level:"]
+    else:
+        lines = ["Here are a few dive sites from each destination I cover, by level:"]
+    for level, sites in grouped.items():
+        lines.append(f"{CERTIFICATION_LEVEL_NAMES[level]}:")
+        lines.extend(f"- {site.describe()}" for site in sites)
+    lines.append(
+        "Tell me your certification level (and roughly how many dives you've logged) "
+        "and I'll narrow these down to the ones that fit you."
+    )
+    lines.append("Conditions change with season and weather, so confirm with your dive operator.")
+    return "\n".join(lines)
+
+
+def answer_first(
+    dispatcher: CollectingDispatcher, tracker: Tracker, destination: str | None
+) -> list[dict[str, Any]]:
+    """The overview for a diver whose level is unknown, and the offer to narrow it down."""
+    grouped = sites_by_level(dive_sites(), destination)
+    dispatcher.utter_message(text=overview_text(grouped, destination))
+    log_suggestion(tracker, None, destination, sum(len(sites) for sites in grouped.values()))
+    # The diver's next profile statement gets the narrowed-down list (data/rules/profile.yml).
+    return [SlotSet("asked_certification_level", True)]

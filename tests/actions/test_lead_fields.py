@@ -88,6 +88,10 @@ def test_group_size_is_between_1_and_30(text, expected):
         ("nope", "discover_scuba"),
         ("not certified", "discover_scuba"),
         ("try dive", "discover_scuba"),
+        ("advanced open water", "advanced_open_water"),
+        ("CMAS 2 star", "advanced_open_water"),
+        ("BSAC ocean diver", "open_water"),
+        ("ssi dive guide", "divemaster"),
         ("blah", None),
     ],
 )

@@ -1,6 +1,7 @@
 """Dive-site suggestions never put a diver above their level without saying so."""
 
 import dataclasses
+import re
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -52,19 +53,72 @@ async def run(make_tracker, domain, slots, entities=None):
     return events, dispatcher.messages
 
 
-async def test_an_unknown_level_is_asked_once(make_tracker, domain):
+async def test_without_a_level_the_sites_come_first_grouped_by_level(make_tracker, domain):
+    _, messages = await run(
+        make_tracker, domain, {}, entities=[{"entity": "destination", "value": "redang"}]
+    )
+    lines = messages[0]["text"].splitlines()
+    assert lines[0] == "Here are the dive sites I cover in Redang, by level:"
+    open_water, advanced = lines.index("Open Water:"), lines.index("Advanced Open Water:")
+    assert open_water < advanced
+    redang = {s.name for s in dive_sites() if s.destination == "redang"}
+    listed = [line for line in lines if line.startswith("- ")]
+    assert {line[2:].split(" (Redang)")[0] for line in listed} == redang
+    assert all(re.match(r"- .+ \(Redang\): \d+-\d+ m, ", line) for line in listed)
+
+
+async def test_sites_needing_advanced_are_listed_under_advanced(make_tracker, domain):
+    _, messages = await run(
+        make_tracker, domain, {}, entities=[{"entity": "destination", "value": "sipadan"}]
+    )
+    text = messages[0]["text"]
+    assert text.index("Advanced Open Water:") < text.index("Barracuda Point")
+
+
+async def test_the_overview_offers_to_narrow_down_and_remembers_the_offer(make_tracker, domain):
     events, messages = await run(make_tracker, domain, {})
-    assert [m["response"] for m in messages] == ["utter_ask_certification_level"]
+    assert "Tell me your certification level" in messages[0]["text"]
     assert events == [
         {"event": "slot", "timestamp": None, "name": "asked_certification_level", "value": True}
     ]
 
 
-async def test_after_asking_once_open_water_is_assumed_and_said(make_tracker, domain):
-    events, messages = await run(make_tracker, domain, {"asked_certification_level": True})
+async def test_without_a_destination_every_destination_is_in_the_overview(make_tracker, domain):
+    _, messages = await run(make_tracker, domain, {})
     text = messages[0]["text"]
-    assert text.startswith("As I don't know your level, I'll assume Open Water.")
-    assert events[0]["value"] is False
+    for place in ("(Tioman)", "(the Perhentian Islands)", "(Redang)", "(the Sipadan area)"):
+        assert place in text
+
+
+async def test_a_level_named_in_the_request_is_used_without_storing_it(make_tracker, domain):
+    events, messages = await run(
+        make_tracker,
+        domain,
+        {"certification_level": "open_water"},
+        entities=[
+            {"entity": "destination", "value": "sipadan"},
+            {"entity": "certification_level", "value": "advanced_open_water"},
+        ],
+    )
+    assert messages[0]["text"].startswith("For your level (Advanced Open Water)")
+    assert all(event["name"] != "certification_level" for event in events)
+
+
+async def test_an_advanced_diver_gets_advanced_sites_as_fitting(make_tracker, domain):
+    _, messages = await run(
+        make_tracker,
+        domain,
+        {"certification_level": "advanced_open_water", "dive_count": 50},
+        entities=[{"entity": "destination", "value": "sipadan"}],
+    )
+    fitting = messages[0]["text"].split("For later")[0]
+    assert "(the Sipadan area): " in fitting
+    assert "above your level" not in messages[0]["text"]
+    assert any(
+        f"- {site.name} (" in fitting
+        for site in dive_sites()
+        if site.min_certification == "advanced_open_water"
+    )
 
 
 async def test_suggestions_name_depth_difficulty_and_end_with_the_operator(make_tracker, domain):
