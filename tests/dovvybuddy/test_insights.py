@@ -604,3 +604,21 @@ def test_period_bounds_are_whole_utc_days():
         "start": at(DAY_1, 0).timestamp(),
         "end": (at(DAY_1, 0) + timedelta(days=1)).timestamp(),
     }
+
+
+def test_facts_unverified_for_18_months_are_listed_with_where_they_are(seeded):
+    report = report_for(seeded) | {
+        "stale_facts": [
+            {
+                "path": "destinations/sipadan/overview.md",
+                "field": "dated_facts[0]",
+                "verified": "2024-01",
+                "months_old": 35,
+            }
+        ]
+    }
+    page = render_html(report)
+    assert "Facts not verified for over 18 months" in page
+    assert "destinations/sipadan/overview.md" in page
+    assert "dated_facts[0]" in page
+
