@@ -621,4 +621,3 @@ def test_facts_unverified_for_18_months_are_listed_with_where_they_are(seeded):
     assert "Facts not verified for over 18 months" in page
     assert "destinations/sipadan/overview.md" in page
     assert "dated_facts[0]" in page
-
