@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from actions.extractive_answer import cite, extractive_answer
+from actions.fact_notes import with_fact_notes
 from actions.guardrails import violations
 from actions.services.embeddings import embedder_for
 from actions.services.gemini import (
@@ -68,7 +69,8 @@ class Answerer:
         if not passages:
             return None
         generated = await self._generated_answer(question, passages, context, conversation_id)
-        return generated or extractive_answer(question, passages)
+        answer = generated or extractive_answer(question, passages)
+        return with_fact_notes(answer, question, passages, destination)
 
     def _may_call_llm(self, conversation_id: str) -> bool:
         return self.per_conversation.allow(conversation_id) and self.overall.allow()

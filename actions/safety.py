@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from dovvybuddy.destination_facts import Chamber, chambers_by_destination
 from dovvybuddy.knowledge import Document, load_documents
+from dovvybuddy.knowledge_validation import DESTINATION_NAMES
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,9 @@ class EmergencyContacts:
 
     national_number_by_destination: dict[str, tuple[str, str]]  # id -> (country, number)
     dan_hotlines: tuple[tuple[str, str], ...]  # (region, phone), primary first
+    # id -> recompression chambers, nearest first; country -> the number mobiles may also dial
+    chambers: dict[str, tuple[Chamber, ...]] = field(default_factory=dict)
+    mobile_numbers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_documents(cls, documents: list[Document]) -> EmergencyContacts:
@@ -44,7 +49,12 @@ class EmergencyContacts:
             ((str(h["region"]), str(h["phone"])) for h in contacts.meta["dan_hotlines"]),
             key=lambda hotline: not hotline[0].startswith(_PRIMARY_DAN_REGION_PREFIX),
         )
-        return cls(by_destination, tuple(hotlines))
+        mobile = {
+            str(n["country"]).split(" (from mobile")[0]: str(n["number"])
+            for n in contacts.meta["national_numbers"]
+            if "(from mobile" in str(n["country"])
+        }
+        return cls(by_destination, tuple(hotlines), chambers_by_destination(documents), mobile)
 
 
 @lru_cache(maxsize=1)
@@ -53,25 +63,46 @@ def emergency_contacts() -> EmergencyContacts:
     return EmergencyContacts.from_documents(load_documents())
 
 
+def nearest_chamber_line(contacts: EmergencyContacts, destination: str | None) -> str | None:
+    """The nearest recompression chamber on record for the destination, to confirm via DAN."""
+    chambers = contacts.chambers.get(destination or "")
+    if not chambers:
+        return None
+    chamber = chambers[0]
+    status = " (its current status is unconfirmed)" if chamber.status == "unconfirmed" else ""
+    place = DESTINATION_NAMES[str(destination)]
+    return (
+        f"Nearest recompression chamber on record for {place}: {chamber.name} "
+        f"({chamber.operator}), {chamber.town}{status}; {chamber.how_to_reach}. "
+        f"Ask DAN to confirm it can take the diver and to help arrange the referral "
+        f"(list last verified {chamber.verified})."
+    )
+
+
 def emergency_guidance(contacts: EmergencyContacts, destination: str | None) -> str:
-    """The emergency reply, with the destination's national number when it is known."""
+    """The emergency reply: the destination's national number when it is known, DAN, first
+    aid, and the nearest recompression chamber on record for the destination."""
     if destination in contacts.national_number_by_destination:
         country, number = contacts.national_number_by_destination[destination]
-        call = f"Call emergency services now: {number} in {country}."
+        mobile = contacts.mobile_numbers.get(country)
+        also = f" ({mobile} from a mobile phone also works)" if mobile else ""
+        call = f"Call emergency services now: {number} in {country}{also}."
     else:
         call = "Call your local emergency number now (112 works in many countries)."
     hotlines = "; ".join(
         f"{region}: {phone}" for region, phone in contacts.dan_hotlines if "toll-free" not in region
     )
+    chamber = nearest_chamber_line(contacts, destination)
     return "\n".join(
         [
             "This sounds like a diving emergency. Act now:",
             f"1. {call}",
             f"2. Call the DAN diving emergency hotline ({hotlines}).",
             "3. If you are trained, give 100% oxygen.",
-            "4. Keep the person lying down, still and monitored; if they stop breathing, "
-            "start CPR.",
+            "4. Keep the person lying down, still and monitored; if they are unconscious but "
+            "breathing, put them in the recovery position; if they stop breathing, start CPR.",
             "5. No more diving and no flying for them.",
+            *([chamber] if chamber else []),
             "Tell the boat crew or dive centre straight away: they have oxygen and know the "
             "nearest recompression chamber.",
         ]

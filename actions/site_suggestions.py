@@ -2,7 +2,9 @@
 
 The sites come from the structured front matter of knowledge/destinations/
 */sites/*.md. A site above the diver's level is never suggested as if it
-fitted: it may only be named as "for later", with the level it needs.
+fitted: it may only be named as "for later", with the level it needs. A site
+that only a specialty opens (a cavern, a wreck's inside) never fits by level
+alone: it is named only with its restriction spelled out.
 
 Answer first: a diver whose level is unknown gets the covered sites grouped
 by the level they need (`sites_by_level`, `overview_text`) and an offer to
@@ -60,6 +62,8 @@ class DiveSite:
     difficulty: str
     access: str
     highlights: tuple[str, ...]
+    restricted_to: str | None = None
+    restriction_note: str = ""
 
     @classmethod
     def from_document(cls, document: Document) -> DiveSite:
@@ -74,6 +78,8 @@ class DiveSite:
             difficulty=meta["difficulty"],
             access=meta["access"],
             highlights=tuple(meta["highlights"]),
+            restricted_to=meta.get("restricted_to"),
+            restriction_note=str(meta.get("restriction_note") or ""),
         )
 
     def describe(self) -> str:
@@ -95,8 +101,11 @@ def level_rank(level: str) -> int:
 
 
 def fits(site: DiveSite, level: str, dive_count: float | None) -> bool:
-    """Whether the site is within the diver's certification and logged dives."""
-    if level_rank(site.min_certification) > level_rank(level):
+    """Whether the site is within the diver's certification and logged dives.
+
+    A restricted site never fits: no level opens it without its specialty.
+    """
+    if site.restricted_to or level_rank(site.min_certification) > level_rank(level):
         return False
     return dive_count is None or dive_count >= site.min_logged_dives
 
@@ -105,6 +114,8 @@ def fits(site: DiveSite, level: str, dive_count: float | None) -> bool:
 class Suggestion:
     fitting: tuple[DiveSite, ...]
     for_later: tuple[DiveSite, ...]
+    restricted: tuple[DiveSite, ...] = ()
+    """Sites only a specialty opens, named with their restriction (asked-about destination only)."""
 
 
 def suggest_sites(
@@ -118,6 +129,7 @@ def suggest_sites(
             s
             for s in candidates
             if s.min_certification == "open_water"
+            and not s.restricted_to
             and s.depth_range_m[0] <= TRY_DIVE_MAX_DEPTH_M
             and s.difficulty == "beginner"
         ]
@@ -136,8 +148,21 @@ def suggest_sites(
                 spread.append(site)
                 seen.add(site.destination)
         fitting = spread + [s for s in fitting if s not in spread]
-    for_later = [s for s in candidates if not fits(s, level, dive_count)]
-    return Suggestion(tuple(fitting[:SUGGESTIONS_PER_REPLY]), tuple(for_later[:2]))
+    for_later = [s for s in candidates if not s.restricted_to and not fits(s, level, dive_count)]
+    # Without a destination the reply is a short tour; a restriction belongs to a place's list.
+    restricted = [s for s in candidates if s.restricted_to] if destination else []
+    return Suggestion(
+        tuple(fitting[:SUGGESTIONS_PER_REPLY]), tuple(for_later[:2]), tuple(restricted)
+    )
+
+
+def restriction_line(site: DiveSite, level: str) -> str:
+    """What a restricted site needs, and whether the diving outside it suits the diver."""
+    if level_rank(site.min_certification) <= level_rank(level):
+        outside = "the dive outside it is fine at your level"
+    else:
+        outside = f"the dive outside it needs {CERTIFICATION_LEVEL_NAMES[site.min_certification]}"
+    return f"{site.name}: {site.restriction_note}; {outside}."
 
 
 def suggestion_text(suggestion: Suggestion, level: str, destination: str | None) -> str:
@@ -164,6 +189,10 @@ def suggestion_text(suggestion: Suggestion, level: str, destination: str | None)
         lines.append(
             f"- For later: {site.name} needs {needs}{extra}, so it's above your level now."
         )
+    lines.extend(
+        f"- Only with extra training: {restriction_line(site, level)}"
+        for site in suggestion.restricted
+    )
     lines.append("Conditions change with season and weather, so confirm with your dive operator.")
     return "\n".join(lines)
 

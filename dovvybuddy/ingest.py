@@ -135,8 +135,10 @@ def key_facts(document: Document) -> str | None:
         f"Best months: {_months(meta['best_months'])}.",
         f"Highlights: {'; '.join(meta['highlights'])}.",
     ]
-    if meta.get("hazards"):
-        facts.append(f"Hazards: {'; '.join(meta['hazards'])}.")
+    if meta.get("hazard_notes"):
+        facts.append(f"Hazards: {'; '.join(meta['hazard_notes'])}.")
+    if meta.get("restriction_note"):
+        facts.append(f"Restricted: {meta['restriction_note']}.")
     facts.append("Confirm with your dive operator.")
     return " ".join(facts)
 

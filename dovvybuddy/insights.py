@@ -14,7 +14,9 @@ writes one JSON file and one self-contained HTML page (charts inline) with:
 - safety replies by category: emergency, medical, dive plan, injection;
 - the lead funnel (form started, consent given, submitted, delivered) by
   type, destination and channel, and the fields where divers stop;
-- questions the knowledge base had no answer for, with counts.
+- questions the knowledge base had no answer for, with counts;
+- time-varying facts in knowledge/ (fees, quotas, closures, chambers, ferry
+  times) not verified for 18 months, to check against their sources.
 
 Nothing personal leaves the database: questions are shown with emails, phone
 numbers and the names given in the forms redacted (`dovvybuddy.redaction`),
@@ -31,7 +33,7 @@ import math
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from html import escape
 from itertools import groupby, pairwise
@@ -46,6 +48,8 @@ from psycopg.rows import dict_row
 
 from actions.lead_forms import FORM_LEAD_TYPES
 from actions.safety import SAFETY_RESPONSES
+from dovvybuddy.fact_freshness import MAX_AGE_MONTHS, stale_facts
+from dovvybuddy.knowledge import load_documents
 from dovvybuddy.knowledge_validation import DESTINATIONS
 from dovvybuddy.redaction import Redactor, conversation_hash, redactor_for
 from dovvybuddy.reports import write_report
@@ -511,6 +515,8 @@ def build_report(connection: Connection, period: Period, threshold: float) -> di
         "safety": safety_replies(connection, period),
         "leads": lead_funnel(connection, period),
         "knowledge_gaps": knowledge_gaps(connection, period, redactor_for(connection)),
+        # Staleness is about today, not the period: a fact ages whether or not divers ask.
+        "stale_facts": [asdict(fact) for fact in stale_facts(load_documents(), date.today())],
     }
 
 
@@ -735,6 +741,17 @@ def _gaps_section(data: dict[str, Any]) -> str:
     )
 
 
+def _stale_facts_section(facts: list[dict[str, Any]]) -> str:
+    return _section(
+        "stale-facts",
+        f"Facts not verified for over {MAX_AGE_MONTHS} months",
+        _table(
+            ["document", "fact", "last verified", "months ago"],
+            [(f["path"], f["field"], f["verified"], f["months_old"]) for f in facts],
+        ),
+    )
+
+
 def render_html(report: dict[str, Any]) -> str:
     """The report as one HTML page: a chart and a table per section, all text escaped."""
     since, until = report["period"]["since"] or "the start", report["period"]["until"] or "today"
@@ -748,6 +765,7 @@ def render_html(report: dict[str, Any]) -> str:
                 _safety_section(report["safety"]),
                 _leads_section(report["leads"]),
                 _gaps_section(report["knowledge_gaps"]),
+                _stale_facts_section(report["stale_facts"]),
             ]
         ),
     )

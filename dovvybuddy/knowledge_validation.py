@@ -22,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from dovvybuddy.fact_freshness import stale_facts
 from dovvybuddy.knowledge import (
     KNOWLEDGE_DIR,
     Document,
@@ -52,6 +53,50 @@ CERTIFICATION_LEVEL_NAMES: dict[str, str] = {
 SPECIALTY_LEVELS: tuple[str, ...] = ("nitrox", "deep")
 """Valid `level` values for certification documents, but not for `min_certification`."""
 
+CERTIFICATION_DEPTH_LIMITS_M: dict[str, int] = {
+    "discover_scuba": 12,
+    "open_water": 18,
+    "advanced_open_water": 30,
+    "rescue": 30,
+    "divemaster": 30,
+    "deep": 40,
+}
+"""The deepest a site may go for divers of each level (metres), as the agencies state it.
+
+PADI and SSI: a try dive stays within 12 m, Open Water within 18 m, Advanced
+Open Water within 30 m, the Deep specialty within 40 m
+(https://www.padi.com/courses/open-water-diver,
+https://www.padi.com/courses/advanced-open-water-diver,
+https://www.padi.com/courses/deep-diver,
+https://www.padi.com/courses/discover-scuba-diving). Rescue and Divemaster
+add no depth of their own: without the Deep specialty they stay at 30 m.
+"""
+
+HAZARDS: tuple[str, ...] = (
+    "overhead_environment",
+    "cavern",
+    "cave",
+    "wreck_penetration",
+    "strong_current",
+    "down_current",
+    "depth_beyond_30m",
+    "boat_traffic",
+    "restricted_entry",
+)
+"""The fixed vocabulary of a dive site's `hazards` (knowledge/README.md)."""
+
+OVERHEAD_HAZARDS: frozenset[str] = frozenset(
+    {"overhead_environment", "cavern", "cave", "wreck_penetration"}
+)
+"""Hazards no certification level opens on its own: such a site needs `restricted_to`."""
+
+RESTRICTIONS: dict[str, str] = {
+    "cave": "certified cavern or cave divers with a local guide",
+    "wreck_penetration": "divers with wreck penetration training and a guide",
+    "deep": "divers with the Deep specialty",
+}
+"""The specialties that alone open a restricted site, and who they mean, said to a diver."""
+
 AGENCIES: tuple[str, ...] = ("PADI", "SSI", "NAUI", "CMAS", "BSAC", "SDI", "TDI", "RAID")
 DESTINATIONS: tuple[str, ...] = ("tioman", "perhentian", "redang", "sipadan")
 # How replies name each destination, in running text ("sites in the Sipadan area").
@@ -63,13 +108,14 @@ DESTINATION_NAMES: dict[str, str] = {
 }
 DIFFICULTIES: tuple[str, ...] = ("beginner", "intermediate", "advanced")
 ACCESS_TYPES: tuple[str, ...] = ("shore", "boat")
-MAX_SITE_DEPTH_M = 60
+MAX_SITE_DEPTH_M = CERTIFICATION_DEPTH_LIMITS_M["deep"]  # the recreational limit
 
 FieldCheck = Callable[[str, Any], list[str]]
 """Checks the value of the field with the given name; returns what is wrong with it."""
 
 _KEBAB_CASE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _HTTP_URL = re.compile(r"https?://[^\s/]+\S*")
+_YEAR_MONTH = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
 _EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _NUMBER = r"(\d+(?:\.\d+)?)"
 # "18 m", "18m", "18 metres", "18-25 m", "18–25 m", "18 to 25 m".
@@ -115,6 +161,18 @@ def _iso_date(name: str, value: Any) -> list[str]:
     if isinstance(value, date) and not isinstance(value, datetime):
         return []
     return [f"{name} must be an unquoted ISO date (YYYY-MM-DD), got {value!r}"]
+
+
+def _year_month(name: str, value: Any) -> list[str]:
+    if isinstance(value, str) and _YEAR_MONTH.fullmatch(value):
+        return []
+    return [f'{name} must be a quoted year and month ("YYYY-MM"), got {value!r}']
+
+
+def _year(name: str, value: Any) -> list[str]:
+    if _is_integer(value) and 1900 <= value <= 2100:
+        return []
+    return [f"{name} must be a year, got {value!r}"]
 
 
 def _true(name: str, value: Any) -> list[str]:
@@ -172,21 +230,33 @@ def _list_of(item_check: FieldCheck, *, may_be_empty: bool = False) -> FieldChec
     return check
 
 
-def _mapping_of(key_checks: dict[str, FieldCheck]) -> FieldCheck:
-    """A check that the value is a mapping with exactly the keys of `key_checks`, each valid."""
+def _mapping_of(
+    key_checks: dict[str, FieldCheck], optional: dict[str, FieldCheck] | None = None
+) -> FieldCheck:
+    """A check that the value is a mapping with exactly the keys of `key_checks`
+    (and any of `optional`), each valid."""
+    optional = optional or {}
 
     def check(name: str, value: Any) -> list[str]:
         if not isinstance(value, dict):
             return [f"{name} must be a mapping with {', '.join(key_checks)}, got {value!r}"]
-        problems = [f"{name} has unknown key {key!r}" for key in value if key not in key_checks]
-        for key, key_check in key_checks.items():
+        known = key_checks | optional
+        problems = [f"{name} has unknown key {key!r}" for key in value if key not in known]
+        for key, key_check in known.items():
             if key in value:
                 problems.extend(key_check(f"{name}.{key}", value[key]))
-            else:
+            elif key in key_checks:
                 problems.append(f"{name} is missing {key!r}")
         return problems
 
     return check
+
+
+_SOURCE = _mapping_of({"title": _text, "url": _http_url})
+CHAMBER_STATUSES: tuple[str, ...] = ("listed", "reported", "unconfirmed")
+"""How sure the knowledge base is that a chamber exists: named by an official list,
+reported in the news or by a specialist, or known only from an old informal report."""
+DATED_FACT_TOPICS: tuple[str, ...] = ("fees", "quota", "ferry")
 
 
 _DELIVERY_CHANNELS: dict[str, FieldCheck] = {"email": _email_address, "webhook": _http_url}
@@ -222,6 +292,37 @@ class DocTypeSchema:
 
 _MONTHS = FieldRule(_list_of(_month))
 _NO_EXTRA_FIELDS: dict[str, FieldRule] = {}
+# Facts that change over time carry their own source and the month they were
+# last checked against it ("verified"), so staleness shows fact by fact.
+_CHAMBER = _mapping_of(
+    {
+        "name": _text,
+        "town": _text,
+        "operator": _text,
+        "how_to_reach": _text,
+        "status": _code(CHAMBER_STATUSES),
+        "source": _SOURCE,
+        "verified": _year_month,
+    },
+    optional={"phone": _text},
+)
+_CLOSURE = _mapping_of(
+    {
+        "months": _list_of(_month),
+        "year": _year,
+        "what": _text,
+        "source": _SOURCE,
+        "verified": _year_month,
+    }
+)
+_DATED_FACT = _mapping_of(
+    {
+        "topic": _code(DATED_FACT_TOPICS),
+        "fact": _text,
+        "source": _SOURCE,
+        "verified": _year_month,
+    }
+)
 
 SCHEMAS: dict[str, DocTypeSchema] = {
     "certification": DocTypeSchema(
@@ -257,6 +358,9 @@ SCHEMAS: dict[str, DocTypeSchema] = {
             "region": FieldRule(_text),
             "best_months": _MONTHS,
             "emergency_number": FieldRule(_text),
+            "chambers": FieldRule(_list_of(_CHAMBER)),
+            "closures": FieldRule(_list_of(_CLOSURE, may_be_empty=True), required=False),
+            "dated_facts": FieldRule(_list_of(_DATED_FACT, may_be_empty=True), required=False),
         },
     ),
     "dive_site": DocTypeSchema(
@@ -270,7 +374,10 @@ SCHEMAS: dict[str, DocTypeSchema] = {
             "difficulty": FieldRule(_code(DIFFICULTIES)),
             "access": FieldRule(_code(ACCESS_TYPES)),
             "highlights": FieldRule(_list_of(_text)),
-            "hazards": FieldRule(_list_of(_text, may_be_empty=True)),
+            "hazards": FieldRule(_list_of(_code(HAZARDS), may_be_empty=True)),
+            "hazard_notes": FieldRule(_list_of(_text), required=False),
+            "restricted_to": FieldRule(_code(tuple(RESTRICTIONS)), required=False),
+            "restriction_note": FieldRule(_text, required=False),
             "best_months": _MONTHS,
         },
     ),
@@ -358,6 +465,40 @@ def _dive_site_problems(document: Document) -> list[str]:
         problems.append(f"site_id {document.meta['site_id']!r} must equal the file name {stem!r}")
     if _is_valid(document.meta, fields, "depth_range_m"):
         problems.extend(_depth_problems(document))
+        problems.extend(_depth_limit_problems(document.meta))
+    problems.extend(_restriction_problems(document.meta))
+    return problems
+
+
+def _depth_limit_problems(meta: dict[str, Any]) -> list[str]:
+    """A site deeper than its minimum certification allows (unless only Deep divers may go)."""
+    level = "deep" if meta.get("restricted_to") == "deep" else meta.get("min_certification")
+    if level not in CERTIFICATION_DEPTH_LIMITS_M:
+        return []
+    limit, deepest = CERTIFICATION_DEPTH_LIMITS_M[level], meta["depth_range_m"][1]
+    if deepest <= limit:
+        return []
+    return [
+        f"depth_range_m goes to {deepest:g} m, beyond the {limit} m limit of {level}: "
+        "raise min_certification or set restricted_to: deep"
+    ]
+
+
+def _restriction_problems(meta: dict[str, Any]) -> list[str]:
+    """An overhead site must say which specialty opens it, and how to say so to a diver."""
+    hazards = meta.get("hazards") if isinstance(meta.get("hazards"), list) else []
+    overhead = sorted(OVERHEAD_HAZARDS.intersection(h for h in hazards if isinstance(h, str)))
+    restricted, note = "restricted_to" in meta, "restriction_note" in meta
+    problems: list[str] = []
+    if overhead and not restricted:
+        problems.append(
+            f"hazards {', '.join(overhead)} need restricted_to "
+            f"({', '.join(RESTRICTIONS)}): no certification level opens an overhead site"
+        )
+    if restricted and not note:
+        problems.append("restricted_to needs a restriction_note telling divers what it means")
+    if note and not restricted:
+        problems.append("restriction_note is only for a site with restricted_to")
     return problems
 
 
@@ -446,6 +587,9 @@ def main(argv: list[str] | None = None) -> int:
             problems.append(str(error))
     problems.extend(validate_documents(documents))
     problems.extend(place_file_problems(root))
+    # Staleness is a warning: an old fact may still be right, but someone should look.
+    for stale in stale_facts(documents, date.today()):
+        print(f"warning: {stale}")
     if problems:
         for problem in problems:
             print(problem)

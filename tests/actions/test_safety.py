@@ -92,3 +92,36 @@ def test_the_fixed_replies_never_clear_anyone_or_give_numbers(domain):
     plans = domain["responses"]["utter_no_dive_plans"][0]["text"]
     assert "doctor" in medical and "should be fine" not in medical
     assert not any(char.isdigit() for char in medical + plans)
+
+
+@pytest.mark.parametrize("destination", ["tioman", "perhentian", "redang"])
+async def test_an_east_coast_emergency_names_the_kuantan_chamber_and_dan(
+    make_tracker, domain, destination
+):
+    text = await guidance_for(make_tracker, domain, destination)
+    chamber = next(line for line in text.splitlines() if line.startswith("Nearest recompression"))
+    assert "Kuantan naval base" in chamber
+    assert "Ask DAN to confirm" in chamber
+    assert text.index("DAN diving emergency hotline") < text.index("Nearest recompression")
+
+
+async def test_a_malaysian_emergency_gives_999_and_112_from_mobiles(make_tracker, domain):
+    text = await guidance_for(make_tracker, domain, "perhentian")
+    assert "999 in Malaysia (112 from a mobile phone also works)" in text
+
+
+async def test_an_unconscious_diver_who_breathes_goes_in_the_recovery_position(
+    make_tracker, domain
+):
+    text = await guidance_for(make_tracker, domain, "redang")
+    assert "unconscious but breathing, put them in the recovery position" in text
+
+
+async def test_without_a_destination_no_chamber_is_guessed(make_tracker, domain):
+    text = await guidance_for(make_tracker, domain)
+    assert "Nearest recompression chamber on record" not in text
+
+
+async def test_sipadan_names_the_nearest_reported_chamber(make_tracker, domain):
+    text = await guidance_for(make_tracker, domain, "sipadan")
+    assert "for the Sipadan area: Hyperbaric chamber in Tawau" in text

@@ -145,3 +145,61 @@ async def test_a_dive_count_given_as_text_is_understood(make_tracker, domain):
         make_tracker, domain, {"certification_level": "open_water", "dive_count": "10"}
     )
     assert messages[0]["text"].startswith("For your level (Open Water)")
+
+
+RESTRICTED_SITES = {s.site_id for s in dive_sites() if s.restricted_to}
+
+
+def test_the_cavern_and_the_wreck_inside_are_restricted_sites():
+    assert {"turtle-cavern", "sugar-wreck"} <= RESTRICTED_SITES
+
+
+@pytest.mark.parametrize("level", CERTIFICATION_LEVELS)
+@pytest.mark.parametrize("destination", [None, *DESTINATIONS])
+@pytest.mark.parametrize("dive_count", [None, 0, 500])
+def test_no_level_or_profile_gets_a_restricted_site_as_fitting(level, destination, dive_count):
+    suggestion = suggest_sites(dive_sites(), level, dive_count, destination)
+    assert not {s.site_id for s in suggestion.fitting} & RESTRICTED_SITES
+    assert not {s.site_id for s in suggestion.for_later} & RESTRICTED_SITES
+
+
+@pytest.mark.parametrize("level", CERTIFICATION_LEVELS)
+def test_a_restricted_site_never_fits_by_level_alone(level):
+    for site in dive_sites():
+        if site.restricted_to:
+            assert not fits(site, level, 1000)
+
+
+async def test_a_rescue_diver_sees_the_cavern_only_with_its_restriction(make_tracker, domain):
+    _, messages = await run(
+        make_tracker,
+        domain,
+        {"certification_level": "rescue"},
+        entities=[{"entity": "destination", "value": "sipadan"}],
+    )
+    lines = messages[0]["text"].splitlines()
+    cavern = [line for line in lines if "Turtle Cavern" in line]
+    assert cavern == [
+        "- Only with extra training: Turtle Cavern and Turtle Tomb: the cavern itself is for "
+        "certified cavern or cave divers with a local guide who knows the system; the dive "
+        "outside it is fine at your level."
+    ]
+
+
+async def test_an_open_water_diver_hears_the_cavern_needs_more_than_their_level(
+    make_tracker, domain
+):
+    _, messages = await run(
+        make_tracker,
+        domain,
+        {"certification_level": "open_water"},
+        entities=[{"entity": "destination", "value": "sipadan"}],
+    )
+    text = messages[0]["text"]
+    assert "certified cavern or cave divers" in text
+    assert "the dive outside it needs Advanced Open Water" in text
+
+
+def test_a_site_list_without_a_destination_names_no_restricted_site():
+    suggestion = suggest_sites(dive_sites(), "divemaster", None, None)
+    assert suggestion.restricted == ()

@@ -61,6 +61,15 @@ def test_each_section_is_a_chunk_with_its_heading(tmp_path):
     assert chunks[0].embedding_text == "Mask clearing - First\nOne."
 
 
+def test_a_restricted_sites_key_facts_give_its_hazards_in_words_and_its_restriction():
+    cavern = next(d for d in load_documents() if d.path.endswith("sipadan/sites/turtle-cavern.md"))
+    facts = chunk_document(cavern)[0]
+    assert facts.heading == "Key facts"
+    assert "Hazards: overhead environment with no direct way to the surface" in facts.content
+    assert "Restricted: the cavern itself is for certified cavern or cave divers" in facts.content
+    assert "overhead_environment" not in facts.content
+
+
 def test_long_sections_are_split_between_sentences():
     text = " ".join(f"Sentence number {i} has six words." for i in range(10))
     pieces = split_text(text, max_words=20)

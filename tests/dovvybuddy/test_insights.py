@@ -493,13 +493,21 @@ def test_html_has_a_table_for_every_section_and_inline_charts(seeded):
     parser = PageParser()
     parser.feed(render_html(report_for(seeded)))
 
-    assert parser.sections == ["activity", "nlu", "safety", "leads", "knowledge-gaps"]
+    assert parser.sections == [
+        "activity",
+        "nlu",
+        "safety",
+        "leads",
+        "knowledge-gaps",
+        "stale-facts",
+    ]
     assert parser.headings == [
         "Conversations and user turns",
         "Intents and understanding",
         "Safety replies",
         "Lead funnel",
         "Questions without an answer in the knowledge base",
+        "Facts not verified for over 18 months",
     ]
     assert all(parser.tables.get(section) for section in parser.sections)
     assert {section: len(images) for section, images in parser.images.items()} == {
@@ -534,7 +542,7 @@ def test_an_empty_period_still_gives_every_section(seeded):
     assert report["knowledge_gaps"]["questions"] == []
     parser = PageParser()
     parser.feed(render_html(report))
-    assert parser.sections == ["activity", "nlu", "safety", "leads", "knowledge-gaps"]
+    assert parser.sections[:5] == ["activity", "nlu", "safety", "leads", "knowledge-gaps"]
 
 
 def test_command_writes_json_and_html_without_personal_data(seeded, tmp_path):
@@ -596,3 +604,20 @@ def test_period_bounds_are_whole_utc_days():
         "start": at(DAY_1, 0).timestamp(),
         "end": (at(DAY_1, 0) + timedelta(days=1)).timestamp(),
     }
+
+
+def test_facts_unverified_for_18_months_are_listed_with_where_they_are(seeded):
+    report = report_for(seeded) | {
+        "stale_facts": [
+            {
+                "path": "destinations/sipadan/overview.md",
+                "field": "dated_facts[0]",
+                "verified": "2024-01",
+                "months_old": 35,
+            }
+        ]
+    }
+    page = render_html(report)
+    assert "Facts not verified for over 18 months" in page
+    assert "destinations/sipadan/overview.md" in page
+    assert "dated_facts[0]" in page

@@ -15,11 +15,25 @@ import yaml
 
 from dovvybuddy.knowledge import load_documents
 from dovvybuddy.knowledge_validation import (
+    CERTIFICATION_DEPTH_LIMITS_M,
     CERTIFICATION_LEVELS,
     DESTINATIONS,
+    HAZARDS,
     main,
     validate_documents,
 )
+
+THIS_MONTH = f"{date.today():%Y-%m}"
+SOURCE = {"title": "A source", "url": "https://example.com/source"}
+CHAMBER = {
+    "name": "Recompression chamber at the Kuantan naval base",
+    "town": "Kuantan, Pahang",
+    "operator": "Royal Malaysian Navy",
+    "how_to_reach": "boat to Mersing, then by road",
+    "status": "listed",
+    "source": SOURCE,
+    "verified": THIS_MONTH,
+}
 
 DELETE = object()
 """Pass as a field's value to leave the field out of the document."""
@@ -52,6 +66,7 @@ TYPE_SPECIFIC_FIELDS: dict[str, dict[str, Any]] = {
         "region": "Pahang",
         "best_months": [3, 4, 5],
         "emergency_number": "999",
+        "chambers": [CHAMBER],
     },
     "dive_site": {
         "site_id": "renggis-island",
@@ -61,7 +76,7 @@ TYPE_SPECIFIC_FIELDS: dict[str, dict[str, Any]] = {
         "difficulty": "beginner",
         "access": "boat",
         "highlights": ["turtles"],
-        "hazards": ["boat traffic"],
+        "hazards": ["boat_traffic"],
         "best_months": [3, 4, 5],
     },
     "partner": {
@@ -162,6 +177,7 @@ def test_every_document_needs_the_common_fields(tree, field):
         ("destination", "region"),
         ("destination", "best_months"),
         ("destination", "emergency_number"),
+        ("destination", "chambers"),
         ("dive_site", "site_id"),
         ("dive_site", "destination"),
         ("dive_site", "min_certification"),
@@ -190,7 +206,46 @@ def test_type_specific_fields_are_required(tree, doc_type, field):
         ("dive_site", {"min_logged_dives": 0}),
         ("dive_site", {"min_logged_dives": 20}),
         ("dive_site", {"hazards": []}),
-        ("dive_site", {"depth_range_m": [0, 60]}),
+        ("dive_site", {"hazard_notes": ["boat traffic near the jetty"]}),
+        ("destination", {"chambers": [CHAMBER | {"phone": "+60 9 583 3601"}]}),
+        ("destination", {"closures": []}),
+        (
+            "destination",
+            {
+                "closures": [
+                    {
+                        "months": [11],
+                        "year": 2023,
+                        "what": "closed for a month",
+                        "source": SOURCE,
+                        "verified": THIS_MONTH,
+                    }
+                ]
+            },
+        ),
+        (
+            "destination",
+            {
+                "dated_facts": [
+                    {
+                        "topic": "quota",
+                        "fact": "237 a day",
+                        "source": SOURCE,
+                        "verified": THIS_MONTH,
+                    }
+                ]
+            },
+        ),
+        ("dive_site", {"depth_range_m": [0, 18]}),
+        (
+            "dive_site",
+            {
+                "depth_range_m": [0, 40],
+                "min_certification": "advanced_open_water",
+                "restricted_to": "deep",
+                "restriction_note": "for divers with the Deep specialty",
+            },
+        ),
         ("dive_site", {"depth_range_m": [2.5, 12.5]}),
         ("dive_site", {"access": "shore", "difficulty": "advanced"}),
         ("certification", {"level": "nitrox"}),
@@ -342,42 +397,42 @@ def test_doc_type_must_be_a_known_type(tree):
             "dive_site",
             "depth_range_m",
             [18],
-            "depth_range_m must be [min, max] with 0 <= min < max <= 60, got [18]",
+            "depth_range_m must be [min, max] with 0 <= min < max <= 40, got [18]",
             id="depth-range-one-number",
         ),
         pytest.param(
             "dive_site",
             "depth_range_m",
             [15, 3],
-            "depth_range_m must be [min, max] with 0 <= min < max <= 60, got [15, 3]",
+            "depth_range_m must be [min, max] with 0 <= min < max <= 40, got [15, 3]",
             id="depth-range-reversed",
         ),
         pytest.param(
             "dive_site",
             "depth_range_m",
             [5, 5],
-            "depth_range_m must be [min, max] with 0 <= min < max <= 60, got [5, 5]",
+            "depth_range_m must be [min, max] with 0 <= min < max <= 40, got [5, 5]",
             id="depth-range-empty",
         ),
         pytest.param(
             "dive_site",
             "depth_range_m",
             [-1, 15],
-            "depth_range_m must be [min, max] with 0 <= min < max <= 60, got [-1, 15]",
+            "depth_range_m must be [min, max] with 0 <= min < max <= 40, got [-1, 15]",
             id="depth-range-above-surface",
         ),
         pytest.param(
             "dive_site",
             "depth_range_m",
-            [5, 61],
-            "depth_range_m must be [min, max] with 0 <= min < max <= 60, got [5, 61]",
+            [5, 41],
+            "depth_range_m must be [min, max] with 0 <= min < max <= 40, got [5, 41]",
             id="depth-range-past-60",
         ),
         pytest.param(
             "dive_site",
             "depth_range_m",
             ["3", "15"],
-            "depth_range_m must be [min, max] with 0 <= min < max <= 60, got ['3', '15']",
+            "depth_range_m must be [min, max] with 0 <= min < max <= 40, got ['3', '15']",
             id="depth-range-strings",
         ),
         pytest.param(
@@ -671,3 +726,99 @@ def test_main_refuses_a_root_that_is_not_a_directory(tmp_path, capsys):
         main(["--root", str(tmp_path / "missing")])
     assert exit_info.value.code == 2
     assert "is not a directory" in capsys.readouterr().err
+
+
+SITE = "destinations/tioman/sites/renggis-island.md"
+NOTE = "the cavern itself is for certified cave divers with a guide"
+
+
+def test_depth_limits_follow_the_agencies_for_each_level():
+    assert CERTIFICATION_DEPTH_LIMITS_M["open_water"] == 18
+    assert CERTIFICATION_DEPTH_LIMITS_M["advanced_open_water"] == 30
+    assert CERTIFICATION_DEPTH_LIMITS_M["deep"] == 40
+    assert set(CERTIFICATION_LEVELS) <= set(CERTIFICATION_DEPTH_LIMITS_M)
+
+
+def test_hazards_come_from_the_fixed_vocabulary(tree):
+    tree.write("dive_site", hazards=["boat traffic"])
+    assert tree.problems() == [
+        f"{SITE}: hazards[0] must be one of {', '.join(HAZARDS)}; got 'boat traffic'"
+    ]
+
+
+@pytest.mark.parametrize("hazard", ["cavern", "cave", "overhead_environment", "wreck_penetration"])
+def test_an_overhead_site_without_restricted_to_is_rejected(tree, hazard):
+    tree.write("dive_site", hazards=[hazard], depth_range_m=[3, 15])
+    assert tree.problems() == [
+        f"{SITE}: hazards {hazard} need restricted_to (cave, wreck_penetration, deep): "
+        "no certification level opens an overhead site"
+    ]
+
+
+def test_an_overhead_site_with_its_restriction_spelled_out_is_valid(tree):
+    tree.write("dive_site", hazards=["cavern", "cave"], restricted_to="cave", restriction_note=NOTE)
+    assert tree.problems() == []
+
+
+def test_a_restricted_site_must_say_what_the_restriction_means(tree):
+    tree.write("dive_site", hazards=["cavern"], restricted_to="cave")
+    assert tree.problems() == [
+        f"{SITE}: restricted_to needs a restriction_note telling divers what it means"
+    ]
+
+
+def test_a_restriction_note_needs_a_restriction(tree):
+    tree.write("dive_site", restriction_note=NOTE)
+    assert tree.problems() == [f"{SITE}: restriction_note is only for a site with restricted_to"]
+
+
+def test_a_30_m_site_marked_open_water_is_rejected(tree):
+    tree.write("dive_site", depth_range_m=[5, 30])
+    assert tree.problems() == [
+        f"{SITE}: depth_range_m goes to 30 m, beyond the 18 m limit of open_water: "
+        "raise min_certification or set restricted_to: deep"
+    ]
+
+
+def test_a_30_m_site_for_advanced_divers_is_valid(tree):
+    tree.write("dive_site", depth_range_m=[5, 30], min_certification="advanced_open_water")
+    assert tree.problems() == []
+
+
+def test_a_site_deeper_than_30_m_is_only_for_deep_divers(tree):
+    deep = {"depth_range_m": [20, 40], "min_certification": "advanced_open_water"}
+    tree.write("dive_site", **deep)
+    assert tree.problems() == [
+        f"{SITE}: depth_range_m goes to 40 m, beyond the 30 m limit of advanced_open_water: "
+        "raise min_certification or set restricted_to: deep"
+    ]
+    tree.write("dive_site", **deep, restricted_to="deep", restriction_note="a deep dive")
+    assert tree.problems() == []
+
+
+@pytest.mark.parametrize("verified", ["2026-13", "2026-1", "Dec 2026", 202612])
+def test_a_dated_fact_says_its_month_as_yyyy_mm(tree, verified):
+    tree.write("destination", chambers=[CHAMBER | {"verified": verified}])
+    assert tree.problems() == [
+        "destinations/tioman/overview.md: chambers[0].verified must be a quoted year and month "
+        f'("YYYY-MM"), got {verified!r}'
+    ]
+
+
+def test_a_chamber_has_a_source_and_a_known_status(tree):
+    chamber = {key: value for key, value in CHAMBER.items() if key != "source"}
+    tree.write("destination", chambers=[chamber | {"status": "rumoured"}])
+    assert tree.problems() == [
+        "destinations/tioman/overview.md: chambers[0].status must be one of listed, reported, "
+        "unconfirmed; got 'rumoured'",
+        "destinations/tioman/overview.md: chambers[0] is missing 'source'",
+    ]
+
+
+def test_main_warns_about_a_fact_unverified_for_18_months_and_still_passes(tree, capsys):
+    tree.write("destination", chambers=[CHAMBER | {"verified": "2020-01"}])
+    assert main(["--root", str(tree.root)]) == 0
+    warning = capsys.readouterr().out.splitlines()[0]
+    assert warning.startswith(
+        "warning: destinations/tioman/overview.md: chambers[0] was last verified 2020-01"
+    )
