@@ -263,11 +263,15 @@ OVERVIEW_SITES_PER_LEVEL_AND_DESTINATION = 1  # when no destination is named
 def sites_by_level(
     sites: tuple[DiveSite, ...], destination: str | None
 ) -> dict[str, tuple[DiveSite, ...]]:
-    """The sites of `destination` (or a few of each) by the level they need, lowest first."""
+    """The sites of `destination` (or a few of each) by the level they need, lowest first.
+
+    Restricted sites are left out: no level opens them (`overview_text` names
+    them with their restriction).
+    """
     grouped: dict[str, tuple[DiveSite, ...]] = {}
     for level in CERTIFICATION_LEVELS:
         at_level = sorted(
-            (s for s in sites if s.min_certification == level),
+            (s for s in sites if s.min_certification == level and not s.restricted_to),
             key=lambda s: (
                 DESTINATIONS.index(s.destination),
                 DIFFICULTIES.index(s.difficulty),
@@ -297,6 +301,13 @@ def overview_text(grouped: dict[str, tuple[DiveSite, ...]], destination: str | N
     for level, sites in grouped.items():
         lines.append(f"{CERTIFICATION_LEVEL_NAMES[level]}:")
         lines.extend(f"- {site.describe()}" for site in sites)
+    if destination is not None:
+        lines.extend(
+            f"- Only with extra training: {site.name}: {site.restriction_note}; the dive "
+            f"outside it needs {CERTIFICATION_LEVEL_NAMES[site.min_certification]}."
+            for site in dive_sites()
+            if site.destination == destination and site.restricted_to
+        )
     lines.append(
         "Tell me your certification level (and roughly how many dives you've logged) "
         "and I'll narrow these down to the ones that fit you."

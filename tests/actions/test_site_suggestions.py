@@ -75,6 +75,17 @@ async def test_sites_needing_advanced_are_listed_under_advanced(make_tracker, do
     assert text.index("Advanced Open Water:") < text.index("Barracuda Point")
 
 
+async def test_the_overview_names_a_restricted_site_only_with_its_restriction(make_tracker, domain):
+    _, messages = await run(
+        make_tracker, domain, {}, entities=[{"entity": "destination", "value": "sipadan"}]
+    )
+    lines = messages[0]["text"].splitlines()
+    assert not any(re.match(r"- Turtle Cavern.* \(the Sipadan area\): \d", line) for line in lines)
+    [restricted] = [line for line in lines if "Turtle Cavern" in line]
+    assert restricted.startswith("- Only with extra training: Turtle Cavern")
+    assert "cave" in restricted
+
+
 async def test_the_overview_offers_to_narrow_down_and_remembers_the_offer(make_tracker, domain):
     events, messages = await run(make_tracker, domain, {})
     assert "Tell me your certification level" in messages[0]["text"]
