@@ -26,10 +26,12 @@ from actions.lead_forms import (
     ValidateTripForm,
 )
 from actions.safety import ActionEmergencyGuidance, ActionSafetyReply
+from actions.safety_questions import ActionAnswerSafetyQuestion
 from actions.site_suggestions import ActionSuggestSites
 
 __all__ = [
     "ActionAnswerQuestion",
+    "ActionAnswerSafetyQuestion",
     "ActionAskLeadConfirmed",
     "ActionAskLeadConsent",
     "ActionCancelLead",
