@@ -32,6 +32,7 @@ _QUESTION_FORMS = [
     "(?:avoid|prevent|stop|treat|handle|recogni[sz]e|know|tell|spot|rescue|deal|manage|respond"
     "|react|identify|reduce|fix|help|get out|escape|share|clear|equali[sz]e|cope|survive|check)",
     "how (?:is|are) (?:\\w+ ){1,4}(?:treated|diagnosed|prevented|caused|recogni[sz]ed|handled)",
+    "how (?:\\w+ ){1,4}(?:is|are) (?:treated|diagnosed|prevented|caused|recogni[sz]ed|handled)",
     "how (?:does|do) (?:\\w+ ){1,4}(?:work|help|happen|treat|feel|occur|develop|start)",
     "how (?:long|soon|quickly|fast) (?:after|does|do|until|before|can|should)",
     "how (?:common|likely|dangerous|serious|bad|risky|rare|deadly) (?:is|are)",
@@ -61,7 +62,9 @@ _TOPICS = [
     "mask (?:flood\\w*|fill\\w*|squeeze|comes off|falls off|off)|flooded mask",
     "water in (?:my|the) mask",
     "(?:rapid|emergency|uncontrolled|fast) (?:swimming )?ascent",
-    "ascend\\w* (?:too )?(?:fast|quickly)",
+    "ascend\\w* (?:too )?(?:fast|quickly)|(?:go|going|come|coming|came|went) up (?:too |so |very )?"
+    "(?:fast|quickly|quick)",
+    "swallow\\w* (?:sea |salt )?water|inhal\\w* water|cough\\w*",
     "cesa|hold\\w* (?:your|my|their|the)? ?breath|breath ?hold\\w*|black ?out|pass\\w* out",
     "unconscious|unresponsive|not breathing|choking",
     "panick\\w* (?:diver|buddy)",
@@ -73,7 +76,7 @@ _TOPICS = [
     "separated|lose (?:my|your|a|the) buddy|lost buddy|lose (?:my|your|the) (?:group|buddy)",
     "(?:skip\\w*|miss\\w*|omit\\w*|without) (?:a |my |the |your )?(?:safety|deco) stops?",
     "chamber|recompression|hyperbaric|first aid|cpr|call dan|dan (?:hotline|recommend\\w*)",
-    "tingling|numb\\w*|joint pain|skin (?:bends?|rash|itch\\w*)|itch\\w*|marbl\\w*|rash",
+    "tingl\\w*|numb|numbness|joint pain|skin (?:bends?|rash|itch\\w*)|itch\\w*|marbl\\w*|rash",
     "headaches?|dizz\\w*|vertigo|nausea|fatigue|tired|nose ?bleeds?|vomit\\w*",
     "pulmonary (?:o)?edema",
     "fly\\w* (?:right |straight |soon |directly )?after (?:diving|a dive|dives)",
@@ -100,6 +103,8 @@ _REPORT_MARKERS = [
     "|concerned|thinking|considering)(?!\\w))",
     f"{_HYPOTHETICAL_LEAD}(?:my|his|her|our) \\w+ (?:is|are|feels?|hurts?|keeps|started|went"
     "|has|have|was|were|seems?)",
+    f"{_HYPOTHETICAL_LEAD}(?:my|his|her|our) \\w+ (?:tingl\\w*|ache|ached|aches|itch\\w*|throb\\w*"
+    "|burn\\w*|swell\\w*|swollen|numb|went numb)",
     f"{_HYPOTHETICAL_LEAD}(?:my|our) {_PEOPLE} (?:\\w+ed|is|was|has|had|came|went|got|keeps"
     "|seems|looks|feels|cannot|just|still|shot)",
     "(?:is|could|might|would|can) (?:this|that|it) be|(?:is|are) (?:this|that|these) (?:a |the )?"

@@ -157,7 +157,8 @@ _SERIOUS_SYMPTOMS = [
     f"joint pains?|pain in {_POSS} {_JOINT}",
     f"(?:aching|achy|sore|painful) {_JOINT}|{_JOINT} (?:is |are )?(?:aching|aches?|throbbing)",
     # Numb from cold water is a wetsuit question.
-    "numb(?! (?:from|because of|due to) (?:the )?cold)|numbness|tingling|tingly|tingles",
+    "numb(?! (?:from|because of|due to) (?:the )?cold)|numbness|tingling|tingly|tingles|tingle"
+    "|tingled",
     "pins and needles",
     f"{_CANNOT} feel {_POSS} {_LIMB}|lost (?:the )?feeling in",
     f"paralysis|paralysed|paralyzed|{_CANNOT} move {_POSS} {_LIMB}",
@@ -177,6 +178,7 @@ _SERIOUS_SYMPTOMS = [
     f"blood (?:\\w+ ){{0,2}}(?:in|from|out of) {_POSS} (?:mouth|lungs|cough|spit|ears?|nose|eyes?)",
     "(?:bloody|pink|frothy) (?:foam|froth|sputum|spit)",
     "bleeding|blood everywhere|lots? of blood",
+    "blood (?:is )?(?:coming|pouring|running) (?:out|from)",
     "(?:arterial )?gas embolism|collapsed lung|pneumothorax",
     "lung (?:overexpansion|over expansion|injury|barotrauma)",
     # Decompression illness by name.
@@ -1038,9 +1040,14 @@ def _medical(text: str) -> str | None:
     return None
 
 
+def _quantities(text: str) -> set[str]:
+    """The kinds of dive numbers in `text` (depth, time, pressure, ...)."""
+    return {kind for kind, pattern in _QUANTITY_RES.items() if pattern.search(text)}
+
+
 def _dive_plan(text: str) -> str | None:
     """The planning phrase or quantity that makes this a request to compute a dive plan."""
-    quantities = {kind for kind, pattern in _QUANTITY_RES.items() if pattern.search(text)}
+    quantities = _quantities(text)
     plan_term = _PLAN_TERMS_RE.search(text)
     compute = _COMPUTE_RE.search(text)
     if plan_term and (quantities or compute or _SCHEDULE.search(text)):
@@ -1093,7 +1100,11 @@ def match_safety(text: str) -> SafetyMatch | None:
     rules: list[tuple[str, Callable[[], str | None]]] = [
         ("emergency", lambda: emergency),
         ("medical_question", lambda: _medical_for(normalised, health_topic, asked=asked)),
-        ("dive_plan_request", lambda: _dive_plan(normalised)),
+        # A question about a danger asks for a number only when it gives one.
+        (
+            "dive_plan_request",
+            lambda: None if question and not _quantities(normalised) else _dive_plan(normalised),
+        ),
         ("prompt_injection", lambda: _injection(normalised, text)),
         ("express_fear", lambda: fear),
         ("ask_safety_question", lambda: question),
