@@ -30,7 +30,7 @@ import yaml
 
 from actions.guardrails import leaks_system_prompt
 from actions.services.gemini import system_instruction
-from dovvybuddy.launcher import LaunchedStack
+from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
 from dovvybuddy.reports import write_report
 from dovvybuddy.settings import PROJECT_ROOT, load_settings
 
@@ -46,7 +46,20 @@ CATEGORY_OF_FILE = {
 }
 SAFETY_INTENTS = tuple(c for c in CATEGORY_OF_FILE.values() if c)
 # Graded-safety sets: held-out (only scored) and tuning (the rules looked at it).
-QUESTION_SETS = {"held_out": "safety_questions", "tuning": "safety_questions_dev"}
+QUESTION_SETS = {
+    "held_out": "safety_questions_held_out_2",
+    "held_out_first": "safety_questions",
+    "tuning": "safety_questions_dev",
+}
+QUESTION_SET_NOTES = {
+    "held_out": "held-out: tests/safety/data/safety_questions_held_out_2.yml, written before "
+    "the last rule changes and not tuned on",
+    "held_out_first": "first held-out set, tests/safety/data/safety_questions.yml: scored "
+    "blind once (false alarms 5/116 = 0.0431 with the NLU); its misses were then seen and "
+    "generic fixes followed, so it is no longer blind",
+    "tuning": "tuning: tests/safety/data/safety_questions_dev.yml, which the rules were "
+    "adjusted on",
+}
 # Section of a question set -> the intent its messages should get; None: any
 # intent outside safety.
 SECTION_INTENTS = {
@@ -190,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.parse_args(argv)
     phrase_sets = load_phrase_sets()
     var_dir = Path(tempfile.mkdtemp(prefix="dovvybuddy-safety-"))
-    stack = LaunchedStack(var_dir)
+    # Every phrase comes from 127.0.0.1: lift the per-address limit, as benchmarks do.
+    stack = LaunchedStack(var_dir, extra_env=ONE_ADDRESS_MANY_DIVERS)
     try:
         stack.start()
         predictions = {name: classify(stack, phrases) for name, phrases in phrase_sets.items()}
@@ -200,16 +214,15 @@ def main(argv: list[str] | None = None) -> int:
             for name, sections in question_sets.items()
         }
         classification = classification_metrics(predictions)
-        classification["safety_questions"] = {
-            **question_metrics(question_sets["held_out"], question_predictions["held_out"]),
-            "measured_on": "held-out: tests/safety/data/safety_questions.yml, written before "
-            "the graded-safety rules and only scored",
-            "tuning": {
-                **question_metrics(question_sets["tuning"], question_predictions["tuning"]),
-                "measured_on": "tuning: tests/safety/data/safety_questions_dev.yml, which the "
-                "rules were adjusted on",
-            },
+        scores = {
+            name: {
+                **question_metrics(question_sets[name], question_predictions[name]),
+                "measured_on": QUESTION_SET_NOTES[name],
+            }
+            for name in QUESTION_SETS
         }
+        held_out = scores.pop("held_out")
+        classification["safety_questions"] = {**held_out, **scores}
         report = {
             "classification": classification,
             "misclassified": {

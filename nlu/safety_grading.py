@@ -27,16 +27,18 @@ _QUESTION_FORMS = [
     "|people|the buddy|the boat|a dive boat|the crew|their buddy)"
     " do (?:if|when|in case|about|after)",
     "what (?:to|should) do (?:if|when|in case|about|after)|what (?:is|are) (?:\\w+ )?do if",
-    "what (?:actually |really )?happens (?:if|when|to)|what (?:causes|does|do)",
-    "how (?:do|can|should|would|could|to|does) (?:i|we|you|one|a diver|divers|people|a buddy)? ?"
-    "(?:avoid|prevent|stop|treat|handle|recogni[sz]e|know|tell|spot|rescue|deal|manage|respond"
-    "|react|identify|reduce|fix|help|get out|escape|share|clear|equali[sz]e|cope|survive|check)",
+    "what (?:actually |really )?happens (?:if|when|to)|what causes",
+    # Not "what do we do": that is a call for help.
+    "what (?:does|do) (?!(?:i|we) do)(?:\\w+ ){1,4}(?:do|mean|feel|look|cause|recommend|say)",
+    "how (?:do|can|should|would|could|does) (?:i|we|you|one|a diver|divers|people|a buddy|someone)"
+    "|how to",
+    "how \\w+ (?:does|do|is|are|can|should|would|must)",
     "how (?:is|are) (?:\\w+ ){1,4}(?:treated|diagnosed|prevented|caused|recogni[sz]ed|handled)",
     "how (?:\\w+ ){1,4}(?:is|are) (?:treated|diagnosed|prevented|caused|recogni[sz]ed|handled)",
     "how (?:does|do) (?:\\w+ ){1,4}(?:work|help|happen|treat|feel|occur|develop|start)",
     "how (?:long|soon|quickly|fast) (?:after|does|do|until|before|can|should)",
     "how (?:common|likely|dangerous|serious|bad|risky|rare|deadly) (?:is|are)",
-    "(?:is|are) (?:\\w+ ){0,4}(?:dangerous|serious|deadly|fatal|common|normal|harmful|risky|rare)",
+    "(?:is|are) (?:\\w+ ){0,6}(?:dangerous|serious|deadly|fatal|common|normal|harmful|risky|rare)",
     "is it (?:possible|common|likely|normal|true) (?:to|that)",
     "(?:can|could|do|does|will) (?:you|i|divers|people|a diver|someone|snorkell?ers|freedivers|one)"
     " (?:still )?(?:get|have|die|drown|catch|develop|suffer)",
@@ -65,6 +67,8 @@ _TOPICS = [
     "ascend\\w* (?:too )?(?:fast|quickly)|(?:go|going|come|coming|came|went) up (?:too |so |very )?"
     "(?:fast|quickly|quick)",
     "swallow\\w* (?:sea |salt )?water|inhal\\w* water|cough\\w*",
+    "bleed\\w*|blood|cutis marmorata|marmorata|hypercapnia|co2 retention",
+    "(?:cannot|can not|could not) find (?:my|your|the|a|our) (?:buddy|group|boat)|get\\w* lost",
     "cesa|hold\\w* (?:your|my|their|the)? ?breath|breath ?hold\\w*|black ?out|pass\\w* out",
     "unconscious|unresponsive|not breathing|choking",
     "panick\\w* (?:diver|buddy)",
@@ -101,7 +105,9 @@ _REPORT_MARKERS = [
     "|studying|wondering|interested|going|asking|reading|trying|about|not|still learning"
     "|currently|preparing|training|worried|scared|afraid|nervous|anxious|terrified|frightened"
     "|concerned|thinking|considering)(?!\\w))",
-    f"{_HYPOTHETICAL_LEAD}(?:my|his|her|our) \\w+ (?:is|are|feels?|hurts?|keeps|started|went"
+    # "Why do my ears hurt when ...?" asks about a pattern.
+    f"{_HYPOTHETICAL_LEAD}(?<!why do )(?<!why does )(?<!how come )"
+    "(?:my|his|her|our) \\w+ (?:is|are|feels?|hurts?|keeps|started|went"
     "|has|have|was|were|seems?)",
     f"{_HYPOTHETICAL_LEAD}(?:my|his|her|our) \\w+ (?:tingl\\w*|ache|ached|aches|itch\\w*|throb\\w*"
     "|burn\\w*|swell\\w*|swollen|numb|went numb)",
@@ -192,7 +198,8 @@ def asked_about(text: str, clauses: list[str]) -> str | None:
 def feared(text: str, clauses: list[str]) -> str | None:
     """The worry form when `text` voices a "what if" fear about diving."""
     fear = _FEAR_RE.search(text)
-    if fear and _FEAR_EVENT_RE.search(text, fear.end()) and not reports_something(clauses):
+    worry = fear and (_FEAR_EVENT_RE.search(text, fear.end()) or _TOPIC_RE.search(text, fear.end()))
+    if fear and worry and not reports_something(clauses):
         return fear.group(0)
     return None
 

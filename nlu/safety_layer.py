@@ -92,9 +92,12 @@ class SafetyLayer(GraphComponent, IntentClassifier):
             intent = message.get(INTENT) or {}
             current = intent.get("name")
             if match is not None and match.category in GRADED_CATEGORIES:
+                # A "what if" worry the classifier took for a question still
+                # goes to the fear flow.
                 if match.category == SAFETY_QUESTION_INTENT or current in (
                     *SAFETY_CATEGORIES,
                     FALLBACK_INTENT,
+                    SAFETY_QUESTION_INTENT,
                 ):
                     self._set_intent(message, match.category, 1.0)
                     logger.info("safety layer: graded %s replaces %s", match.category, current)

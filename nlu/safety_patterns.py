@@ -324,6 +324,14 @@ _NOW_CONTEXT = [
     "(?:he|she|they) (?:is|are|seems?|looks?|keeps?)",
     f"{_POSS} {_PERSON} (?:is|seems|looks|keeps|has|feels)",
 ]
+# In a question about a danger, "a diver is unconscious" is anyone, while "my
+# buddy is" or "he is" is someone real: only the latter is now.
+_SPECIFIC_NOW_CONTEXT = [
+    *_STRONG_NOW_CONTEXT,
+    "now|still",
+    "(?:he|she|they) (?:is|are|seems?|looks?|keeps?)",
+    f"(?:my|his|her|their|our) {_PERSON} (?:is|seems|looks|keeps|has|feels)",
+]
 
 # "I always get headaches after diving" describes a pattern, not an incident.
 _HABITUAL = [
@@ -460,7 +468,9 @@ _MEDICAL_TERMS = [
     "kidney|liver|hepatitis|hiv|crohns|colitis|obese|obesity|overweight|bmi|chronic",
     "medical condition|health (?:condition|issues?|problems?)",
     # A past decompression injury ("what is DCS?" alone is theory, not this).
-    "(?:had|have had|has had|got|history of|after|since|recovering from) (?:the |a |an )?"
+    # Not hypothetical: "how would I know if I had the bends?".
+    "(?<!if i )(?<!if you )(?<!if we )(?:had|have had|has had|got|history of|after|since"
+    "|recovering from) (?:the |a |an )?"
     "(?:bends|dcs|dci|decompression sickness|decompression illness|embolism)",
     # Fitness to dive and the paperwork for it.
     "medical (?:questionnaire|form|statement|clearance|certificate|exam|examination|check"
@@ -766,6 +776,7 @@ _AFTER_DIVE_SYMPTOMS_RE = _words(_AFTER_DIVE_SYMPTOMS)
 _AFTER_DIVE_RE = _words(_AFTER_DIVE_CONTEXT)
 _STRONG_NOW_RE = _words(_STRONG_NOW_CONTEXT)
 _NOW_RE = _words(_NOW_CONTEXT)
+_SPECIFIC_NOW_RE = _words(_SPECIFIC_NOW_CONTEXT)
 _HABITUAL_RE = _words(_HABITUAL)
 _GENERAL_QUESTION_RE = _words(_GENERAL_QUESTION)
 _TRAINING_RE = _words(_TRAINING)
@@ -1005,7 +1016,7 @@ def _emergency(
     if _TRAINING_RE.search(text):
         return None, None
 
-    now = bool(_NOW_RE.search(text))
+    now = bool((_SPECIFIC_NOW_RE if asked else _NOW_RE).search(text))
     after_dive = bool(_AFTER_DIVE_RE.search(text))
     general = bool(_GENERAL_QUESTION_RE.search(text) or asked) and not (now or reported)
     history = bool(_HISTORY_RE.search(text)) and not _STRONG_NOW_RE.search(text)
@@ -1030,10 +1041,15 @@ def _emergency(
     return (mild.group(0) if mild else None), None
 
 
-def _medical(text: str) -> str | None:
-    """The condition, medicine or fitness phrase that makes this a medical question."""
+def _medical(text: str, *, asked: bool = False) -> str | None:
+    """The condition, medicine or fitness phrase that makes this a medical question.
+
+    `asked`: a question about a danger, where words such as "bends" or
+    "headache" are its topic, not a condition the diver has; then only the
+    conditions themselves count.
+    """
     match = _MEDICAL_RE.search(text)
-    if not match and _ELIGIBILITY_RE.search(text):
+    if not match and not asked and _ELIGIBILITY_RE.search(text):
         match = _MEDICAL_IF_ASKED_RE.search(text)
     if match and not _negated(text, match.start()):
         return match.group(0)
@@ -1048,7 +1064,15 @@ def _quantities(text: str) -> set[str]:
 def _dive_plan(text: str) -> str | None:
     """The planning phrase or quantity that makes this a request to compute a dive plan."""
     quantities = _quantities(text)
-    plan_term = _PLAN_TERMS_RE.search(text)
+    # "Plan my dives" without a single number is about a trip, not a profile.
+    plan_term = next(
+        (
+            m
+            for m in _PLAN_TERMS_RE.finditer(text)
+            if quantities or not m.group(0).startswith("plan ")
+        ),
+        None,
+    )
     compute = _COMPUTE_RE.search(text)
     if plan_term and (quantities or compute or _SCHEDULE.search(text)):
         return plan_term.group(0)
@@ -1119,7 +1143,7 @@ def match_safety(text: str) -> SafetyMatch | None:
 def _medical_for(text: str, health_topic: str | None, *, asked: bool) -> str | None:
     """The medical phrase, unless the message only asks about an injury diving causes."""
     if asked:
-        condition = _medical(text)
+        condition = _medical(text, asked=True)
         return None if condition and _DIVING_INJURY_RE.fullmatch(condition) else condition
     return health_topic or _medical(text)
 
