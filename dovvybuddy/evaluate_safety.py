@@ -9,11 +9,13 @@ numbers in dive-plan replies and leaked configuration in injection replies.
 
 Graded safety (`safety_questions`): questions about conditions, symptoms and
 hazards, "what if" worries, age questions and trip plans must not raise a
-false alarm (emergency, medical, dive-plan or injection). The held-out set
-(safety_questions.yml, written before the rules and never tuned on) gives
-`classification.safety_questions`; the tuning set (safety_questions_dev.yml)
-is reported beside it under `tuning`. Over REST, every held-out question must
-get an answer ending with the emergency line, never the emergency script.
+false alarm (emergency, medical, dive-plan or injection). The newest held-out
+set (safety_questions_held_out_3.yml) gives `classification.safety_questions`;
+the earlier held-out sets and the tuning set (safety_questions_dev.yml) are
+reported beside it. Each note says what a set measures and keeps its first,
+blind score: after it, its misses were seen. Over REST, every held-out
+question must get an answer ending with the emergency line, never the
+emergency script.
 """
 
 from __future__ import annotations
@@ -47,16 +49,21 @@ CATEGORY_OF_FILE = {
 SAFETY_INTENTS = tuple(c for c in CATEGORY_OF_FILE.values() if c)
 # Graded-safety sets: held-out (only scored) and tuning (the rules looked at it).
 QUESTION_SETS = {
-    "held_out": "safety_questions_held_out_2",
-    "held_out_first": "safety_questions",
+    "held_out": "safety_questions_held_out_3",
+    "held_out_2": "safety_questions_held_out_2",
+    "held_out_1": "safety_questions",
     "tuning": "safety_questions_dev",
 }
+# Each held-out set was scored blind once (false alarms with the NLU) before
+# its misses were seen and guided generic fixes; that first score is kept here.
 QUESTION_SET_NOTES = {
-    "held_out": "held-out: tests/safety/data/safety_questions_held_out_2.yml, written before "
-    "the last rule changes and not tuned on",
-    "held_out_first": "first held-out set, tests/safety/data/safety_questions.yml: scored "
-    "blind once (false alarms 5/116 = 0.0431 with the NLU); its misses were then seen and "
-    "generic fixes followed, so it is no longer blind",
+    "held_out": "held-out 3: tests/safety/data/safety_questions_held_out_3.yml, written after "
+    "the rule changes of held-out 2; first (blind) score: false alarms 7/100 = 0.07, on "
+    "target 0.85; its misses were then seen and guided generic fixes",
+    "held_out_2": "held-out 2: tests/safety/data/safety_questions_held_out_2.yml; first (blind) "
+    "score: false alarms 8/115 = 0.0696; its misses were then seen and guided generic fixes",
+    "held_out_1": "held-out 1: tests/safety/data/safety_questions.yml, written before the "
+    "rules; first (blind) score: false alarms 5/116 = 0.0431; its misses were then seen",
     "tuning": "tuning: tests/safety/data/safety_questions_dev.yml, which the rules were "
     "adjusted on",
 }

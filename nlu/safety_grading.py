@@ -27,11 +27,14 @@ _QUESTION_FORMS = [
     "|people|the buddy|the boat|a dive boat|the crew|their buddy)"
     " do (?:if|when|in case|about|after)",
     "what (?:to|should) do (?:if|when|in case|about|after)|what (?:is|are) (?:\\w+ )?do if",
-    "what (?:actually |really )?happens (?:if|when|to)|what causes",
+    "what (?:actually |really )?happens (?:if|when|to)|what causes|what makes",
+    "(?:just |only )?(?:asking|curious|wondering)(?: before| for| because| out of)?",
     # Not "what do we do": that is a call for help.
     "what (?:does|do) (?!(?:i|we) do)(?:\\w+ ){1,4}(?:do|mean|feel|look|cause|recommend|say)",
     "how (?:do|can|should|would|could|does) (?:i|we|you|one|a diver|divers|people|a buddy|someone)"
     "|how to",
+    "how (?:do|can|should|would|could|does) (?:\\w+ ){1,3}(?:handle|treat|help|recogni[sz]e|deal"
+    "|manage|rescue|know|tell|spot|avoid|prevent)",
     "how \\w+ (?:does|do|is|are|can|should|would|must)",
     "how (?:is|are) (?:\\w+ ){1,4}(?:treated|diagnosed|prevented|caused|recogni[sz]ed|handled)",
     "how (?:\\w+ ){1,4}(?:is|are) (?:treated|diagnosed|prevented|caused|recogni[sz]ed|handled)",
@@ -40,8 +43,8 @@ _QUESTION_FORMS = [
     "how (?:common|likely|dangerous|serious|bad|risky|rare|deadly) (?:is|are)",
     "(?:is|are) (?:\\w+ ){0,6}(?:dangerous|serious|deadly|fatal|common|normal|harmful|risky|rare)",
     "is it (?:possible|common|likely|normal|true) (?:to|that)",
-    "(?:can|could|do|does|will) (?:you|i|divers|people|a diver|someone|snorkell?ers|freedivers|one)"
-    " (?:still )?(?:get|have|die|drown|catch|develop|suffer)",
+    "(?:can|could|do|does|will) (?:\\w+ ){1,2}(?:still )?(?:get|have|die|drown|catch|develop"
+    "|suffer)",
     "(?:can|could|does|do|will) (?:\\w+ ){1,3}(?:kill|happen|occur|cause|show up|appear)",
     "why (?:do|does|is|are|should|must|would|cannot|can)",
     "(?:does|do|can|could|will) (?:\\w+ ){1,3}(?:increase|raise|reduce|lower|affect|make)",
@@ -59,7 +62,8 @@ _TOPICS = [
     "ears?|equali[sz]\\w*|sinus\\w*|narcosis|narked|oxygen toxicity|co2",
     "carbon (?:monoxide|dioxide)",
     "(?:give|giving|use|administer\\w*) oxygen|oxygen (?:help|helps|first aid|kit)",
-    "hypothermia|hyperthermia|drown\\w*|out of (?:air|gas)|air runs out|free ?flow\\w*",
+    "hypotherm\\w*|hyperthermia|arterial gas|(?:signs?|symptoms?) of (?:an )?age",
+    "drown\\w*|out of (?:air|gas)|air runs out|free ?flow\\w*",
     "regulator (?:fail\\w*|stops?|broke\\w*|breaks|problems?)",
     "mask (?:flood\\w*|fill\\w*|squeeze|comes off|falls off|off)|flooded mask",
     "water in (?:my|the) mask",
@@ -81,7 +85,7 @@ _TOPICS = [
     "(?:skip\\w*|miss\\w*|omit\\w*|without) (?:a |my |the |your )?(?:safety|deco) stops?",
     "chamber|recompression|hyperbaric|first aid|cpr|call dan|dan (?:hotline|recommend\\w*)",
     "tingl\\w*|numb|numbness|joint pain|skin (?:bends?|rash|itch\\w*)|itch\\w*|marbl\\w*|rash",
-    "headaches?|dizz\\w*|vertigo|nausea|fatigue|tired|nose ?bleeds?|vomit\\w*",
+    "headaches?|dizz\\w*|vertigo|nausea|fatigue|nose ?bleeds?|vomit\\w*",
     "pulmonary (?:o)?edema",
     "fly\\w* (?:right |straight |soon |directly )?after (?:diving|a dive|dives)",
     "dangerous|danger|dangers|deadly|injur\\w*|accident|in trouble|diving emergency",
@@ -113,6 +117,8 @@ _REPORT_MARKERS = [
     "|burn\\w*|swell\\w*|swollen|numb|went numb)",
     f"{_HYPOTHETICAL_LEAD}(?:my|our) {_PEOPLE} (?:\\w+ed|is|was|has|had|came|went|got|keeps"
     "|seems|looks|feels|cannot|just|still|shot)",
+    # "Do I have the bends?" asks about now.
+    "(?:do|did|could|might|may) (?:i|we|he|she|they) (?:have|has|got)(?! to)",
     "(?:is|could|might|would|can) (?:this|that|it) be|(?:is|are) (?:this|that|these) (?:a |the )?"
     "(?:sign|symptom|dcs|bends|bent|normal|serious|dangerous)",
 ]

@@ -517,6 +517,7 @@ _ELIGIBILITY = [
     "(?:is it|it is|would it be|will it be|is diving|is scuba) (?:still )?"
     "(?:safe|ok|okay|fine|dangerous|risky|advisable|bad|a problem|allowed|possible|wise|harmful)",
     "(?:am i|is he|is she|are we) (?:still )?(?:allowed|able|fit|ok|okay|cleared|safe) to",
+    "(?:am i|is he|is she|are we|are they) (?:still )?(?:fit|healthy|well) enough",
     "(?:allowed|cleared|fit|safe|ok|okay) to (?:dive|scuba)",
     "(?:dive|diving|scuba|snorkel|snorkeling|snorkelling) (?:with|while|on|after|if|when)",
     "(?:before|when) (?:diving|a dive|my dive|the dive)",

@@ -1,10 +1,11 @@
 """Graded safety: an incident gets the emergency script, a question about a danger an answer.
 
 The rules in `nlu.safety_grading` were tuned on
-tests/safety/data/safety_questions_dev.yml; safety_questions.yml was written
-before them and is only scored here, with a floor a little above its first
-score (rules alone: 4 false alarms in 116 on 2026-12-07), so that one more
-miss fails.
+tests/safety/data/safety_questions_dev.yml. Three held-out sets were each
+written before a round of rule changes and scored blind once (false alarms
+with the NLU: 5/116, 8/115, 7/100; reports/safety.json keeps these); their
+misses then guided generic fixes. Their floors here sit two false alarms
+above the rules' current count on each, so that a regression fails.
 """
 
 from __future__ import annotations
@@ -24,7 +25,12 @@ EXPECTED = {
     "course": "ask_certification",
     "trips": None,
 }
-HELD_OUT_MAX_FALSE_ALARMS = 5
+# Held-out set -> most false alarms the rules alone may raise on it.
+HELD_OUT_MAX_FALSE_ALARMS = {
+    "safety_questions": 4,
+    "safety_questions_held_out_2": 4,
+    "safety_questions_held_out_3": 3,
+}
 
 
 def load_sections(name: str) -> dict[str, list[str]]:
@@ -181,11 +187,13 @@ def test_the_tuning_set_is_classified_as_written() -> None:
     assert wrong == []
 
 
-def test_held_out_questions_rarely_raise_a_false_alarm() -> None:
-    alarms = false_alarms("safety_questions")
-    assert len(alarms) <= HELD_OUT_MAX_FALSE_ALARMS, alarms
+@pytest.mark.parametrize("name", sorted(HELD_OUT_MAX_FALSE_ALARMS))
+def test_held_out_questions_rarely_raise_a_false_alarm(name: str) -> None:
+    alarms = false_alarms(name)
+    assert len(alarms) <= HELD_OUT_MAX_FALSE_ALARMS[name], alarms
 
 
-def test_the_held_out_set_has_at_least_80_questions_and_fears() -> None:
-    sections = load_sections("safety_questions")
+@pytest.mark.parametrize("name", sorted(HELD_OUT_MAX_FALSE_ALARMS))
+def test_each_held_out_set_has_at_least_80_questions_and_fears(name: str) -> None:
+    sections = load_sections(name)
     assert len(sections["questions"]) + len(sections["fears"]) >= 80
