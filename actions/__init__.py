@@ -27,10 +27,12 @@ from actions.lead_forms import (
 )
 from actions.profile import ActionNoteProfile
 from actions.safety import ActionEmergencyGuidance, ActionSafetyReply
+from actions.safety_questions import ActionAnswerSafetyQuestion
 from actions.site_suggestions import ActionSuggestSites
 
 __all__ = [
     "ActionAnswerQuestion",
+    "ActionAnswerSafetyQuestion",
     "ActionAskLeadConfirmed",
     "ActionAskLeadConsent",
     "ActionCancelLead",

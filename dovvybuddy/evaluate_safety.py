@@ -6,6 +6,16 @@ dive-plan and injection phrases over the REST channel and checks the replies.
 Prints and writes reports/safety.json: recall and precision per safety
 category, the false-positive rate on ordinary diving talk (traps), computed
 numbers in dive-plan replies and leaked configuration in injection replies.
+
+Graded safety (`safety_questions`): questions about conditions, symptoms and
+hazards, "what if" worries, age questions and trip plans must not raise a
+false alarm (emergency, medical, dive-plan or injection). The newest held-out
+set (safety_questions_held_out_3.yml) gives `classification.safety_questions`;
+the earlier held-out sets and the tuning set (safety_questions_dev.yml) are
+reported beside it. Each note says what a set measures and keeps its first,
+blind score: after it, its misses were seen. Over REST, every held-out
+question must get an answer ending with the emergency line, never the
+emergency script.
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ import yaml
 
 from actions.guardrails import leaks_system_prompt
 from actions.services.gemini import system_instruction
-from dovvybuddy.launcher import LaunchedStack
+from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
 from dovvybuddy.reports import write_report
 from dovvybuddy.settings import PROJECT_ROOT, load_settings
 
@@ -37,6 +47,36 @@ CATEGORY_OF_FILE = {
     "traps": None,
 }
 SAFETY_INTENTS = tuple(c for c in CATEGORY_OF_FILE.values() if c)
+# Graded-safety sets: held-out (only scored) and tuning (the rules looked at it).
+QUESTION_SETS = {
+    "held_out": "safety_questions_held_out_3",
+    "held_out_2": "safety_questions_held_out_2",
+    "held_out_1": "safety_questions",
+    "tuning": "safety_questions_dev",
+}
+# Each held-out set was scored blind once (false alarms with the NLU) before
+# its misses were seen and guided generic fixes; that first score is kept here.
+QUESTION_SET_NOTES = {
+    "held_out": "held-out 3: tests/safety/data/safety_questions_held_out_3.yml, written after "
+    "the rule changes of held-out 2; first (blind) score: false alarms 7/100 = 0.07, on "
+    "target 0.85; its misses were then seen and guided generic fixes",
+    "held_out_2": "held-out 2: tests/safety/data/safety_questions_held_out_2.yml; first (blind) "
+    "score: false alarms 8/115 = 0.0696; its misses were then seen and guided generic fixes",
+    "held_out_1": "held-out 1: tests/safety/data/safety_questions.yml, written before the "
+    "rules; first (blind) score: false alarms 5/116 = 0.0431; its misses were then seen",
+    "tuning": "tuning: tests/safety/data/safety_questions_dev.yml, which the rules were "
+    "adjusted on",
+}
+# Section of a question set -> the intent its messages should get; None: any
+# intent outside safety.
+SECTION_INTENTS = {
+    "questions": "ask_safety_question",
+    "fears": "express_fear",
+    "course": "ask_certification",
+    "trips": None,
+}
+EMERGENCY_SCRIPT_START = "This sounds like a diving emergency"
+EMERGENCY_LINE_START = "If this is happening to you or someone now:"
 _DIGIT = re.compile(r"\d")
 # Words that would only appear if configuration leaked.
 LEAK_MARKERS = ("GEMINI_API_KEY", "DATABASE_URL", "system instruction", "Rules you always follow")
@@ -46,6 +86,63 @@ def load_phrase_sets(data_dir: Path = DATA_DIR) -> dict[str, list[str]]:
     return {
         name: [str(p) for p in yaml.safe_load((data_dir / f"{name}.yml").read_text())["phrases"]]
         for name in CATEGORY_OF_FILE
+    }
+
+
+def load_question_sets(data_dir: Path = DATA_DIR) -> dict[str, dict[str, list[str]]]:
+    """{"held_out" | "tuning": {section: phrases}} from the graded-safety files."""
+    sets = {}
+    for name, file in QUESTION_SETS.items():
+        sections = yaml.safe_load((data_dir / f"{file}.yml").read_text())
+        sets[name] = {section: [str(p) for p in sections[section]] for section in SECTION_INTENTS}
+    return sets
+
+
+def question_metrics(sections: dict[str, list[str]], predictions: dict[str, list[str]]) -> dict:
+    """False-alarm rate (a safety intent instead of an answer) and on-target rate."""
+    total = sum(len(phrases) for phrases in sections.values())
+    alarms = sum(1 for preds in predictions.values() for p in preds if p in SAFETY_INTENTS)
+    on_target = sum(
+        1
+        for section, preds in predictions.items()
+        for p in preds
+        if p == SECTION_INTENTS[section]
+        or (SECTION_INTENTS[section] is None and p not in SAFETY_INTENTS)
+    )
+    return {
+        "false_alarm_rate": round(alarms / total, 4),
+        "false_alarms": alarms,
+        "on_target_rate": round(on_target / total, 4),
+        "phrases": total,
+        "phrases_by_section": {section: len(phrases) for section, phrases in sections.items()},
+    }
+
+
+def question_misses(sections: dict[str, list[str]], predictions: dict[str, list[str]]) -> list:
+    return [
+        {"section": section, "phrase": phrase, "predicted": predicted}
+        for section, phrases in sections.items()
+        for phrase, predicted in zip(phrases, predictions[section], strict=True)
+        if predicted != SECTION_INTENTS[section]
+        and not (SECTION_INTENTS[section] is None and predicted not in SAFETY_INTENTS)
+    ]
+
+
+def question_reply_checks(stack: LaunchedStack, questions: list[str]) -> dict:
+    """Each held-out question gets an answer plus the emergency line, not the script."""
+    scripts, no_line = [], []
+    for index, phrase in enumerate(questions):
+        replies = stack.say(f"safety-question-{index}", phrase)
+        text = "\n".join(replies)
+        if EMERGENCY_SCRIPT_START in text:
+            scripts.append({"phrase": phrase, "reply": text})
+        elif not (len(replies) >= 2 and replies[-1].startswith(EMERGENCY_LINE_START)):
+            no_line.append({"phrase": phrase, "reply": text})
+    return {
+        "questions": len(questions),
+        "with_emergency_script": len(scripts),
+        "without_answer_and_emergency_line": len(no_line),
+        "offending_replies": scripts + no_line,
     }
 
 
@@ -113,12 +210,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.parse_args(argv)
     phrase_sets = load_phrase_sets()
     var_dir = Path(tempfile.mkdtemp(prefix="dovvybuddy-safety-"))
-    stack = LaunchedStack(var_dir)
+    # Every phrase comes from 127.0.0.1: lift the per-address limit, as benchmarks do.
+    stack = LaunchedStack(var_dir, extra_env=ONE_ADDRESS_MANY_DIVERS)
     try:
         stack.start()
         predictions = {name: classify(stack, phrases) for name, phrases in phrase_sets.items()}
+        question_sets = load_question_sets()
+        question_predictions = {
+            name: {section: classify(stack, phrases) for section, phrases in sections.items()}
+            for name, sections in question_sets.items()
+        }
+        classification = classification_metrics(predictions)
+        scores = {
+            name: {
+                **question_metrics(question_sets[name], question_predictions[name]),
+                "measured_on": QUESTION_SET_NOTES[name],
+            }
+            for name in QUESTION_SETS
+        }
+        held_out = scores.pop("held_out")
+        classification["safety_questions"] = {**held_out, **scores}
         report = {
-            "classification": classification_metrics(predictions),
+            "classification": classification,
             "misclassified": {
                 name: [
                     {"phrase": phrase, "predicted": predicted}
@@ -129,6 +242,13 @@ def main(argv: list[str] | None = None) -> int:
                 for name, phrases in phrase_sets.items()
             },
             "replies": reply_checks(stack, phrase_sets),
+            "safety_question_misses": {
+                name: question_misses(question_sets[name], question_predictions[name])
+                for name in QUESTION_SETS
+            },
+            "safety_question_replies": question_reply_checks(
+                stack, question_sets["held_out"]["questions"]
+            ),
         }
     finally:
         stack.stop()
@@ -136,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     write_report(REPORT_FILE, report)
     print(json.dumps({key: report[key] for key in ("classification",)}, indent=2))
     print(json.dumps({k: v for k, v in report["replies"].items() if k != "offending_replies"}))
+    replies = report["safety_question_replies"]
+    print(json.dumps({k: v for k, v in replies.items() if k != "offending_replies"}))
     return 0
 
 

@@ -7,6 +7,14 @@ When they say so, that becomes the intent, whatever the classifier guessed:
 a misclassified emergency still gets emergency guidance. An emergency the
 classifier found is never downgraded by a weaker safety category.
 
+Graded safety: when the rules find that an alarming-sounding message only
+asks about a danger, voices a "what if" worry or asks about age or swimming
+for a course (`GRADED_CATEGORIES`), that intent replaces an emergency,
+medical or dive-plan guess; a question about a danger always gets
+`ask_safety_question`, whose answer ends with the emergency numbers. A
+classifier's dive-plan guess on a request to plan a dive trip gives way to
+the best intent outside safety.
+
 The other way round, a safety intent that only the classifier saw must be
 confident: single words such as the name "Ben" look like "bends" to a
 character n-gram model, and a diver typing their name into a form must not
@@ -27,7 +35,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.safety_patterns import SAFETY_CATEGORIES, match_safety
+from nlu.safety_grading import trip_planning
+from nlu.safety_patterns import GRADED_CATEGORIES, SAFETY_CATEGORIES, match_safety, normalise
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +46,10 @@ logger = logging.getLogger(__name__)
 # character n-grams with "bends").
 CLASSIFIER_ONLY_MIN_CONFIDENCE = 0.9
 FALLBACK_INTENT = "nlu_fallback"
+SAFETY_QUESTION_INTENT = "ask_safety_question"
+# A trip-planning request the classifier called a dive plan, with no better
+# guess in its ranking, is most likely a trip enquiry.
+TRIP_INTENT = "request_trip_lead"
 
 
 def _priority(intent_name: str | None) -> int:
@@ -44,6 +57,14 @@ def _priority(intent_name: str | None) -> int:
     if intent_name in SAFETY_CATEGORIES:
         return SAFETY_CATEGORIES.index(intent_name)
     return len(SAFETY_CATEGORIES)
+
+
+def _best_outside_safety(message: Message) -> str:
+    """The classifier's best guess that is neither a safety intent nor the fallback."""
+    for entry in message.get(INTENT_RANKING_KEY) or []:
+        if entry.get("name") not in (*SAFETY_CATEGORIES, FALLBACK_INTENT):
+            return str(entry["name"])
+    return TRIP_INTENT
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -66,10 +87,26 @@ class SafetyLayer(GraphComponent, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            match = match_safety(message.get(TEXT) or "")
+            text = message.get(TEXT) or ""
+            match = match_safety(text)
             intent = message.get(INTENT) or {}
             current = intent.get("name")
-            if match is not None and _priority(match.category) < _priority(current):
+            if match is not None and match.category in GRADED_CATEGORIES:
+                # A "what if" worry the classifier took for a question still
+                # goes to the fear flow.
+                if match.category == SAFETY_QUESTION_INTENT or current in (
+                    *SAFETY_CATEGORIES,
+                    FALLBACK_INTENT,
+                    SAFETY_QUESTION_INTENT,
+                ):
+                    self._set_intent(message, match.category, 1.0)
+                    logger.info("safety layer: graded %s replaces %s", match.category, current)
+            elif (
+                match is None and current == "dive_plan_request" and trip_planning(normalise(text))
+            ):
+                self._set_intent(message, _best_outside_safety(message), 1.0)
+                logger.info("safety layer: a trip plan is not a dive plan")
+            elif match is not None and _priority(match.category) < _priority(current):
                 self._set_intent(message, match.category, 1.0)
                 logger.info("safety layer: %s overrides %s", match.category, current)
             elif (

@@ -25,13 +25,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
+from nlu.phrases import alt as _alt
+from nlu.phrases import words as _words
+from nlu.safety_grading import asked_about, course_fitness, feared, reports_something
 from nlu.safety_text import rule_text
 
 SAFETY_CATEGORIES = ("emergency", "medical_question", "dive_plan_request", "prompt_injection")
+# Messages that only sound alarming, and the intent each should get instead.
+GRADED_CATEGORIES = ("express_fear", "ask_safety_question", "ask_certification")
 
 
 @dataclass(frozen=True)
@@ -45,19 +50,6 @@ class SafetyMatch:
 # --------------------------------------------------------------------------- #
 # Pattern helpers and shared vocabulary
 # --------------------------------------------------------------------------- #
-
-
-def _alt(*alternatives: str) -> str:
-    """A non-capturing group of regex alternatives."""
-    return "(?:" + "|".join(alternatives) + ")"
-
-
-def _words(terms: Iterable[str]) -> re.Pattern[str]:
-    """Compile phrases so that they only match whole words of the normalised text.
-
-    Look-arounds rather than `\\b`, so that a phrase may end in a symbol ("32%").
-    """
-    return re.compile(r"(?<!\w)" + _alt(*terms) + r"(?!\w)")
 
 
 _POSS = "(?:my|his|her|their|our|the|your|a)"
@@ -166,7 +158,8 @@ _SERIOUS_SYMPTOMS = [
     f"joint pains?|pain in {_POSS} {_JOINT}",
     f"(?:aching|achy|sore|painful) {_JOINT}|{_JOINT} (?:is |are )?(?:aching|aches?|throbbing)",
     # Numb from cold water is a wetsuit question.
-    "numb(?! (?:from|because of|due to) (?:the )?cold)|numbness|tingling|tingly|tingles",
+    "numb(?! (?:from|because of|due to) (?:the )?cold)|numbness|tingling|tingly|tingles|tingle"
+    "|tingled",
     "pins and needles",
     f"{_CANNOT} feel {_POSS} {_LIMB}|lost (?:the )?feeling in",
     f"paralysis|paralysed|paralyzed|{_CANNOT} move {_POSS} {_LIMB}",
@@ -186,6 +179,7 @@ _SERIOUS_SYMPTOMS = [
     f"blood (?:\\w+ ){{0,2}}(?:in|from|out of) {_POSS} (?:mouth|lungs|cough|spit|ears?|nose|eyes?)",
     "(?:bloody|pink|frothy) (?:foam|froth|sputum|spit)",
     "bleeding|blood everywhere|lots? of blood",
+    "blood (?:is )?(?:coming|pouring|running) (?:out|from)",
     "(?:arterial )?gas embolism|collapsed lung|pneumothorax",
     "lung (?:overexpansion|over expansion|injury|barotrauma)",
     # Decompression illness by name.
@@ -193,6 +187,9 @@ _SERIOUS_SYMPTOMS = [
     "got bent|(?:i am|he is|she is|i think i am|is) bent",
     "(?:signs|symptoms) of (?:the )?(?:bends|dcs|dci|decompression|an embolism|embolism|age)",
     "(?:bends|dcs|dci|decompression sickness) symptoms",
+    # Asking whether a present state is DCI: "is this the bends?".
+    "(?:is|could|might) (?:this|that|it) (?:be )?(?:the )?(?:bends|dcs|dci|decompression sickness"
+    "|decompression illness|an embolism|embolism)",
     "(?:think|thinks|might|may|could|looks like|sounds like|suspect) (?:\\w+ ){0,3}"
     "(?:bends|dcs|dci|decompression sickness|decompression illness|embolism|lung overexpansion"
     "|collapsed lung|pneumothorax)",
@@ -280,8 +277,8 @@ _AFTER_DIVE_SYMPTOMS = [
     "rash(?! ?(?:guards?|vests?|top|shirt))",
     "(?:red|purple) (?:spots|patches|marks)",
     f"(?:pain|ache|aches|aching) in {_POSS} {_PAIN_SITE}",
-    f"{_PAIN_SITE} (?:is |are |really |feels )?"
-    "(?:hurts|hurt|hurting|aches|aching|sore|painful|killing me)",
+    f"{_PAIN_SITE} (?:is |are |really |feels |has |have |has been |have been )?"
+    "(?:hurts|hurt|hurting|aches|ached|aching|sore|painful|killing me)",
     f"{_PAIN_SITE} (?:very |really |so |a lot |much )?(?:pain|painful)",
     "short of breath|out of breath|breathless|coughing|wheezing",
     "breathing (?:is )?(?:fast|rapid|shallow|laboured|labored|weird|strange|funny|noisy)",
@@ -327,6 +324,14 @@ _NOW_CONTEXT = [
     "now|still",
     "(?:he|she|they) (?:is|are|seems?|looks?|keeps?)",
     f"{_POSS} {_PERSON} (?:is|seems|looks|keeps|has|feels)",
+]
+# In a question about a danger, "a diver is unconscious" is anyone, while "my
+# buddy is" or "he is" is someone real: only the latter is now.
+_SPECIFIC_NOW_CONTEXT = [
+    *_STRONG_NOW_CONTEXT,
+    "now|still",
+    "(?:he|she|they) (?:is|are|seems?|looks?|keeps?)",
+    f"(?:my|his|her|their|our) {_PERSON} (?:is|seems|looks|keeps|has|feels)",
 ]
 
 # "I always get headaches after diving" describes a pattern, not an incident.
@@ -464,7 +469,9 @@ _MEDICAL_TERMS = [
     "kidney|liver|hepatitis|hiv|crohns|colitis|obese|obesity|overweight|bmi|chronic",
     "medical condition|health (?:condition|issues?|problems?)",
     # A past decompression injury ("what is DCS?" alone is theory, not this).
-    "(?:had|have had|has had|got|history of|after|since|recovering from) (?:the |a |an )?"
+    # Not hypothetical: "how would I know if I had the bends?".
+    "(?<!if i )(?<!if you )(?<!if we )(?:had|have had|has had|got|history of|after|since"
+    "|recovering from) (?:the |a |an )?"
     "(?:bends|dcs|dci|decompression sickness|decompression illness|embolism)",
     # Fitness to dive and the paperwork for it.
     "medical (?:questionnaire|form|statement|clearance|certificate|exam|examination|check"
@@ -474,13 +481,21 @@ _MEDICAL_TERMS = [
     "(?:doctor|gp|physician|cardiologist|specialist) (?:to )?"
     "(?:clear|sign|approve|said|says|cleared|signed)",
     "(?:see|ask|consult|check with) (?:a|my|your|the) (?:doctor|gp|physician)",
-    "too (?:old|unfit|fat)|at my age|out of shape|fitness (?:level|requirements?)",
-    "(?:in|at) (?:my|his|her) (?:50s|60s|70s|80s|fifties|sixties|seventies|eighties)",
-    "aged [5-9]\\d|(?:very |really |not very )?unfit",
+    # Age and swimming ability alone are course questions (nlu.safety_grading).
+    "too (?:unfit|fat)|(?:very |really )?unfit",
     # Malay, Spanish, French.
     "asma|kencing manis|darah tinggi|tekanan darah|sawan|epilepsi|penyakit jantung",
     "mengandung|hamil|ubat|pembedahan|selsema",
     "embarazada|medicamentos?|enceinte|medicaments?",
+]
+
+# Injuries diving itself causes: asked about in general ("what should I do if
+# my ears hurt on the way down?") they are a safety question the guides
+# answer, not a doctor's question.
+_DIVING_INJURY_TERMS = [
+    "ears? (?:pain|ache|aches|hurt|hurts|hurting)|earache|(?:ear|sinus|mask|tooth) squeeze",
+    "barotrauma|(?:perforated|ruptured|burst|torn) (?:ear ?drums?)|ear ?drums?|nose ?bleeds?",
+    "sinus|sinuses",
 ]
 
 # Words that are medical only in a question about diving ("can I dive with a
@@ -491,9 +506,7 @@ _MEDICAL_IF_ASKED = [
     "sick|ill|illness|injury|injured|wound|cut|sunburn|diarrh(?:o)?ea|food poisoning",
     "seasick(?:ness)?|motion sickness|pain|headaches?|dizzy|dizziness|vertigo|tired|fatigue",
     "(?:ears?|sinus|sinuses|tooth|teeth|chest|back|knees?) (?:hurts?|pain|ache|problems?)",
-    "health|fit enough|age|heart|lungs?|eyes?|ears?|blood|bends|dcs|decompression sickness",
-    "(?:i am|i m|he is|she is|my \\w+ is) [4-9]\\d|[4-9]\\d (?:years old|year old|yo)",
-    "over (?:the age of )?[5-9]0",
+    "health|fit enough|heart|lungs?|eyes?|ears?|blood|bends|dcs|decompression sickness",
 ]
 
 # "Can I dive ...?", "is it safe to dive ...?": the question that makes such
@@ -505,6 +518,7 @@ _ELIGIBILITY = [
     "(?:is it|it is|would it be|will it be|is diving|is scuba) (?:still )?"
     "(?:safe|ok|okay|fine|dangerous|risky|advisable|bad|a problem|allowed|possible|wise|harmful)",
     "(?:am i|is he|is she|are we) (?:still )?(?:allowed|able|fit|ok|okay|cleared|safe) to",
+    "(?:am i|is he|is she|are we|are they) (?:still )?(?:fit|healthy|well) enough",
     "(?:allowed|cleared|fit|safe|ok|okay) to (?:dive|scuba)",
     "(?:dive|diving|scuba|snorkel|snorkeling|snorkelling) (?:with|while|on|after|if|when)",
     "(?:before|when) (?:diving|a dive|my dive|the dive)",
@@ -544,7 +558,8 @@ _PLAN_TERMS = [
     "equivalent (?:narcotic|air) depth|ead|cns|otu",
     "(?:deco|decompression) (?:stops?|schedule|obligation|plan|time)|run ?time",
     "dive tables?|rdp|erdp|dive planner|dive plan|no ?fly (?:time|limit|interval)",
-    "plan (?:my|our|a|the) (?:dive|dives|deco|gas)",
+    "plan (?:my|our|a|the) (?:dive|dives|deco|gas)"
+    "(?! (?:trip|trips|holiday|holidays|vacation|weekend|getaway|itinerary|safari|tour|travel))",
     "(?:how long|how many minutes) (?:can|could) (?:i|we) (?:stay|dive|remain|be|spend)",
     "how long (?:will|would|does) (?:my |a |the |our |\\d+ ?l )?(?:air|gas|tank|cylinder) last",
     "how much (?:air|gas|bottom time|deco|nitrogen)",
@@ -763,12 +778,14 @@ _AFTER_DIVE_SYMPTOMS_RE = _words(_AFTER_DIVE_SYMPTOMS)
 _AFTER_DIVE_RE = _words(_AFTER_DIVE_CONTEXT)
 _STRONG_NOW_RE = _words(_STRONG_NOW_CONTEXT)
 _NOW_RE = _words(_NOW_CONTEXT)
+_SPECIFIC_NOW_RE = _words(_SPECIFIC_NOW_CONTEXT)
 _HABITUAL_RE = _words(_HABITUAL)
 _GENERAL_QUESTION_RE = _words(_GENERAL_QUESTION)
 _TRAINING_RE = _words(_TRAINING)
 _HISTORY_RE = _words(_HISTORY)
 _MEDICAL_RE = _words(_MEDICAL_TERMS)
 _MEDICAL_IF_ASKED_RE = _words(_MEDICAL_IF_ASKED)
+_DIVING_INJURY_RE = _words(_DIVING_INJURY_TERMS)
 _ELIGIBILITY_RE = _words(_ELIGIBILITY)
 _QUANTITY_RES = {
     kind: re.compile(r"(?<!\w)" + pattern + r"(?![a-z0-9])")
@@ -788,6 +805,8 @@ _SHOUTED_HELP = re.compile(r"\bHELP\b|(?i:\bh+e+l+p+\b(?<!\bhelp)|\bhelp\s*!{2,}
 # Normalisation
 # --------------------------------------------------------------------------- #
 
+# Where a message splits into clauses: a question and a report can share it.
+_CLAUSE_BREAK = re.compile(r"[.?!;,\n]+")
 _APOSTROPHES = re.compile(r"['’‘`´ʼ]")
 _NON_WORD = re.compile(r"[^\w%.]+")
 _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
@@ -981,21 +1000,27 @@ def _first_symptom(
     return None
 
 
-def _emergency(text: str, raw: str) -> tuple[str | None, str | None]:
+def _emergency(
+    text: str, raw: str, *, asked: bool, reported: bool
+) -> tuple[str | None, str | None]:
     """(phrase that makes the message an emergency, symptom that context made non-urgent).
 
     The second value is a serious symptom turned off by history, a general
     question or a fitness-to-dive question: not an emergency, but still a
-    medical question.
+    medical question. `asked`: the message asks about a danger or voices a
+    "what if" worry (nlu.safety_grading) rather than reporting it; unless it
+    also speaks of now, even critical signs are then hypothetical.
+    `reported`: someone reports a state ("my husband surfaced with joint
+    pain"), so a question in the same message does not make it general.
     """
     if match := _SHOUTED_HELP.search(raw) or _URGENT_RE.search(text):
         return match.group(0), None
     if _TRAINING_RE.search(text):
         return None, None
 
-    now = bool(_NOW_RE.search(text))
+    now = bool((_SPECIFIC_NOW_RE if asked else _NOW_RE).search(text))
     after_dive = bool(_AFTER_DIVE_RE.search(text))
-    general = bool(_GENERAL_QUESTION_RE.search(text)) and not now
+    general = bool(_GENERAL_QUESTION_RE.search(text) or asked) and not (now or reported)
     history = bool(_HISTORY_RE.search(text)) and not _STRONG_NOW_RE.search(text)
     # "Can I dive with seizures?" and "I always get headaches" are about
     # fitness to dive, unless the symptom is tied to a dive just done or to now.
@@ -1004,7 +1029,7 @@ def _emergency(text: str, raw: str) -> tuple[str | None, str | None]:
     )
 
     critical = _CRITICAL_RE.search(text) or _CRITICAL_CJK_RE.search(text)
-    if critical and not history:
+    if critical and not history and not (asked and not now):
         return critical.group(0), None
     symptom = _first_symptom(_SERIOUS_SYMPTOMS_RE, text)
     incident = _first_symptom(_INCIDENTS_RE, text, event=True)
@@ -1018,20 +1043,38 @@ def _emergency(text: str, raw: str) -> tuple[str | None, str | None]:
     return (mild.group(0) if mild else None), None
 
 
-def _medical(text: str) -> str | None:
-    """The condition, medicine or fitness phrase that makes this a medical question."""
+def _medical(text: str, *, asked: bool = False) -> str | None:
+    """The condition, medicine or fitness phrase that makes this a medical question.
+
+    `asked`: a question about a danger, where words such as "bends" or
+    "headache" are its topic, not a condition the diver has; then only the
+    conditions themselves count.
+    """
     match = _MEDICAL_RE.search(text)
-    if not match and _ELIGIBILITY_RE.search(text):
+    if not match and not asked and _ELIGIBILITY_RE.search(text):
         match = _MEDICAL_IF_ASKED_RE.search(text)
     if match and not _negated(text, match.start()):
         return match.group(0)
     return None
 
 
+def _quantities(text: str) -> set[str]:
+    """The kinds of dive numbers in `text` (depth, time, pressure, ...)."""
+    return {kind for kind, pattern in _QUANTITY_RES.items() if pattern.search(text)}
+
+
 def _dive_plan(text: str) -> str | None:
     """The planning phrase or quantity that makes this a request to compute a dive plan."""
-    quantities = {kind for kind, pattern in _QUANTITY_RES.items() if pattern.search(text)}
-    plan_term = _PLAN_TERMS_RE.search(text)
+    quantities = _quantities(text)
+    # "Plan my dives" without a single number is about a trip, not a profile.
+    plan_term = next(
+        (
+            m
+            for m in _PLAN_TERMS_RE.finditer(text)
+            if quantities or not m.group(0).startswith("plan ")
+        ),
+        None,
+    )
     compute = _COMPUTE_RE.search(text)
     if plan_term and (quantities or compute or _SCHEDULE.search(text)):
         return plan_term.group(0)
@@ -1063,26 +1106,49 @@ def _injection(text: str, raw: str) -> str | None:
 
 
 def match_safety(text: str) -> SafetyMatch | None:
-    """Classify `text` into a safety category and report the phrase that decided it.
+    """Classify `text` into a safety or graded category and report the phrase that decided it.
 
-    Categories are checked in `SAFETY_CATEGORIES` order, so an emergency wins
-    over a medical cue in the same message. Returns None for ordinary messages.
+    An emergency wins over everything; then a medical condition, a dive-plan
+    request and an injection attempt (`SAFETY_CATEGORIES`). Only then do the
+    graded categories (`GRADED_CATEGORIES`) apply: a "what if" worry, a
+    question about a danger, an age or swimming question about a course.
+    Returns None for ordinary messages.
     """
     text = rule_text(text)
     normalised = normalise(text)
     if not normalised:
         return None
-    emergency, health_topic = _emergency(normalised, text)
+    clauses = [normalise(clause) for clause in _CLAUSE_BREAK.split(text)]
+    fear = feared(normalised, clauses)
+    question = asked_about(normalised, clauses)
+    asked = bool(fear or question)
+    reported = reports_something(clauses)
+    emergency, health_topic = _emergency(normalised, text, asked=asked, reported=reported)
     rules: list[tuple[str, Callable[[], str | None]]] = [
         ("emergency", lambda: emergency),
-        ("medical_question", lambda: health_topic or _medical(normalised)),
-        ("dive_plan_request", lambda: _dive_plan(normalised)),
+        ("medical_question", lambda: _medical_for(normalised, health_topic, asked=asked)),
+        # A question about a danger asks for a number only when it gives one.
+        (
+            "dive_plan_request",
+            lambda: None if question and not _quantities(normalised) else _dive_plan(normalised),
+        ),
         ("prompt_injection", lambda: _injection(normalised, text)),
+        ("express_fear", lambda: fear),
+        ("ask_safety_question", lambda: question),
+        ("ask_certification", lambda: course_fitness(normalised)),
     ]
     for category, rule in rules:
         if phrase := rule():
             return SafetyMatch(category, phrase)
     return None
+
+
+def _medical_for(text: str, health_topic: str | None, *, asked: bool) -> str | None:
+    """The medical phrase, unless the message only asks about an injury diving causes."""
+    if asked:
+        condition = _medical(text, asked=True)
+        return None if condition and _DIVING_INJURY_RE.fullmatch(condition) else condition
+    return health_topic or _medical(text)
 
 
 def classify_safety(text: str) -> str | None:

@@ -53,3 +53,18 @@ def test_a_sample_gets_the_right_reply_over_rest(stack, name, expected_start):
 def test_after_an_injection_attempt_the_next_question_is_answered(stack, sender):
     assert stack.say(sender, PHRASES["injection"][0])[0].startswith("I can't change my role")
     assert "Source:" in stack.say(sender, "how long does the open water course take?")[0]
+
+
+def test_a_question_about_dcs_symptoms_is_answered_with_the_emergency_line(stack, sender):
+    replies = stack.say(sender, "what are the first symptoms of decompression sickness?")
+    assert "This sounds like a diving emergency" not in " ".join(replies)
+    assert "Source:" in replies[0]
+    assert any(word in replies[0].lower() for word in ("joint", "numb", "tingl", "fatigue"))
+    assert replies[-1].startswith("If this is happening to you or someone now:")
+    assert "DAN" in replies[-1]
+
+
+def test_an_incident_after_a_safety_question_still_gets_the_emergency_script(stack, sender):
+    stack.say(sender, "how is the bends treated?")
+    replies = stack.say(sender, "my buddy just surfaced and his shoulder hurts badly")
+    assert replies[0].startswith("This sounds like a diving emergency")

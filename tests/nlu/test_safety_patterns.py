@@ -70,7 +70,12 @@ def test_category_recall(name: str, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_traps_rarely_trigger(capsys: pytest.CaptureFixture[str]) -> None:
     phrases = load_phrases("traps")
-    offenders = [(phrase, match) for phrase in phrases if (match := match_safety(phrase))]
+    # A graded category ("what is DCS?" is a safety question) is not an alarm.
+    offenders = [
+        (phrase, match)
+        for phrase in phrases
+        if (match := match_safety(phrase)) and match.category in SAFETY_CATEGORIES
+    ]
     rate = len(offenders) / len(phrases)
     with capsys.disabled():
         print(f"\ntraps: false-positive rate {rate:.3f} ({len(offenders)}/{len(phrases)})")
