@@ -34,6 +34,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from dovvybuddy.places import classify_places, uncovered_place_in
+
 # How many of the best fused passages are checked for the question's words.
 EVIDENCE_PASSAGES = 5
 # Fitted by `python -m dovvybuddy.evaluate_retrieval --fit` on the tuning split:
@@ -231,6 +233,9 @@ class Evidence:
     similarity: float
     coverage: float
     unfamiliar_words: tuple[str, ...]
+    # A dive destination the guides do not cover ("diving in Bali in August"):
+    # passages about covered places must not answer for it.
+    uncovered_place: str | None = None
 
     @property
     def probability(self) -> float:
@@ -240,7 +245,11 @@ class Evidence:
 
     @property
     def answerable(self) -> bool:
-        return not self.unfamiliar_words and self.probability >= MIN_PROBABILITY
+        return (
+            not self.unfamiliar_words
+            and self.uncovered_place is None
+            and self.probability >= MIN_PROBABILITY
+        )
 
 
 def assess(
@@ -270,4 +279,5 @@ def assess(
         similarity=best_similarity,
         coverage=covered / total if total else 0.0,
         unfamiliar_words=tuple(unfamiliar),
+        uncovered_place=uncovered_place_in(classify_places(question), dive_regions_only=True),
     )

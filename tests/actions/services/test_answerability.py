@@ -124,3 +124,23 @@ def test_common_english_words_come_from_the_embedding_model_vocabulary():
     words = common_english_words()
     assert {"december", "afraid", "visa"} <= words
     assert not {"komodo", "tubbataha", "scubapro"} & words
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("can I dive in Raja Ampat in March?", "Raja Ampat"),
+        ("is koh tao good for beginners", "Koh Tao"),
+    ],
+)
+def test_a_question_about_an_uncovered_dive_destination_is_not_answerable(
+    vocabulary, question, place
+):
+    evidence = assess(question, 0.9, [SEASON], vocabulary, COMMON)
+    assert evidence.uncovered_place == place
+    assert not evidence.answerable
+
+
+def test_a_country_named_in_passing_does_not_make_a_question_unanswerable(vocabulary):
+    evidence = assess("is my PADI card valid in Australia?", 0.9, [SITE], vocabulary, COMMON)
+    assert evidence.uncovered_place is None
