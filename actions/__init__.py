@@ -29,6 +29,7 @@ from actions.profile import ActionNoteProfile
 from actions.safety import ActionEmergencyGuidance, ActionSafetyReply
 from actions.safety_questions import ActionAnswerSafetyQuestion
 from actions.site_suggestions import ActionSuggestSites
+from actions.slot_validation import ValidateProfileSlots
 
 __all__ = [
     "ActionAnswerQuestion",
@@ -41,6 +42,7 @@ __all__ = [
     "ActionSafetyReply",
     "ActionSubmitLead",
     "ActionSuggestSites",
+    "ValidateProfileSlots",
     "ValidateTrainingForm",
     "ValidateTripForm",
 ]

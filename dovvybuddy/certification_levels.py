@@ -21,7 +21,9 @@ from dataclasses import dataclass
 # Regular expressions (lower case, matched on word boundaries) per level code.
 # Kept as patterns rather than a word list where a bare word would be
 # ambiguous: "2 star" alone is a hotel, "instructor" alone is who teaches.
-_AGENCY = r"(?:padi|ssi|naui|cmas|bsac|sdi|tdi|raid)"
+# Training agencies a diver's card may come from (the `agency` slot's values).
+AGENCIES = ("PADI", "SSI", "NAUI", "CMAS", "BSAC", "SDI", "TDI", "RAID")
+_AGENCY = rf"(?:{'|'.join(agency.lower() for agency in AGENCIES)})"
 LEVEL_PATTERNS: dict[str, tuple[str, ...]] = {
     "discover_scuba": (
         r"discover(?:y)? scuba(?: div(?:e|ing|er))?",
