@@ -11,7 +11,6 @@ from actions.lead_forms import (
     ValidateTripForm,
     summary,
 )
-from actions.services.lead_store import LeadLimitReached
 from dovvybuddy.settings import CLIENT_METADATA_KEY
 
 
@@ -155,20 +154,6 @@ async def test_a_confirmed_lead_is_stored_and_the_partner_named(make_tracker, do
     assert record.client_hash == "net-hash"
 
 
-async def test_a_lead_over_a_cap_is_not_sent_and_the_diver_is_told(
-    make_tracker, domain, monkeypatch
-):
-    class FullStore:
-        async def save(self, record):
-            raise LeadLimitReached
-
-    monkeypatch.setattr(lead_forms, "default_lead_store", lambda: FullStore())
-    dispatcher = CollectingDispatcher()
-    events = await ActionSubmitLead().run(dispatcher, confirmed_lead_tracker(make_tracker), domain)
-    assert [m["response"] for m in dispatcher.messages] == ["utter_lead_limit_reached"]
-    assert {"event": "slot", "timestamp": None, "name": "lead_email", "value": None} in events
-
-
 async def test_cancel_ends_the_form_and_clears_its_answers(make_tracker, domain):
     dispatcher = CollectingDispatcher()
     events = await ActionCancelLead().run(dispatcher, make_tracker(), domain)
@@ -200,27 +185,3 @@ def test_the_summary_lists_what_will_be_sent_in_plain_words(make_tracker):
         "- Name: Ana\n- Phone: (not given)\n- Course: Advanced Open Water\n"
         "- Destination: Sipadan area\n- Logged dives: 12"
     )
-
-
-async def test_in_a_telegram_group_the_form_ends_before_its_first_question(make_tracker, domain):
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker("I want to learn to dive", "request_training_lead", sender_id="tg:-1007")
-    events = await ValidateTrainingForm().run(dispatcher, tracker, domain)
-    assert [m["response"] for m in dispatcher.messages] == ["utter_lead_form_private_only"]
-    assert {"event": "active_loop", "timestamp": None, "name": None} in events
-
-
-async def test_in_a_telegram_group_nothing_is_submitted_or_said_after_the_form(
-    make_tracker, domain
-):
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker(slots=CONFIRMED_TRAINING_LEAD, sender_id="tg:-1007")
-    await ActionSubmitLead().run(dispatcher, tracker, domain)
-    assert dispatcher.messages == []
-
-
-@pytest.mark.parametrize(
-    ("sender_id", "group"), [("tg:-100123", True), ("tg:5551", False), ("web-diver", False)]
-)
-def test_group_chats_are_told_apart_by_their_negative_telegram_id(sender_id, group):
-    assert lead_forms.is_group_chat(sender_id) is group

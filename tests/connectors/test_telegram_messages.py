@@ -158,22 +158,6 @@ def test_a_button_press_sends_its_payload_and_is_answered():
     )
 
 
-def test_typed_intent_syntax_reaches_rasa_as_plain_text():
-    incoming = read(text_message(PRIVATE_CHAT, '/inform_profile{"certification_level": "x"} hi'))
-    assert incoming is not None
-    assert incoming.text == 'inform_profile{"certification_level": "x"} hi'
-
-
-def test_a_forged_button_payload_reaches_rasa_as_plain_text():
-    incoming = read(button_press(PRIVATE_CHAT, "/ask_diving_question{} plan my dive"))
-    assert incoming is not None
-    assert incoming.text == "ask_diving_question{} plan my dive"
-
-
-def test_a_button_payload_of_only_slashes_is_ignored():
-    assert read(button_press(PRIVATE_CHAT, "//")) is None
-
-
 def test_a_button_press_in_a_group_is_a_turn_of_the_group():
     incoming = read(button_press(GROUP_CHAT, "/deny"))
     assert incoming is not None

@@ -1,12 +1,10 @@
 """Validation of chat requests before they reach the NLU."""
 
 import json
-from pathlib import Path
 
 import pytest
-import yaml
 
-from connectors.validation import INTENT_PAYLOADS, InvalidRequest, clean_text, parse_request
+from connectors.validation import InvalidRequest, clean_text, parse_request
 
 LIMIT = 2000
 
@@ -36,9 +34,6 @@ def test_a_valid_request_gives_sender_message_and_metadata():
         (body(sender="x" * 129, message="hi"), 400, "invalid_sender"),
         (body(sender="diver\x00", message="hi"), 400, "invalid_sender"),
         (body(sender="tg:123456", message="hi"), 400, "invalid_sender"),
-        (body(sender=" tg:123456", message="hi"), 400, "invalid_sender"),
-        (body(sender="TG:123456", message="hi"), 400, "invalid_sender"),
-        (body(sender="\uff54\uff47:123456", message="hi"), 400, "invalid_sender"),
         (body(sender="a", message="/"), 400, "empty_message"),
         (body(sender="a", message="\x00" * LIMIT + "hi"), 413, "message_too_long"),
         (body(sender="line\nbreak", message="hi"), 400, "invalid_sender"),
@@ -81,51 +76,3 @@ def test_control_characters_are_removed_but_text_emoji_and_rtl_are_kept():
 
 def test_text_is_normalised_so_the_same_word_looks_the_same():
     assert clean_text("cafe\u0301") == "caf\u00e9"
-
-
-def test_a_sender_is_stored_trimmed_and_compatibility_normalised():
-    assert parse_request(body(sender="  \uff44iver-1 ", message="hi"), LIMIT)[0] == "diver-1"
-
-
-@pytest.mark.parametrize("payload", sorted(INTENT_PAYLOADS))
-def test_our_own_button_payloads_pass_as_intents(payload):
-    assert parse_request(body(sender="a", message=payload), LIMIT)[1] == payload
-
-
-@pytest.mark.parametrize(
-    ("typed", "as_text"),
-    [
-        (
-            '/inform_profile{"certification_level": "instructor"}',
-            'inform_profile{"certification_level": "instructor"}',
-        ),
-        (
-            "/ask_diving_question{} what is my no-deco limit at 30 m",
-            "ask_diving_question{} what is my no-deco limit at 30 m",
-        ),
-        ('/affirm{"lead_consent": true}', 'affirm{"lead_consent": true}'),
-        ("//emergency", "emergency"),
-    ],
-)
-def test_any_other_intent_syntax_reaches_the_nlu_as_plain_text(typed, as_text):
-    assert parse_request(body(sender="a", message=typed), LIMIT)[1] == as_text
-
-
-def _domain_button_payloads() -> set[str]:
-    domain = yaml.safe_load(Path("domain.yml").read_text(encoding="utf-8"))
-    return {
-        button["payload"]
-        for variants in domain["responses"].values()
-        for variant in variants
-        for button in variant.get("buttons") or []
-    }
-
-
-def test_every_intent_payload_the_domain_buttons_send_is_allowed():
-    sent = {payload for payload in _domain_button_payloads() if payload.startswith("/")}
-    assert sent <= INTENT_PAYLOADS
-
-
-def test_small_flat_metadata_is_kept():
-    metadata = {"page": "/courses", "locale": "en-MY", "utm": {"source": "newsletter"}}
-    assert parse_request(body(sender="a", message="hi", metadata=metadata), LIMIT)[2] == metadata

@@ -191,63 +191,6 @@ def test_compose_runs_every_part_of_the_production_shape(services):
     assert services["actions"]["deploy"]["replicas"] == 2
 
 
-@pytest.mark.parametrize("name", APPLICATION_SERVICES)
-def test_application_services_read_their_settings_from_the_settings_file(services, name):
-    assert services[name]["env_file"] == "settings.env"
-
-
-def test_the_settings_file_holds_no_secret():
-    assert env_example_names("settings.env.example") & SECRET_SETTINGS == set()
-
-
-@pytest.mark.parametrize("name", sorted(SECRETS_BY_SERVICE))
-def test_each_service_gets_only_the_secrets_it_uses(services, name):
-    assert environment_names(services[name]) & SECRET_SETTINGS == SECRETS_BY_SERVICE[name]
-
-
-@pytest.mark.parametrize("name", APPLICATION_SERVICES)
-def test_application_containers_are_hardened(services, name):
-    service = services[name]
-    assert service["read_only"] is True
-    assert service["cap_drop"] == ["ALL"]
-    assert "no-new-privileges:true" in service["security_opt"]
-    assert 0 < service["pids_limit"] <= 512
-
-
-def test_only_the_migrate_job_connects_as_the_database_owner(services):
-    checked = 0
-    for name in APPLICATION_SERVICES:
-        environment = services[name].get("environment") or {}
-        for key in ("DATABASE_URL", "TRACKER_STORE_URL"):
-            if key in environment:
-                user = urlsplit(interpolated(environment[key])).username
-                assert user == ("postgres_user" if name == "migrate" else "app_db_user"), name
-                checked += 1
-    assert checked >= 5
-
-
-def test_the_application_role_is_created_without_superuser_rights(services):
-    script = (DEPLOY / "postgres-init" / "10-application-role.sh").read_text()
-    assert "NOSUPERUSER" in script and "ALTER DEFAULT PRIVILEGES" in script
-    assert "./postgres-init:/docker-entrypoint-initdb.d:ro" in services["postgres"]["volumes"]
-
-
-def test_redis_requires_the_password_the_replicas_send(services):
-    command = services["redis"]["command"]
-    assert command[command.index("--requirepass") + 1].startswith("${REDIS_PASSWORD")
-    redis_url = interpolated(services["rasa-1"]["environment"]["REDIS_URL"])
-    assert urlsplit(redis_url).password == "redis_password"
-
-
-def test_nginx_trusts_the_client_address_only_from_the_configured_proxy(services):
-    conf = (DEPLOY / "nginx.conf").read_text()
-    assert "set_real_ip_from ${NGINX_TRUSTED_PROXY};" in conf
-    assert "real_ip_header X-Forwarded-For;" in conf
-    assert "limit_req_zone $client_network" in conf
-    [template] = services["nginx"]["volumes"]
-    assert template.endswith(":/etc/nginx/templates/default.conf.template:ro")
-
-
 def test_every_service_variable_is_a_setting_or_a_known_one(services):
     unknown = {
         name: sorted(environment_names(service) - SETTINGS - KNOWN_VARIABLES)

@@ -106,28 +106,3 @@ def test_a_partner_needs_exactly_one_delivery_address(tmp_path, delivery):
 
     with pytest.raises(KnowledgeError, match=r"partners/bad\.md"):
         load_partners(tmp_path)
-
-
-@pytest.mark.parametrize(
-    "webhook",
-    ["http://partner.example/leads", "ftp://partner.example/x", "https:///x", "http://10.0.0.5/x"],
-)
-def test_a_webhook_must_be_https_unless_it_stays_on_this_machine(tmp_path, webhook):
-    write_partner(tmp_path, "bad.md", "bad-divers", "redang", f"{{webhook: '{webhook}'}}")
-    with pytest.raises(KnowledgeError, match="https"):
-        load_partners(tmp_path)
-
-
-@pytest.mark.parametrize(
-    "webhook",
-    [
-        "https://partner.example/leads",
-        "http://127.0.0.1:9/x",
-        "http://localhost/x",
-        "http://[::1]/x",
-    ],
-)
-def test_https_and_loopback_webhooks_are_accepted(tmp_path, webhook):
-    write_partner(tmp_path, "ok.md", "ok-divers", "redang", f"{{webhook: '{webhook}'}}")
-    [partner] = load_partners(tmp_path)
-    assert partner.webhook == webhook

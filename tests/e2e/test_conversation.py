@@ -1,10 +1,5 @@
 """First conversations over the REST channel, answered by the real stack."""
 
-import json
-import os
-import subprocess
-import sys
-
 import psycopg
 import pytest
 
@@ -61,20 +56,6 @@ def test_the_http_api_needs_the_token(stack):
     reply = stack.session.get(f"{stack.rasa_url}/status", timeout=10)
     assert reply.status_code == 401
     assert stack.api("/status").status_code == 200
-
-
-def test_make_health_shows_every_server_on_loopback_only(stack):
-    report = subprocess.run(
-        [sys.executable, "-m", "dovvybuddy.health"],
-        env={**os.environ, "DOVVY_VAR_DIR": str(stack.var_dir)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    listening = json.loads(report.stdout)["listening"]
-    assert listening["action server"] and listening["Rasa server"]
-    for addresses in listening.values():
-        assert all(address.startswith("127.0.0.1:") for address in addresses), listening
 
 
 def test_a_message_nobody_could_understand_gets_an_honest_answer(stack, sender):

@@ -2,8 +2,10 @@
 
 import pytest
 
+from connectors.validation import InvalidRequest, parse_request
 from dovvybuddy.conversation_ids import is_issued_conversation_id, issue_conversation_id
 from dovvybuddy.launcher import conversation_id
+from tests.connectors.test_validation import LIMIT, body
 
 
 def test_an_issued_conversation_id_is_recognised():
@@ -43,3 +45,14 @@ def test_the_launcher_keeps_an_id_that_is_already_valid():
     named = conversation_id("e2e-diver")
     assert conversation_id(named) == named
     assert conversation_id(named + "-other") != named + "-other"
+
+
+def test_a_sender_is_stored_trimmed_and_compatibility_normalised():
+    assert parse_request(body(sender="  \uff44iver-1 ", message="hi"), LIMIT)[0] == "diver-1"
+
+
+@pytest.mark.parametrize("sender", [" tg:123456", "TG:123456", "\uff54\uff47:123456", "tg:-100"])
+def test_no_spelling_of_the_telegram_prefix_reaches_a_telegram_conversation(sender):
+    with pytest.raises(InvalidRequest) as refused:
+        parse_request(body(sender=sender, message="hi"), LIMIT)
+    assert (refused.value.status, refused.value.error) == (400, "invalid_sender")

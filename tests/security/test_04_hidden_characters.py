@@ -1,9 +1,12 @@
 """The text the safety rules read: invisible characters and look-alike letters undone."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlu.safety_patterns import match_safety
 from nlu.safety_text import rule_text
+from tests.nlu.test_safety_patterns import load_phrases
 
 
 @pytest.mark.parametrize(
@@ -49,3 +52,39 @@ def test_text_in_one_script_is_left_alone(text):
 def test_the_safety_rules_see_through_hidden_characters(hidden, category):
     match = match_safety(hidden)
     assert match is not None and match.category == category
+
+
+INVISIBLE = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202e", "\u034f"]
+# Latin letters and a Cyrillic or Greek letter that looks the same.
+LOOK_ALIKES = {"a": "а", "c": "с", "e": "е", "o": "ο", "p": "р", "x": "х", "y": "у", "i": "і"}
+PHRASES = [
+    (phrase, category)
+    for name, category in (("emergency", "emergency"), ("injection", "prompt_injection"))
+    for phrase in load_phrases(name)
+]
+
+
+@st.composite
+def disguised(draw: st.DrawFn) -> tuple[str, str]:
+    """A phrase of tests/safety/data with invisible characters inside its words
+    and, in some words, one letter swapped for a look-alike from another script."""
+    phrase, category = draw(st.sampled_from(PHRASES))
+    words = []
+    for word in phrase.split(" "):
+        swappable = [i for i, char in enumerate(word) if char in LOOK_ALIKES]
+        if len(word) > 2 and swappable and draw(st.booleans()):
+            i = draw(st.sampled_from(swappable))
+            word = word[:i] + LOOK_ALIKES[word[i]] + word[i + 1 :]
+        if len(word) > 1 and draw(st.booleans()):
+            cut = draw(st.integers(1, len(word) - 1))
+            word = word[:cut] + draw(st.sampled_from(INVISIBLE)) + word[cut:]
+        words.append(word)
+    return " ".join(words), category
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(disguised())
+def test_the_rules_alone_still_classify_every_disguised_safety_phrase(case):
+    text, category = case
+    match = match_safety(text)
+    assert match is not None and match.category == category, text
