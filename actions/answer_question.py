@@ -56,6 +56,18 @@ def conversation_context(tracker: Tracker) -> ConversationContext:
     return ConversationContext(profile=profile, history=turns[:-1][-HISTORY_TURNS:])
 
 
+QUESTION_OPENINGS = frozenset(
+    "how what why when where which who whats hows can could is are do does did should "
+    "will would may must".split()
+)
+
+
+def is_phrased_as_a_question(text: str) -> bool:
+    """A question the guides cannot answer was understood; gibberish was not."""
+    words = text.lower().split()
+    return text.rstrip().endswith("?") or bool(words and words[0] in QUESTION_OPENINGS)
+
+
 class ActionAnswerQuestion(Action):
     """Answer from the knowledge base, or say honestly that it has no answer."""
 
@@ -86,7 +98,9 @@ class ActionAnswerQuestion(Action):
             return []
         if answer:
             dispatcher.utter_message(text=answer)
-        elif (message.get("intent") or {}).get("name") == "nlu_fallback":
+        elif (message.get("intent") or {}).get(
+            "name"
+        ) == "nlu_fallback" and not is_phrased_as_a_question(question):
             dispatcher.utter_message(response="utter_did_not_understand")
             dispatcher.utter_message(response="utter_capabilities")
         else:

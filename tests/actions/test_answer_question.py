@@ -59,6 +59,15 @@ async def test_an_unclear_message_with_no_answer_says_so(use_answerer, make_trac
     assert [m["response"] for m in messages] == ["utter_did_not_understand", "utter_capabilities"]
 
 
+@pytest.mark.parametrize("question", ["how do I set up a sidemount rig", "trimix blends?"])
+async def test_an_unsure_question_with_no_answer_is_told_the_guides_lack_it(
+    use_answerer, make_tracker, domain, question
+):
+    use_answerer(AnswererReturning(None))
+    messages = await run_action(make_tracker(question, "nlu_fallback"), domain)
+    assert [m["response"] for m in messages] == ["utter_no_knowledge"]
+
+
 async def test_an_uncovered_destination_is_never_described(use_answerer, make_tracker, domain):
     answerer = use_answerer(AnswererReturning("Bali has great manta dives."))
     tracker = make_tracker(

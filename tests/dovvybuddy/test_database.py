@@ -10,7 +10,7 @@ def test_migrations_create_the_schema_once(database_url):
     first = apply_migrations(database_url)
     second = apply_migrations(database_url)
 
-    assert first == ["0001_knowledge", "0002_leads", "0003_review"]
+    assert first == ["0001_knowledge", "0002_leads", "0003_review", "0004_lead_limits"]
     assert second == []
     with psycopg.connect(database_url) as conn:
         tables = {

@@ -8,7 +8,6 @@ out conversation by conversation in the comments of `seed_conversations`.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import re
@@ -25,6 +24,7 @@ from psycopg.rows import dict_row
 
 from dovvybuddy import insights
 from dovvybuddy.insights import Period, build_report, fallback_threshold, render_html
+from dovvybuddy.redaction import conversation_hash
 from dovvybuddy.settings import PROJECT_ROOT
 from tests.dovvybuddy.lead_rows import insert_lead, set_outbox
 from tests.dovvybuddy.tracker_rows import THRESHOLD, Conversation, at, store
@@ -61,7 +61,7 @@ def store_lead(
     with psycopg.connect(database_url) as conn:
         conn.execute(
             "UPDATE leads SET sender_hash = %s WHERE id = %s",
-            (hashlib.sha256(sender_id.encode()).hexdigest(), lead_id),
+            (conversation_hash(sender_id), lead_id),
         )
     return lead_id, outbox_id
 

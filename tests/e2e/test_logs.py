@@ -64,8 +64,8 @@ def json_lines(path):
 
 
 def stack_hash(stack, sender_id: str) -> str:
-    """The conversation's keyed hash under the test stack's own secret."""
-    secret = (stack.var_dir / "hash_secret").read_text().strip()
+    """The conversation's keyed hash under the test stack's secret."""
+    secret = stack.env["DOVVY_HASH_SECRET"]
     return hmac.new(secret.encode(), sender_id.encode(), hashlib.sha256).hexdigest()[:16]
 
 

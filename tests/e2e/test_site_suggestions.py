@@ -16,7 +16,7 @@ def test_an_advanced_divers_profile_makes_advanced_sites_fit(stack, sender):
 def test_the_best_sites_of_a_destination_are_listed_before_any_question(stack, sender):
     reply = "\n".join(stack.say(sender, "Which dive sites in Redang are the best?"))
     assert reply.startswith("Here are the dive sites I cover in Redang, by level:")
-    assert "- Big Mount (Redang): 10-30 m" in reply
+    assert "- Big Mount (Redang): 20-30 m" in reply
     assert "Tell me your certification level" in reply
 
 

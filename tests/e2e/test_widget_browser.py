@@ -177,6 +177,7 @@ def test_a_quick_reply_sends_its_payload_shows_its_title_and_is_used_up(widget):
     )
     widget.launcher.click()
     choice = widget.page.get_by_role("button", name="Open Water course")
+    expect(choice).to_be_visible()  # the greeting's request is done
     with widget.page.expect_request(widget.webhook) as sent:
         choice.click()
     assert json.loads(sent.value.post_data)["message"] == "What is the Open Water course?"
