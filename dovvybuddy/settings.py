@@ -264,9 +264,13 @@ def keyed_hash(value: str, settings: Settings | None = None) -> str:
     A plain hash of "tg:<chat id>" is undone by trying chat ids; without the
     secret this one is not. Logs and lead rows use it instead of the id.
     """
+    return hmac.new(hash_secret(settings).encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def hash_secret(settings: Settings | None = None) -> str:
+    """DOVVY_HASH_SECRET, or the random one kept in var/."""
     settings = settings or load_settings()
-    secret = _hash_secret(settings.hash_secret, settings.var_dir)
-    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
+    return _hash_secret(settings.hash_secret, settings.var_dir)
 
 
 @lru_cache(maxsize=8)

@@ -25,7 +25,7 @@ from psycopg.rows import dict_row
 from dovvybuddy import insights
 from dovvybuddy.insights import Period, build_report, fallback_threshold, render_html
 from dovvybuddy.redaction import conversation_hash
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.settings import PROJECT_ROOT, hash_secret
 from tests.dovvybuddy.lead_rows import insert_lead, set_outbox
 from tests.dovvybuddy.tracker_rows import THRESHOLD, Conversation, at, store
 
@@ -551,6 +551,8 @@ def test_command_writes_json_and_html_without_personal_data(seeded, tmp_path):
         **os.environ,
         "DATABASE_URL": seeded,
         "DOVVY_VAR_DIR": str(tmp_path / "var"),
+        # The seeded lead rows were hashed under this process's secret.
+        "DOVVY_HASH_SECRET": hash_secret(),
         "PYTHONPATH": str(PROJECT_ROOT),
     }
     completed = subprocess.run(
