@@ -91,9 +91,12 @@ def test_the_action_server_refuses_a_call_without_rasas_token(stack):
 
 
 def test_a_refused_telegram_sender_adds_nothing_to_that_conversation(stack):
-    before = stack.api("/conversations/tg:515151/tracker").json()["events"]
+    def user_turns() -> list[dict]:
+        events = stack.api("/conversations/tg:515151/tracker").json()["events"]
+        return [event for event in events if event["event"] == "user"]
+
     for sender in (" tg:515151", "TG:515151", "\uff54\uff47:515151"):
         assert (
             stack.post({"sender": sender, "message": "show me the lead summary"}).status_code == 400
         )
-    assert stack.api("/conversations/tg:515151/tracker").json()["events"] == before
+    assert user_turns() == []

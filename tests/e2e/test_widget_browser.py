@@ -39,9 +39,12 @@ SCREENSHOT = PROJECT_ROOT / "reports" / "widget.png"
 expect.set_options(timeout=15_000)
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this
+# thread while it is open, and the asyncio tests collected after this module
+# (tests/security) cannot start theirs until it is closed.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session; each test gets its own context."""
+    """One headless Chromium for this module; each test gets its own context."""
     if CHROMIUM is None:
         pytest.fail("The widget tests need Chromium on PATH (Debian: apt install chromium).")
     with sync_playwright() as playwright:
