@@ -90,7 +90,7 @@ class ActionAnswerQuestion(Action):
                 conversation_context(tracker),
                 tracker.sender_id,
                 destination=destination_in_focus(tracker),
-                topic_doc_types=TOPIC_DOC_TYPES.get((message.get("intent") or {}).get("name")),
+                topic_kinds=TOPIC_DOC_TYPES.get((message.get("intent") or {}).get("name")),
             )
         except Exception:  # the diver gets a polite reply; the log gets the trace
             logger.exception("answering failed")

@@ -46,19 +46,19 @@ class Answerer:
         context: ConversationContext,
         conversation_id: str,
         destination: str | None = None,
-        topic_doc_types: list[str] | None = None,
+        topic_kinds: list[str] | None = None,
     ) -> str | None:
         """A cited answer, or None when the knowledge base has nothing relevant.
 
-        With `topic_doc_types`, the NLU has placed the question in a topic
+        With `topic_kinds`, the NLU has placed the question in a topic
         those documents cover, and they are searched first. With
         `destination`, passages about that destination are preferred. The
         whole knowledge base is searched when those have nothing relevant.
         """
         passages = []
-        if topic_doc_types:
+        if topic_kinds:
             passages = await self.store.retrieve_passages(
-                question, limit=PASSAGES_PER_ANSWER, doc_types=topic_doc_types, topic_in_scope=True
+                question, limit=PASSAGES_PER_ANSWER, kinds=topic_kinds, topic_in_scope=True
             )
         if destination and not passages:
             passages = await self.store.retrieve_passages(

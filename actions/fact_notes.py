@@ -30,7 +30,7 @@ def restriction_notes(answer: str, passages: list[Passage]) -> list[str]:
     notes: dict[str, str] = {}
     for passage in passages:
         meta = passage.metadata
-        restricted = passage.doc_type == "dive_site" and meta.get("restricted_to")
+        restricted = passage.kind == "dive_site" and meta.get("restricted_to")
         if restricted and passage.title in answer:
             name = passage.title.split(",")[0]
             notes[name] = f"Safety note: {name}: {meta.get('restriction_note')}."

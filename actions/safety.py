@@ -39,11 +39,11 @@ class EmergencyContacts:
 
     @classmethod
     def from_documents(cls, documents: list[Document]) -> EmergencyContacts:
-        contacts = next(d for d in documents if d.doc_type == "emergency_contacts")
+        contacts = next(d for d in documents if d.kind == "emergency_contacts")
         by_destination = {
             d.meta["destination"]: (str(d.meta["country"]), str(d.meta["emergency_number"]))
             for d in documents
-            if d.doc_type == "destination"
+            if d.kind == "destination"
         }
         hotlines = sorted(
             ((str(h["region"]), str(h["phone"])) for h in contacts.meta["dan_hotlines"]),

@@ -63,7 +63,7 @@ class ActionAnswerSafetyQuestion(Action):
                 question,
                 conversation_context(tracker),
                 tracker.sender_id,
-                topic_doc_types=SAFETY_GUIDE_DOC_TYPES,
+                topic_kinds=SAFETY_GUIDE_DOC_TYPES,
             )
         except Exception:  # the diver still gets the emergency line; the log gets the trace
             logger.exception("answering a safety question failed")

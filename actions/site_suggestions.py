@@ -93,7 +93,7 @@ class DiveSite:
 @lru_cache(maxsize=1)
 def dive_sites() -> tuple[DiveSite, ...]:
     """Every covered dive site, read once per process."""
-    return tuple(DiveSite.from_document(d) for d in load_documents() if d.doc_type == "dive_site")
+    return tuple(DiveSite.from_document(d) for d in load_documents() if d.kind == "dive_site")
 
 
 def level_rank(level: str) -> int:

@@ -69,7 +69,7 @@ class Closure:
 
 
 def _overviews(documents: list[Document]) -> list[Document]:
-    return [d for d in documents if d.doc_type == "destination" and d.destination]
+    return [d for d in documents if d.kind == "destination" and d.destination]
 
 
 def chambers_by_destination(documents: list[Document]) -> dict[str, tuple[Chamber, ...]]:

@@ -41,7 +41,7 @@ class Chunk:
     """A retrievable piece of a knowledge document."""
 
     doc_path: str
-    doc_type: str
+    kind: str
     title: str
     heading: str
     destination: str | None
@@ -58,7 +58,7 @@ class Chunk:
     def content_hash(self) -> str:
         fields = [
             self.doc_path,
-            self.doc_type,
+            self.kind,
             self.title,
             self.heading,
             self.destination,
@@ -121,7 +121,7 @@ def key_facts(document: Document) -> str | None:
     Depth, level and difficulty live in the front matter, so without this
     chunk "how deep is Tiger Reef" would only find prose about the site.
     """
-    if document.doc_type != "dive_site":
+    if document.kind != "dive_site":
         return None
     meta = document.meta
     low, high = meta["depth_range_m"]
@@ -158,7 +158,7 @@ def chunk_document(document: Document, max_words: int = MAX_CHUNK_WORDS) -> list
     return [
         Chunk(
             doc_path=document.path,
-            doc_type=document.doc_type,
+            kind=document.kind,
             title=document.title,
             heading=heading,
             destination=document.destination,
@@ -215,7 +215,7 @@ async def ingest(
                 await conn.execute("DELETE FROM knowledge_chunks WHERE id = ANY(%s)", (stale,))
             async with conn.cursor() as cursor:
                 await cursor.executemany(
-                    "INSERT INTO knowledge_chunks (content_hash, doc_path, doc_type, title,"
+                    "INSERT INTO knowledge_chunks (content_hash, doc_path, kind, title,"
                     " heading, destination, metadata, content, embedding_provider,"
                     " embedding_model, embedding_dim, embedding)"
                     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
@@ -223,7 +223,7 @@ async def ingest(
                         (
                             c.content_hash,
                             c.doc_path,
-                            c.doc_type,
+                            c.kind,
                             c.title,
                             c.heading,
                             c.destination,

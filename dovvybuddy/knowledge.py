@@ -42,8 +42,8 @@ class Document:
     body: str
 
     @property
-    def doc_type(self) -> str:
-        return str(self.meta.get("doc_type", ""))
+    def kind(self) -> str:
+        return str(self.meta.get("kind", ""))
 
     @property
     def title(self) -> str:

@@ -283,7 +283,7 @@ class FieldRule:
 
 @dataclass(frozen=True)
 class DocTypeSchema:
-    """Where documents of one doc_type live and the fields they add to the common ones."""
+    """Where documents of one kind live and the fields they add to the common ones."""
 
     location: str
     """Path pattern relative to knowledge/, one `*` per folder or file name."""
@@ -393,22 +393,22 @@ SCHEMAS: dict[str, DocTypeSchema] = {
         },
     ),
 }
-"""Every doc_type with its location and type-specific fields (knowledge/README.md)."""
+"""Every kind with its location and type-specific fields (knowledge/README.md)."""
 
 DOC_TYPES: tuple[str, ...] = tuple(SCHEMAS)
 
 COMMON_FIELDS: dict[str, FieldRule] = {
-    "doc_type": FieldRule(_code(DOC_TYPES)),
+    "kind": FieldRule(_code(DOC_TYPES)),
     "title": FieldRule(_text),
     "topics": FieldRule(_list_of(_text)),
     "sources": FieldRule(_list_of(_mapping_of({"title": _text, "url": _http_url}))),
     "last_reviewed": FieldRule(_iso_date),
 }
-"""Fields every document has, whatever its doc_type."""
+"""Fields every document has, whatever its kind."""
 
 ALLOWED_FIELDS: dict[str, frozenset[str]] = {
-    doc_type: frozenset(COMMON_FIELDS) | frozenset(schema.fields)
-    for doc_type, schema in SCHEMAS.items()
+    kind: frozenset(COMMON_FIELDS) | frozenset(schema.fields)
+    for kind, schema in SCHEMAS.items()
 }
 
 
@@ -433,10 +433,10 @@ def _is_valid(meta: dict[str, Any], rules: dict[str, FieldRule], name: str) -> b
 
 
 def _location_problems(document: Document) -> list[str]:
-    location = SCHEMAS[document.doc_type].location
+    location = SCHEMAS[document.kind].location
     if not _is_at(document.path, location):
-        return [f"a {document.doc_type} document belongs at {location}"]
-    if document.doc_type in ("destination", "dive_site") and document.destination in DESTINATIONS:
+        return [f"a {document.kind} document belongs at {location}"]
+    if document.kind in ("destination", "dive_site") and document.destination in DESTINATIONS:
         folder = PurePosixPath(document.path).parts[1]
         if document.destination != folder:
             return [f"destination {document.destination!r} does not match its folder {folder!r}"]
@@ -507,16 +507,16 @@ def _document_problems(document: Document) -> list[str]:
     problems = _field_problems(document.meta, COMMON_FIELDS)
     if not any(section.heading for section in document.sections()):
         problems.append("body has no '##' section")
-    if document.doc_type not in SCHEMAS:
+    if document.kind not in SCHEMAS:
         return problems
     problems.extend(
-        f"unknown field {name!r} for doc_type {document.doc_type}"
+        f"unknown field {name!r} for kind {document.kind}"
         for name in document.meta
-        if name not in ALLOWED_FIELDS[document.doc_type]
+        if name not in ALLOWED_FIELDS[document.kind]
     )
-    problems.extend(_field_problems(document.meta, SCHEMAS[document.doc_type].fields))
+    problems.extend(_field_problems(document.meta, SCHEMAS[document.kind].fields))
     problems.extend(_location_problems(document))
-    if document.doc_type == "dive_site":
+    if document.kind == "dive_site":
         problems.extend(_dive_site_problems(document))
     return problems
 
@@ -534,13 +534,13 @@ def _cross_document_problems(documents: list[Document]) -> dict[str, list[str]]:
     first_path_with_id: dict[tuple[str, str], str] = {}
     problems: dict[str, list[str]] = {}
     for document in documents:
-        if document.doc_type not in _ID_FIELDS:
+        if document.kind not in _ID_FIELDS:
             continue
         found = problems.setdefault(document.path, [])
         destination = document.destination
         if destination in DESTINATIONS and destination not in covered_destinations:
             found.append(f"destination {destination!r} has no destination overview document")
-        id_field = _ID_FIELDS[document.doc_type]
+        id_field = _ID_FIELDS[document.kind]
         document_id = document.meta.get(id_field)
         if not isinstance(document_id, str):
             continue
@@ -595,8 +595,8 @@ def main(argv: list[str] | None = None) -> int:
             print(problem)
         print(f"{len(problems)} problem(s) in {len(files)} documents")
         return 1
-    counts = Counter(document.doc_type for document in documents)
-    summary = ", ".join(f"{doc_type} {count}" for doc_type, count in sorted(counts.items()))
+    counts = Counter(document.kind for document in documents)
+    summary = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
     print(f"{root.name}/: {len(documents)} documents valid ({summary})")
     return 0
 

@@ -44,10 +44,10 @@ def _examples(names: list[str]) -> str:
 def lookups_yaml(documents: list[Document]) -> str:
     """The generated NLU file: lookup tables for sites and destinations, site synonyms."""
     sites = sorted(
-        (d for d in documents if d.doc_type == "dive_site"), key=lambda d: d.meta["site_id"]
+        (d for d in documents if d.kind == "dive_site"), key=lambda d: d.meta["site_id"]
     )
     destinations = sorted(
-        (d for d in documents if d.doc_type == "destination"), key=lambda d: d.meta["destination"]
+        (d for d in documents if d.kind == "destination"), key=lambda d: d.meta["destination"]
     )
     site_names = {site.meta["site_id"]: place_names(site.title) for site in sites}
     destination_names = sorted(

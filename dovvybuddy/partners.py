@@ -37,7 +37,7 @@ class Partner:
 
 
 def partner_from_document(document: Document) -> Partner:
-    """The partner described by a `doc_type: partner` document."""
+    """The partner described by a `kind: partner` document."""
     meta = document.meta
     delivery = meta.get("delivery")
     if not isinstance(delivery, dict):
@@ -86,7 +86,7 @@ def load_partners(root: Path = KNOWLEDGE_DIR) -> list[Partner]:
         for path in sorted((root / "partners").glob("*.md"))
         if path.name != "README.md"
     )
-    partners = [partner_from_document(doc) for doc in documents if doc.doc_type == "partner"]
+    partners = [partner_from_document(doc) for doc in documents if doc.kind == "partner"]
     return sorted(partners, key=lambda partner: partner.partner_id)
 
 

@@ -199,8 +199,8 @@ def _knowledge_entries() -> list[tuple[str, _Entry]]:
     """
     entries = []
     for document in load_documents():
-        if document.doc_type in ("destination", "dive_site") and document.destination:
-            is_site = document.doc_type == "dive_site"
+        if document.kind in ("destination", "dive_site") and document.destination:
+            is_site = document.kind == "dive_site"
             for name in place_names(document.title):
                 plain = all(word in _PLAIN_SITE_WORDS or word.isdigit() for word in _key(name))
                 entry = _Entry(name, PlaceKind.COVERED, document.destination)

@@ -102,7 +102,7 @@ def make_passage(content: str, title: str = "Open Water Diver", **fields: Any) -
     """A retrieved passage for tests that do not need the database."""
     values: dict[str, Any] = {
         "doc_path": "certifications/open-water.md",
-        "doc_type": "certification",
+        "kind": "certification",
         "title": title,
         "heading": "",
         "destination": None,

@@ -55,7 +55,7 @@ keyword_hits AS (
     ORDER BY ts_rank_cd(search_text, query) DESC, content_hash
     LIMIT %(candidates)s
 )
-SELECT c.doc_path, c.doc_type, c.title, c.heading, c.destination, c.metadata, c.content,
+SELECT c.doc_path, c.kind, c.title, c.heading, c.destination, c.metadata, c.content,
        1 - (c.embedding <=> %(vector)s) AS similarity,
        COALESCE(1.0 / (%(rrf_k)s + v.rank), 0) + COALESCE(1.0 / (%(rrf_k)s + k.rank), 0) AS score
 FROM vector_hits v
@@ -67,7 +67,7 @@ LIMIT %(limit)s
 
 _FILTERS = """embedding_provider = %(provider)s AND embedding_model = %(model)s
       AND embedding_dim = %(dimension)s
-      AND (%(doc_types)s::text[] IS NULL OR doc_type = ANY(%(doc_types)s::text[]))
+      AND (%(kinds)s::text[] IS NULL OR kind = ANY(%(kinds)s::text[]))
       AND (%(destination)s::text IS NULL OR destination = %(destination)s::text)"""
 
 
@@ -76,7 +76,7 @@ class Passage:
     """A retrieved chunk with where it came from and how well it matched."""
 
     doc_path: str
-    doc_type: str
+    kind: str
     title: str
     heading: str
     destination: str | None
@@ -163,7 +163,7 @@ class KnowledgeStore:
         *,
         limit: int = 5,
         mode: SearchMode = "hybrid",
-        doc_types: list[str] | None = None,
+        kinds: list[str] | None = None,
         destination: str | None = None,
         apply_cutoff: bool = True,
         topic_in_scope: bool = False,
@@ -186,7 +186,7 @@ class KnowledgeStore:
             "provider": self.embedder.provider,
             "model": self.embedder.model,
             "dimension": self.embedder.dimension,
-            "doc_types": doc_types,
+            "kinds": kinds,
             "destination": destination,
         }
         sql = _SEARCH_SQL.format(filters=_FILTERS)
@@ -220,7 +220,7 @@ class KnowledgeStore:
         question: str,
         *,
         limit: int = 5,
-        doc_types: list[str] | None = None,
+        kinds: list[str] | None = None,
         destination: str | None = None,
         topic_in_scope: bool = False,
     ) -> list[Passage]:
@@ -235,7 +235,7 @@ class KnowledgeStore:
             question,
             vector,
             limit=limit,
-            doc_types=doc_types,
+            kinds=kinds,
             destination=destination,
             topic_in_scope=topic_in_scope,
         )

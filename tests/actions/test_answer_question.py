@@ -16,10 +16,10 @@ class AnswererReturning:
         self.reply, self.error, self.calls = answer, error, []
 
     async def answer(
-        self, question, context, conversation_id, destination=None, topic_doc_types=None
+        self, question, context, conversation_id, destination=None, topic_kinds=None
     ):
         self.calls.append((question, context, conversation_id, destination))
-        self.topic_doc_types = topic_doc_types
+        self.topic_kinds = topic_kinds
         if self.error:
             raise self.error
         return self.reply
@@ -155,4 +155,4 @@ def test_other_questions_and_uncovered_places_have_no_focus(make_tracker):
 async def test_a_fear_is_answered_from_the_comfort_guides(use_answerer, make_tracker, domain):
     answerer = use_answerer(AnswererReturning("Breathe slowly.\nSource: Breathing"))
     await run_action(make_tracker("I'm nervous about diving", "express_fear"), domain)
-    assert answerer.topic_doc_types == ["comfort"]
+    assert answerer.topic_kinds == ["comfort"]

@@ -22,13 +22,13 @@ class StoreReturning:
         self.questions = []
 
     async def retrieve_passages(
-        self, question, limit=5, destination=None, doc_types=None, topic_in_scope=False
+        self, question, limit=5, destination=None, kinds=None, topic_in_scope=False
     ):
-        self.questions.append((question, destination, doc_types))
+        self.questions.append((question, destination, kinds))
         matching = [
             p
             for p in self.passages
-            if destination in (None, p.destination) and doc_types in (None, [p.doc_type])
+            if destination in (None, p.destination) and kinds in (None, [p.kind])
         ]
         return matching[:limit]
 
@@ -123,8 +123,8 @@ async def test_the_whole_base_is_searched_when_the_destination_has_nothing(gemin
 
 
 async def test_a_recognised_topic_is_answered_from_its_documents_first(gemini_settings):
-    comfort = make_passage("Slow breaths help.", title="Breathing", doc_type="comfort")
+    comfort = make_passage("Slow breaths help.", title="Breathing", kind="comfort")
     store_answerer = answerer(gemini_settings, passages=(PASSAGE, comfort), with_gemini=False)
-    text = await store_answerer.answer("I'm nervous", CONTEXT, "c1", topic_doc_types=["comfort"])
+    text = await store_answerer.answer("I'm nervous", CONTEXT, "c1", topic_kinds=["comfort"])
     assert text.endswith("Source: Breathing")
     assert store_answerer.store.questions == [("I'm nervous", None, ["comfort"])]

@@ -4,10 +4,10 @@ from actions.fact_notes import closure_notes, known_closures, restriction_notes,
 from actions.services.knowledge_store import Passage
 
 
-def passage(doc_type="destination", title="Sipadan overview", destination="sipadan", **meta):
+def passage(kind="destination", title="Sipadan overview", destination="sipadan", **meta):
     return Passage(
         doc_path="destinations/sipadan/overview.md",
-        doc_type=doc_type,
+        kind=kind,
         title=title,
         heading="",
         destination=destination,

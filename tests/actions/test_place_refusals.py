@@ -15,7 +15,7 @@ class RecordingAnswerer:
         self.destinations = []
 
     async def answer(
-        self, question, context, conversation_id, destination=None, topic_doc_types=None
+        self, question, context, conversation_id, destination=None, topic_kinds=None
     ):
         self.destinations.append(destination)
         return "Fly to Tawau, then drive to Semporna.\nSource: Sipadan"

@@ -22,12 +22,12 @@ DCS_ANSWER = (
 
 class AnswererReturning:
     def __init__(self, answer=None, error=None):
-        self.reply, self.error, self.doc_types = answer, error, None
+        self.reply, self.error, self.kinds = answer, error, None
 
     async def answer(
-        self, question, context, conversation_id, destination=None, topic_doc_types=None
+        self, question, context, conversation_id, destination=None, topic_kinds=None
     ):
-        self.doc_types = topic_doc_types
+        self.kinds = topic_kinds
         if self.error:
             raise self.error
         return self.reply
@@ -63,7 +63,7 @@ async def test_the_answer_comes_first_and_the_emergency_line_last(
 async def test_the_safety_and_comfort_guides_are_searched_first(use_answerer, make_tracker, domain):
     answerer = use_answerer(AnswererReturning(DCS_ANSWER))
     await reply_to(make_tracker, domain)
-    assert answerer.doc_types == SAFETY_GUIDE_DOC_TYPES == ["safety", "comfort"]
+    assert answerer.kinds == SAFETY_GUIDE_DOC_TYPES == ["safety", "comfort"]
 
 
 async def test_it_is_never_the_emergency_script_nor_a_referral(use_answerer, make_tracker, domain):

@@ -9,7 +9,7 @@ TODAY = date(2026, 12, 7)
 
 
 def overview(**meta) -> Document:
-    return Document("destinations/tioman/overview.md", {"doc_type": "destination", **meta}, "")
+    return Document("destinations/tioman/overview.md", {"kind": "destination", **meta}, "")
 
 
 def chamber(verified: str) -> dict:

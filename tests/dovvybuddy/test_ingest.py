@@ -41,7 +41,7 @@ def write_doc(root, name, body, title="Mask clearing"):
         textwrap.dedent(
             f"""\
             ---
-            doc_type: comfort
+            kind: comfort
             title: "{title}"
             topics: [mask]
             sources: [{{title: "x", url: "https://example.com"}}]

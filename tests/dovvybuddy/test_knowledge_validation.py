@@ -1,6 +1,6 @@
 """The knowledge base follows the rules in knowledge/README.md.
 
-Each test writes a small, valid knowledge tree (one document per doc_type),
+Each test writes a small, valid knowledge tree (one document per kind),
 breaks one rule and expects exactly the problem that describes it.
 """
 
@@ -110,16 +110,16 @@ class KnowledgeTree:
         self.root = root
 
     def write(
-        self, doc_type: str, /, path: str | None = None, body: str = VALID_BODY, **changes: Any
+        self, kind: str, /, path: str | None = None, body: str = VALID_BODY, **changes: Any
     ) -> None:
-        """Write a valid `doc_type` document, with `changes` to its front matter."""
-        meta = {"doc_type": doc_type, **COMMON_FIELDS, **TYPE_SPECIFIC_FIELDS[doc_type]}
+        """Write a valid `kind` document, with `changes` to its front matter."""
+        meta = {"kind": kind, **COMMON_FIELDS, **TYPE_SPECIFIC_FIELDS[kind]}
         for name, value in changes.items():
             if value is DELETE:
                 del meta[name]
             else:
                 meta[name] = value
-        file = self.root / (path or DEFAULT_PATHS[doc_type])
+        file = self.root / (path or DEFAULT_PATHS[kind])
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(f"---\n{yaml.safe_dump(meta, sort_keys=False)}---\n{body}", "utf-8")
 
@@ -129,10 +129,10 @@ class KnowledgeTree:
 
 @pytest.fixture
 def tree(tmp_path: Path) -> KnowledgeTree:
-    """A valid knowledge folder with one document of every doc_type."""
+    """A valid knowledge folder with one document of every kind."""
     knowledge = KnowledgeTree(tmp_path / "knowledge")
-    for doc_type in TYPE_SPECIFIC_FIELDS:
-        knowledge.write(doc_type)
+    for kind in TYPE_SPECIFIC_FIELDS:
+        knowledge.write(kind)
     return knowledge
 
 
@@ -158,14 +158,14 @@ def test_destinations_are_the_covered_destination_ids():
     assert set(DESTINATIONS) == {"tioman", "perhentian", "redang", "sipadan"}
 
 
-@pytest.mark.parametrize("field", ["doc_type", "title", "topics", "sources", "last_reviewed"])
+@pytest.mark.parametrize("field", ["kind", "title", "topics", "sources", "last_reviewed"])
 def test_every_document_needs_the_common_fields(tree, field):
     tree.write("gear", **{field: DELETE})
     assert tree.problems() == [f"gear/gear-basics.md: missing required field {field!r}"]
 
 
 @pytest.mark.parametrize(
-    ("doc_type", "field"),
+    ("kind", "field"),
     [
         ("certification", "level"),
         ("certification", "agencies"),
@@ -195,13 +195,13 @@ def test_every_document_needs_the_common_fields(tree, field):
         ("partner", "courses"),
     ],
 )
-def test_type_specific_fields_are_required(tree, doc_type, field):
-    tree.write(doc_type, **{field: DELETE})
-    assert tree.problems() == [f"{DEFAULT_PATHS[doc_type]}: missing required field {field!r}"]
+def test_type_specific_fields_are_required(tree, kind, field):
+    tree.write(kind, **{field: DELETE})
+    assert tree.problems() == [f"{DEFAULT_PATHS[kind]}: missing required field {field!r}"]
 
 
 @pytest.mark.parametrize(
-    ("doc_type", "changes"),
+    ("kind", "changes"),
     [
         ("dive_site", {"min_logged_dives": 0}),
         ("dive_site", {"min_logged_dives": 20}),
@@ -254,13 +254,13 @@ def test_type_specific_fields_are_required(tree, doc_type, field):
         ("partner", {"courses": list(CERTIFICATION_LEVELS)}),
     ],
 )
-def test_optional_and_edge_values_the_readme_allows_are_valid(tree, doc_type, changes):
-    tree.write(doc_type, **changes)
+def test_optional_and_edge_values_the_readme_allows_are_valid(tree, kind, changes):
+    tree.write(kind, **changes)
     assert tree.problems() == []
 
 
 @pytest.mark.parametrize(
-    ("doc_type", "field"),
+    ("kind", "field"),
     [
         ("gear", "price"),
         ("gear", "level"),
@@ -269,24 +269,24 @@ def test_optional_and_edge_values_the_readme_allows_are_valid(tree, doc_type, ch
         ("partner", "site_id"),
     ],
 )
-def test_no_fields_beyond_the_common_and_type_specific_ones(tree, doc_type, field):
-    tree.write(doc_type, **{field: "something"})
+def test_no_fields_beyond_the_common_and_type_specific_ones(tree, kind, field):
+    tree.write(kind, **{field: "something"})
     assert tree.problems() == [
-        f"{DEFAULT_PATHS[doc_type]}: unknown field {field!r} for doc_type {doc_type}"
+        f"{DEFAULT_PATHS[kind]}: unknown field {field!r} for kind {kind}"
     ]
 
 
-def test_doc_type_must_be_a_known_type(tree):
-    tree.write("gear", doc_type="recipe")
+def test_kind_must_be_a_known_type(tree):
+    tree.write("gear", kind="recipe")
     assert tree.problems() == [
-        "gear/gear-basics.md: doc_type must be one of certification, equivalency, comfort, "
+        "gear/gear-basics.md: kind must be one of certification, equivalency, comfort, "
         "safety, emergency_contacts, gear, logistics, destination, dive_site, partner; "
         "got 'recipe'"
     ]
 
 
 @pytest.mark.parametrize(
-    ("doc_type", "field", "value", "problem"),
+    ("kind", "field", "value", "problem"),
     [
         pytest.param(
             "gear", "title", "", "title must be a non-empty string, got ''", id="empty-title"
@@ -529,13 +529,13 @@ def test_doc_type_must_be_a_known_type(tree):
         ),
     ],
 )
-def test_field_values_follow_the_readme(tree, doc_type, field, value, problem):
-    tree.write(doc_type, **{field: value})
-    assert tree.problems() == [f"{DEFAULT_PATHS[doc_type]}: {problem}"]
+def test_field_values_follow_the_readme(tree, kind, field, value, problem):
+    tree.write(kind, **{field: value})
+    assert tree.problems() == [f"{DEFAULT_PATHS[kind]}: {problem}"]
 
 
 @pytest.mark.parametrize(
-    ("doc_type", "path", "changes", "location"),
+    ("kind", "path", "changes", "location"),
     [
         ("gear", "comfort/fins.md", {}, "gear/*.md"),
         ("certification", "certification/rescue.md", {}, "certifications/*.md"),
@@ -553,9 +553,9 @@ def test_field_values_follow_the_readme(tree, doc_type, field, value, problem):
         ),
     ],
 )
-def test_documents_live_in_their_doc_types_folder(tree, doc_type, path, changes, location):
-    tree.write(doc_type, path=path, **changes)
-    assert tree.problems() == [f"{path}: a {doc_type} document belongs at {location}"]
+def test_documents_live_in_their_kinds_folder(tree, kind, path, changes, location):
+    tree.write(kind, path=path, **changes)
+    assert tree.problems() == [f"{path}: a {kind} document belongs at {location}"]
 
 
 def test_a_destination_is_covered_only_by_an_overview_md(tree):
@@ -596,7 +596,7 @@ def test_site_id_equals_the_file_name(tree):
 
 
 @pytest.mark.parametrize(
-    ("doc_type", "path", "changes"),
+    ("kind", "path", "changes"),
     [
         (
             "dive_site",
@@ -610,8 +610,8 @@ def test_site_id_equals_the_file_name(tree):
         ),
     ],
 )
-def test_sites_and_partners_need_a_destination_overview(tree, doc_type, path, changes):
-    tree.write(doc_type, path=path, **changes)
+def test_sites_and_partners_need_a_destination_overview(tree, kind, path, changes):
+    tree.write(kind, path=path, **changes)
     assert tree.problems() == [
         f"{path}: destination 'sipadan' has no destination overview document"
     ]

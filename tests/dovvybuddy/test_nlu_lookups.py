@@ -15,7 +15,7 @@ def test_the_committed_lookup_file_matches_knowledge():
 def test_every_covered_site_has_a_synonym_to_its_site_id():
     generated = yaml.safe_load(lookups_yaml(load_documents()))["nlu"]
     synonyms = {item["synonym"] for item in generated if "synonym" in item}
-    site_ids = {d.meta["site_id"] for d in load_documents() if d.doc_type == "dive_site"}
+    site_ids = {d.meta["site_id"] for d in load_documents() if d.kind == "dive_site"}
     assert synonyms == site_ids
 
 

@@ -18,7 +18,7 @@ def write_partner(root, file_name, partner_id, destination, delivery):
         textwrap.dedent(
             f"""\
             ---
-            doc_type: partner
+            kind: partner
             title: "{partner_id}"
             partner_id: {partner_id}
             name: "{partner_id} dive centre"

@@ -60,20 +60,20 @@ async def test_a_dive_site_question_finds_the_site_with_its_structured_fields(st
     assert top.destination == "sipadan"
 
 
-async def test_filters_restrict_doc_type_and_destination(store):
+async def test_filters_restrict_kind_and_destination(store):
     passages = await store.retrieve_passages(
-        "beginner friendly reef", doc_types=["dive_site"], destination="redang", limit=10
+        "beginner friendly reef", kinds=["dive_site"], destination="redang", limit=10
     )
     assert passages
-    assert {p.doc_type for p in passages} == {"dive_site"}
+    assert {p.kind for p in passages} == {"dive_site"}
     assert {p.destination for p in passages} == {"redang"}
 
 
 async def test_a_fear_the_nlu_recognised_is_answered_from_the_comfort_guides(store):
     question = "I'm nervous about diving"
     assert await store.retrieve_passages(question) == []  # too vague as an open question
-    passages = await store.retrieve_passages(question, doc_types=["comfort"], topic_in_scope=True)
-    assert passages and {p.doc_type for p in passages} == {"comfort"}
+    passages = await store.retrieve_passages(question, kinds=["comfort"], topic_in_scope=True)
+    assert passages and {p.kind for p in passages} == {"comfort"}
 
 
 async def test_nothing_relevant_is_a_real_outcome(store):
