@@ -23,7 +23,7 @@ HISTORY_TURNS = 6
 # Questions whose answer depends on where the diver is going.
 PLACE_INTENTS = frozenset({"ask_destination", "ask_dive_site", "request_site_suggestion"})
 # Intents whose topic the knowledge base covers, and the documents that do.
-TOPIC_DOC_TYPES = {"express_fear": ["comfort"]}
+TOPIC_KINDS = {"express_fear": ["comfort"]}
 
 
 def destination_in_focus(tracker: Tracker) -> str | None:
@@ -90,7 +90,7 @@ class ActionAnswerQuestion(Action):
                 conversation_context(tracker),
                 tracker.sender_id,
                 destination=destination_in_focus(tracker),
-                topic_kinds=TOPIC_DOC_TYPES.get((message.get("intent") or {}).get("name")),
+                topic_kinds=TOPIC_KINDS.get((message.get("intent") or {}).get("name")),
             )
         except Exception:  # the diver gets a polite reply; the log gets the trace
             logger.exception("answering failed")

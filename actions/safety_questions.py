@@ -23,7 +23,7 @@ from actions.safety import EmergencyContacts, emergency_contacts, log_safety_rep
 logger = logging.getLogger(__name__)
 
 # The guides that explain dangers and how divers handle them, searched first.
-SAFETY_GUIDE_DOC_TYPES = ["safety", "comfort"]
+SAFETY_GUIDE_KINDS = ["safety", "comfort"]
 EMERGENCY_LINE_START = "If this is happening to you or someone now:"
 NO_GUIDE_ANSWER = (
     "I don't have a guide that answers that exactly. A dive professional or DAN can "
@@ -63,7 +63,7 @@ class ActionAnswerSafetyQuestion(Action):
                 question,
                 conversation_context(tracker),
                 tracker.sender_id,
-                topic_kinds=SAFETY_GUIDE_DOC_TYPES,
+                topic_kinds=SAFETY_GUIDE_KINDS,
             )
         except Exception:  # the diver still gets the emergency line; the log gets the trace
             logger.exception("answering a safety question failed")

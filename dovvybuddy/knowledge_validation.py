@@ -282,7 +282,7 @@ class FieldRule:
 
 
 @dataclass(frozen=True)
-class DocTypeSchema:
+class KindSchema:
     """Where documents of one kind live and the fields they add to the common ones."""
 
     location: str
@@ -324,20 +324,20 @@ _DATED_FACT = _mapping_of(
     }
 )
 
-SCHEMAS: dict[str, DocTypeSchema] = {
-    "certification": DocTypeSchema(
+SCHEMAS: dict[str, KindSchema] = {
+    "certification": KindSchema(
         "certifications/*.md",
         {
             "level": FieldRule(_code(CERTIFICATION_LEVELS + SPECIALTY_LEVELS)),
             "agencies": FieldRule(_list_of(_code(AGENCIES))),
         },
     ),
-    "equivalency": DocTypeSchema(
+    "equivalency": KindSchema(
         "equivalency/*.md", {"agencies": FieldRule(_list_of(_code(AGENCIES)))}
     ),
-    "comfort": DocTypeSchema("comfort/*.md", _NO_EXTRA_FIELDS),
-    "safety": DocTypeSchema("safety/*.md", _NO_EXTRA_FIELDS),
-    "emergency_contacts": DocTypeSchema(
+    "comfort": KindSchema("comfort/*.md", _NO_EXTRA_FIELDS),
+    "safety": KindSchema("safety/*.md", _NO_EXTRA_FIELDS),
+    "emergency_contacts": KindSchema(
         "safety/*.md",
         {
             "national_numbers": FieldRule(
@@ -348,9 +348,18 @@ SCHEMAS: dict[str, DocTypeSchema] = {
             ),
         },
     ),
-    "gear": DocTypeSchema("gear/*.md", _NO_EXTRA_FIELDS),
-    "logistics": DocTypeSchema("logistics/*.md", _NO_EXTRA_FIELDS),
-    "destination": DocTypeSchema(
+    "gear": KindSchema("gear/*.md", _NO_EXTRA_FIELDS),
+    # A logistics guide about one destination (getting there, fees) names it,
+    # so questions about that destination find it; its fares and timetables
+    # change, so they are dated facts like a destination's.
+    "logistics": KindSchema(
+        "logistics/*.md",
+        {
+            "destination": FieldRule(_code(DESTINATIONS), required=False),
+            "dated_facts": FieldRule(_list_of(_DATED_FACT, may_be_empty=True), required=False),
+        },
+    ),
+    "destination": KindSchema(
         "destinations/*/overview.md",
         {
             "destination": FieldRule(_code(DESTINATIONS)),
@@ -363,7 +372,7 @@ SCHEMAS: dict[str, DocTypeSchema] = {
             "dated_facts": FieldRule(_list_of(_DATED_FACT, may_be_empty=True), required=False),
         },
     ),
-    "dive_site": DocTypeSchema(
+    "dive_site": KindSchema(
         "destinations/*/sites/*.md",
         {
             "site_id": FieldRule(_kebab_case),
@@ -381,7 +390,7 @@ SCHEMAS: dict[str, DocTypeSchema] = {
             "best_months": _MONTHS,
         },
     ),
-    "partner": DocTypeSchema(
+    "partner": KindSchema(
         "partners/*.md",
         {
             "partner_id": FieldRule(_text),
@@ -395,10 +404,10 @@ SCHEMAS: dict[str, DocTypeSchema] = {
 }
 """Every kind with its location and type-specific fields (knowledge/README.md)."""
 
-DOC_TYPES: tuple[str, ...] = tuple(SCHEMAS)
+KINDS: tuple[str, ...] = tuple(SCHEMAS)
 
 COMMON_FIELDS: dict[str, FieldRule] = {
-    "kind": FieldRule(_code(DOC_TYPES)),
+    "kind": FieldRule(_code(KINDS)),
     "title": FieldRule(_text),
     "topics": FieldRule(_list_of(_text)),
     "sources": FieldRule(_list_of(_mapping_of({"title": _text, "url": _http_url}))),

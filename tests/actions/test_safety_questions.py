@@ -10,7 +10,7 @@ from actions.safety import emergency_contacts
 from actions.safety_questions import (
     EMERGENCY_LINE_START,
     NO_GUIDE_ANSWER,
-    SAFETY_GUIDE_DOC_TYPES,
+    SAFETY_GUIDE_KINDS,
     ActionAnswerSafetyQuestion,
 )
 
@@ -63,7 +63,7 @@ async def test_the_answer_comes_first_and_the_emergency_line_last(
 async def test_the_safety_and_comfort_guides_are_searched_first(use_answerer, make_tracker, domain):
     answerer = use_answerer(AnswererReturning(DCS_ANSWER))
     await reply_to(make_tracker, domain)
-    assert answerer.kinds == SAFETY_GUIDE_DOC_TYPES == ["safety", "comfort"]
+    assert answerer.kinds == SAFETY_GUIDE_KINDS == ["safety", "comfort"]
 
 
 async def test_it_is_never_the_emergency_script_nor_a_referral(use_answerer, make_tracker, domain):
