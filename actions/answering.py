@@ -13,6 +13,7 @@ import logging
 from actions.extractive_answer import cite, extractive_answer
 from actions.fact_notes import with_fact_notes
 from actions.guardrails import violations
+from actions.services.answer_evidence import Evidence, preferred_kinds, select_evidence
 from actions.services.embeddings import embedder_for
 from actions.services.gemini import (
     ConversationContext,
@@ -55,22 +56,42 @@ class Answerer:
         `destination`, passages about that destination are preferred. The
         whole knowledge base is searched when those have nothing relevant.
         """
+        store = self.store
+        vector = await store.embedder.embed_query(question)  # once, for every search below
         passages = []
         if topic_kinds:
-            passages = await self.store.retrieve_passages(
-                question, limit=PASSAGES_PER_ANSWER, kinds=topic_kinds, topic_in_scope=True
+            passages = await store.search(
+                question, vector, limit=PASSAGES_PER_ANSWER, kinds=topic_kinds, topic_in_scope=True
             )
         if destination and not passages:
-            passages = await self.store.retrieve_passages(
-                question, limit=PASSAGES_PER_ANSWER, destination=destination
+            passages = await store.search(
+                question, vector, limit=PASSAGES_PER_ANSWER, destination=destination
             )
         if not passages:
-            passages = await self.store.retrieve_passages(question, limit=PASSAGES_PER_ANSWER)
+            passages = await store.search(question, vector, limit=PASSAGES_PER_ANSWER)
         if not passages:
             return None
-        generated = await self._generated_answer(question, passages, context, conversation_id)
-        answer = generated or extractive_answer(question, passages)
-        return with_fact_notes(answer, question, passages, destination)
+        wanted_kinds = preferred_kinds(question)
+        if wanted_kinds and not topic_kinds and passages[0].kind not in wanted_kinds:
+            # The question is answerable; now make sure the kind of guide that
+            # answers this kind of question is among the candidates.
+            routed = await store.search(
+                question,
+                vector,
+                limit=2,
+                kinds=sorted(wanted_kinds),
+                destination=destination,
+                topic_in_scope=True,
+            )
+            passages = passages + [p for p in routed if p.chunk_id not in _ids(passages)]
+        evidence = select_evidence(
+            question, passages, store.vocabulary.question_word_weight, self.max_words
+        )
+        generated = await self._generated_answer(
+            question, evidence, passages, context, conversation_id
+        )
+        answer = generated or extractive_answer(evidence)
+        return with_fact_notes(answer, question, [evidence.passage, *passages], destination)
 
     def _may_call_llm(self, conversation_id: str) -> bool:
         return self.per_conversation.allow(conversation_id) and self.overall.allow()
@@ -78,6 +99,7 @@ class Answerer:
     async def _generated_answer(
         self,
         question: str,
+        evidence: Evidence,
         passages: list[Passage],
         context: ConversationContext,
         conversation_id: str,
@@ -85,7 +107,7 @@ class Answerer:
         if self.writer is None or not self._may_call_llm(conversation_id):
             return None
         try:
-            text = await self.writer.write(question, passages, context)
+            text = await self.writer.write(question, evidence, passages, context)
         except GeminiUnavailable:
             return None
         problems = violations(text, passages, question, system_instruction(self.max_words))
@@ -93,6 +115,10 @@ class Answerer:
             logger.warning("generated answer rejected: %s", "; ".join(problems))
             return None
         return f"{trim_to_words(text, self.max_words)}\n{cite(passages[:2])}"
+
+
+def _ids(passages: list[Passage]) -> set[int]:
+    return {p.chunk_id for p in passages}
 
 
 def trim_to_words(text: str, max_words: int) -> str:

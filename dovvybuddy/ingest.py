@@ -8,6 +8,10 @@ plus the embedding that produced their vector, so:
 - an unchanged chunk is kept and never re-embedded;
 - a chunk of an edited or deleted file disappears (its hash is not wanted);
 - switching the embedding provider, model or dimension re-embeds everything.
+
+Every chunk's sentences are embedded too (`knowledge_sentences`), with the
+chunk they belong to, so an answer can quote the sentences that answer a
+question; they are embedded once, when their chunk is new.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ import json
 import sys
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -30,10 +33,15 @@ from tqdm import tqdm
 from actions.services.embeddings import Embedder, embedder_for
 from dovvybuddy.knowledge import Document, load_documents
 from dovvybuddy.knowledge_validation import CERTIFICATION_LEVEL_NAMES
+from dovvybuddy.sentences import split_sentences
 from dovvybuddy.settings import load_settings
 
 MAX_CHUNK_WORDS = 180
 EMBED_BATCH_SIZE = 32
+# Partner pages route leads (`dovvybuddy.partners` reads them from knowledge/).
+# A diver's question is never answered from one, and their demo content must
+# never reach an answer, so they are not searchable at all.
+NOT_SEARCHABLE_KINDS = frozenset({"partner"})
 
 
 @dataclass(frozen=True)
@@ -67,21 +75,10 @@ class Chunk:
         ]
         return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
-
-@lru_cache(maxsize=1)
-def _sentencizer():
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of `text`, by spaCy's rule-based sentencizer."""
-    return [
-        sentence.text.strip() for sentence in _sentencizer()(text).sents if sentence.text.strip()
-    ]
+    @property
+    def sentences(self) -> list[str]:
+        """The chunk's text as the sentences an answer may quote."""
+        return split_sentences(self.content)
 
 
 def split_text(text: str, max_words: int = MAX_CHUNK_WORDS) -> list[str]:
@@ -176,21 +173,38 @@ class IngestSummary:
     added: int
     kept: int
     removed: int
+    sentences_embedded: int
     seconds: float
 
     def __str__(self) -> str:
         return (
             f"Ingested {self.files} files: {self.added} chunks added, {self.kept} kept, "
-            f"{self.removed} removed in {self.seconds:.1f} s"
+            f"{self.removed} removed, {self.sentences_embedded} sentences embedded "
+            f"in {self.seconds:.1f} s"
         )
+
+
+async def _embed(
+    embedder: Embedder, texts: list[str], what: str, progress: bool
+) -> list[list[float]]:
+    vectors: list[list[float]] = []
+    batches = range(0, len(texts), EMBED_BATCH_SIZE)
+    for start in tqdm(batches, desc=what, unit="batch", disable=not progress or not texts):
+        vectors.extend(await embedder.embed_documents(texts[start : start + EMBED_BATCH_SIZE]))
+    return vectors
 
 
 async def ingest(
     database_url: str, embedder: Embedder, documents: list[Document], progress: bool = True
 ) -> IngestSummary:
-    """Bring the knowledge_chunks table in line with `documents`."""
+    """Bring the knowledge_chunks and knowledge_sentences tables in line with `documents`."""
     started = time.monotonic()
-    chunks = {chunk.content_hash: chunk for doc in documents for chunk in chunk_document(doc)}
+    chunks = {
+        chunk.content_hash: chunk
+        for doc in documents
+        if doc.kind not in NOT_SEARCHABLE_KINDS
+        for chunk in chunk_document(doc)
+    }
     space = (embedder.provider, embedder.model, embedder.dimension)
     async with await psycopg.AsyncConnection.connect(database_url) as conn:
         await register_vector_async(conn)
@@ -203,12 +217,7 @@ async def ingest(
         stale = [row[0] for row in rows if row[1] not in chunks or tuple(row[2:]) != space]
         kept = {row[1] for row in rows if row[1] in chunks and tuple(row[2:]) == space}
         new = [chunk for digest, chunk in chunks.items() if digest not in kept]
-
-        vectors: list[list[float]] = []
-        batches = range(0, len(new), EMBED_BATCH_SIZE)
-        for start in tqdm(batches, desc="Embedding", unit="batch", disable=not progress or not new):
-            batch = new[start : start + EMBED_BATCH_SIZE]
-            vectors.extend(await embedder.embed_documents([c.embedding_text for c in batch]))
+        vectors = await _embed(embedder, [c.embedding_text for c in new], "Chunks", progress)
 
         async with conn.transaction():
             if stale:
@@ -235,13 +244,46 @@ async def ingest(
                         for c, vector in zip(new, vectors, strict=True)
                     ],
                 )
+            sentences_embedded = await _add_missing_sentences(conn, embedder, chunks, progress)
     return IngestSummary(
         files=len(documents),
         added=len(new),
         kept=len(kept),
         removed=len(stale),
+        sentences_embedded=sentences_embedded,
         seconds=time.monotonic() - started,
     )
+
+
+async def _add_missing_sentences(
+    conn: psycopg.AsyncConnection, embedder: Embedder, chunks: dict[str, Chunk], progress: bool
+) -> int:
+    """Split and embed the sentences of every chunk that has none yet: the new
+    chunks, and all of them the first time a database from before sentences is
+    ingested."""
+    without = await (
+        await conn.execute(
+            "SELECT id, content_hash FROM knowledge_chunks c WHERE NOT EXISTS"
+            " (SELECT 1 FROM knowledge_sentences s WHERE s.chunk_id = c.id)"
+        )
+    ).fetchall()
+    rows = [
+        (chunk_id, position, sentence)
+        for chunk_id, digest in without
+        if digest in chunks
+        for position, sentence in enumerate(chunks[digest].sentences)
+    ]
+    vectors = await _embed(embedder, [text for _, _, text in rows], "Sentences", progress)
+    async with conn.cursor() as cursor:
+        await cursor.executemany(
+            "INSERT INTO knowledge_sentences (chunk_id, position, text, embedding)"
+            " VALUES (%s, %s, %s, %s)",
+            [
+                (*row, np.asarray(vector, dtype=np.float32))
+                for row, vector in zip(rows, vectors, strict=True)
+            ],
+        )
+    return len(rows)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -416,8 +416,7 @@ COMMON_FIELDS: dict[str, FieldRule] = {
 """Fields every document has, whatever its kind."""
 
 ALLOWED_FIELDS: dict[str, frozenset[str]] = {
-    kind: frozenset(COMMON_FIELDS) | frozenset(schema.fields)
-    for kind, schema in SCHEMAS.items()
+    kind: frozenset(COMMON_FIELDS) | frozenset(schema.fields) for kind, schema in SCHEMAS.items()
 }
 
 

@@ -43,9 +43,7 @@ def _examples(names: list[str]) -> str:
 
 def lookups_yaml(documents: list[Document]) -> str:
     """The generated NLU file: lookup tables for sites and destinations, site synonyms."""
-    sites = sorted(
-        (d for d in documents if d.kind == "dive_site"), key=lambda d: d.meta["site_id"]
-    )
+    sites = sorted((d for d in documents if d.kind == "dive_site"), key=lambda d: d.meta["site_id"])
     destinations = sorted(
         (d for d in documents if d.kind == "destination"), key=lambda d: d.meta["destination"]
     )

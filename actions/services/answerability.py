@@ -118,6 +118,8 @@ SHORTHAND = {
 # Only long words get typo and prefix tolerance: short names are too easily
 # one letter away from an unrelated word (Payar, Paya).
 _FUZZY_MIN_LENGTH = 6
+# Sentence scoring compares stems by their first letters: "equalis" meets "equaliz".
+PREFIX_LENGTH = 5
 _COMPOUND_PART_MIN_LENGTH = 4
 
 
@@ -167,13 +169,16 @@ class KnowledgeVocabulary:
 
     def __init__(self, chunk_texts: Iterable[str]) -> None:
         self.chunk_frequency: Counter[str] = Counter()
+        self.prefix_frequency: Counter[str] = Counter()
         # Every word with its stem, stop words included: compounds may use them.
         self.any_word_stems: set[str] = set()
         self.chunks = 0
         for text in chunk_texts:
             self.chunks += 1
             self.any_word_stems.update(any_word_stems(text))
-            self.chunk_frequency.update({s for _, s in content_words(text)})
+            stems = {s for _, s in content_words(text)}
+            self.chunk_frequency.update(stems)
+            self.prefix_frequency.update({s[:PREFIX_LENGTH] for s in stems})
         self._sorted = sorted(self.chunk_frequency)
         self._by_deletion: dict[str, set[str]] = defaultdict(set)
         for known in self._sorted:
@@ -204,6 +209,13 @@ class KnowledgeVocabulary:
                 typo_matches.add(variant)
             typo_matches.update(self._by_deletion.get(variant, ()))
         return (min(typo_matches),) if typo_matches else ()
+
+    def question_word_weight(self, prefix: str) -> float:
+        """How much a question word (as its stem's first PREFIX_LENGTH letters)
+        says about which sentence answers: rare in the knowledge base, more."""
+        if not self.chunks:
+            return 1.0
+        return math.log((self.chunks + 1) / (self.prefix_frequency[prefix] + 1)) + 0.1
 
     def weight(self, knowledge_stems: tuple[str, ...]) -> float:
         """Inverse chunk frequency: rare words say most about what is asked.

@@ -11,6 +11,7 @@ from functools import lru_cache
 from google import genai
 from google.genai import types
 
+from actions.services.answer_evidence import Evidence
 from actions.services.knowledge_store import Passage
 from dovvybuddy.settings import Settings
 
@@ -19,7 +20,8 @@ logger = logging.getLogger(__name__)
 SYSTEM_INSTRUCTION = """You are DovvyBuddy, a friendly assistant for people who want to learn \
 to scuba dive or plan a dive trip. You give information, not instruction.
 Rules you always follow:
-- Answer only from the numbered passages you are given. If they do not answer the question, \
+- Answer only from the key evidence and the numbered passages you are given; start from \
+the key evidence. If they do not answer the question, \
 say you do not have that information.
 - Destinations you cover: Tioman, the Perhentian Islands, Redang and Sipadan (with Mabul and \
 Kapalai), Malaysia. Never describe any other destination or dive site.
@@ -71,14 +73,23 @@ def system_instruction(max_words: int) -> str:
     return SYSTEM_INSTRUCTION.format(max_words=max_words)
 
 
-def question_prompt(question: str, passages: list[Passage], context: ConversationContext) -> str:
-    """The final user turn: profile, numbered passages, then the question."""
+def question_prompt(
+    question: str, evidence: Evidence, passages: list[Passage], context: ConversationContext
+) -> str:
+    """The final user turn: profile, the sentences that answer (the same the
+    offline answer would quote), the numbered passages, then the question."""
     profile = ", ".join(f"{key}: {value}" for key, value in context.profile.items()) or "unknown"
+    shown = list(dict.fromkeys([evidence.passage, *passages]))
     numbered = "\n\n".join(
         f"[{number}] {p.title}{' - ' + p.heading if p.heading else ''}\n{p.content}"
-        for number, p in enumerate(passages, 1)
+        for number, p in enumerate(shown, 1)
     )
-    return f"Diver profile: {profile}\n\nPassages:\n{numbered}\n\nQuestion: {question}"
+    key = "\n".join(f"- {sentence}" for sentence in evidence.sentences)
+    return (
+        f"Diver profile: {profile}\n\n"
+        f"Key evidence (from [1] {evidence.passage.title}):\n{key}\n\n"
+        f"Passages:\n{numbered}\n\nQuestion: {question}"
+    )
 
 
 class GeminiAnswerWriter:
@@ -91,7 +102,11 @@ class GeminiAnswerWriter:
         self.max_words = max_words
 
     async def write(
-        self, question: str, passages: list[Passage], context: ConversationContext
+        self,
+        question: str,
+        evidence: Evidence,
+        passages: list[Passage],
+        context: ConversationContext,
     ) -> str:
         """The answer text; raises GeminiUnavailable on any failure."""
         contents = [
@@ -100,7 +115,8 @@ class GeminiAnswerWriter:
         ]
         contents.append(
             types.Content(
-                role="user", parts=[types.Part(text=question_prompt(question, passages, context))]
+                role="user",
+                parts=[types.Part(text=question_prompt(question, evidence, passages, context))],
             )
         )
         started = time.monotonic()

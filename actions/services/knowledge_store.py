@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -55,7 +55,8 @@ keyword_hits AS (
     ORDER BY ts_rank_cd(search_text, query) DESC, content_hash
     LIMIT %(candidates)s
 )
-SELECT c.doc_path, c.kind, c.title, c.heading, c.destination, c.metadata, c.content,
+SELECT c.id AS chunk_id, c.doc_path, c.kind, c.title, c.heading, c.destination, c.metadata,
+       c.content,
        1 - (c.embedding <=> %(vector)s) AS similarity,
        COALESCE(1.0 / (%(rrf_k)s + v.rank), 0) + COALESCE(1.0 / (%(rrf_k)s + k.rank), 0) AS score
 FROM vector_hits v
@@ -71,9 +72,30 @@ _FILTERS = """embedding_provider = %(provider)s AND embedding_model = %(model)s
       AND (%(destination)s::text IS NULL OR destination = %(destination)s::text)"""
 
 
+_SENTENCES_SQL = """
+SELECT chunk_id, position, text, 1 - (embedding <=> %(vector)s) AS similarity
+FROM knowledge_sentences
+WHERE chunk_id = ANY(%(chunk_ids)s)
+ORDER BY chunk_id, position
+"""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a passage and its cosine similarity to the question."""
+
+    position: int
+    text: str
+    similarity: float
+
+
 @dataclass(frozen=True)
 class Passage:
-    """A retrieved chunk with where it came from and how well it matched."""
+    """A retrieved chunk with where it came from and how well it matched.
+
+    `sentences` are the chunk's stored sentences scored against the question
+    (empty for a passage built without the database).
+    """
 
     doc_path: str
     kind: str
@@ -84,6 +106,8 @@ class Passage:
     content: str
     similarity: float
     score: float
+    chunk_id: int = 0
+    sentences: tuple[Sentence, ...] = ()
 
     @property
     def text(self) -> str:
@@ -194,10 +218,25 @@ class KnowledgeStore:
         async with self.pool.connection() as conn:
             cursor = await conn.cursor(row_factory=dict_row).execute(sql, parameters)
             rows = await cursor.fetchall()
-        passages = [Passage(**row) for row in rows]
-        if apply_cutoff:
-            passages = self.relevant_passages(question, passages, topic_in_scope)
-        return passages[:limit]
+            passages = [Passage(**row) for row in rows]
+            if apply_cutoff:
+                passages = self.relevant_passages(question, passages, topic_in_scope)
+            return await self._with_sentences(conn, passages[:limit], parameters["vector"])
+
+    @staticmethod
+    async def _with_sentences(
+        conn: AsyncConnection, passages: list[Passage], vector: np.ndarray
+    ) -> list[Passage]:
+        """The passages with their sentences scored against the question's vector."""
+        if not passages:
+            return passages
+        cursor = await conn.execute(
+            _SENTENCES_SQL, {"vector": vector, "chunk_ids": [p.chunk_id for p in passages]}
+        )
+        by_chunk: dict[int, list[Sentence]] = {}
+        for chunk_id, position, text, similarity in await cursor.fetchall():
+            by_chunk.setdefault(chunk_id, []).append(Sentence(position, text, float(similarity)))
+        return [replace(p, sentences=tuple(by_chunk.get(p.chunk_id, ()))) for p in passages]
 
     def assess(self, question: str, ranked: list[Passage]) -> Evidence:
         """How well the best of the fused `ranked` passages cover `question`

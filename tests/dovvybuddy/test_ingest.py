@@ -110,8 +110,67 @@ async def test_unchanged_chunks_are_kept_and_not_embedded_again(migrated, tmp_pa
 
     assert (first.added, first.kept, first.removed) == (2, 0, 0)
     assert (second.added, second.kept, second.removed) == (0, 2, 0)
-    assert len(embedder.embedded) == 2
+    assert (first.sentences_embedded, second.sentences_embedded) == (2, 0)
+    # Each chunk and each of its sentences, once.
+    assert sorted(embedder.embedded) == [
+        "Mask clearing - First\nOne.",
+        "Mask clearing - Second\nTwo.",
+        "One.",
+        "Two.",
+    ]
     assert count_rows(migrated) == 2
+
+
+def sentences_by_chunk(database_url):
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT c.content, s.position, s.text FROM knowledge_sentences s"
+            " JOIN knowledge_chunks c ON c.id = s.chunk_id ORDER BY c.content, s.position"
+        ).fetchall()
+    found = {}
+    for content, _, text in rows:
+        found.setdefault(content, []).append(text)
+    return found
+
+
+async def test_each_chunk_keeps_its_sentences_in_order(migrated, tmp_path):
+    write_doc(tmp_path, "a.md", "## Stop\nA stop is a pause. It lasts three minutes.\n- at 5 m\n")
+    await ingest(migrated, CountingEmbedder(), load_documents(tmp_path), progress=False)
+
+    assert sentences_by_chunk(migrated) == {
+        "A stop is a pause. It lasts three minutes.\n- at 5 m": [
+            "A stop is a pause.",
+            "It lasts three minutes.",
+            "at 5 m",
+        ]
+    }
+
+
+async def test_an_edited_chunk_gets_new_sentences_and_the_old_ones_go(migrated, tmp_path):
+    write_doc(tmp_path, "a.md", "## First\nOne.\n")
+    await ingest(migrated, CountingEmbedder(), load_documents(tmp_path), progress=False)
+    write_doc(tmp_path, "a.md", "## First\nOne, edited. Two.\n")
+    embedder = CountingEmbedder()
+
+    summary = await ingest(migrated, embedder, load_documents(tmp_path), progress=False)
+
+    assert summary.sentences_embedded == 2
+    assert sentences_by_chunk(migrated) == {"One, edited. Two.": ["One, edited.", "Two."]}
+
+
+async def test_chunks_stored_before_sentences_existed_get_theirs_without_re_embedding(
+    migrated, tmp_path
+):
+    write_doc(tmp_path, "a.md", "## First\nOne. Two.\n")
+    await ingest(migrated, CountingEmbedder(), load_documents(tmp_path), progress=False)
+    with psycopg.connect(migrated) as conn:
+        conn.execute("DELETE FROM knowledge_sentences")
+    embedder = CountingEmbedder()
+
+    summary = await ingest(migrated, embedder, load_documents(tmp_path), progress=False)
+
+    assert (summary.added, summary.kept, summary.sentences_embedded) == (0, 1, 2)
+    assert embedder.embedded == ["One.", "Two."]
 
 
 async def test_edited_and_deleted_files_lose_their_old_chunks(migrated, tmp_path):
@@ -138,7 +197,7 @@ async def test_switching_the_embedding_model_re_embeds_everything(migrated, tmp_
     summary = await ingest(migrated, switched, load_documents(tmp_path), progress=False)
 
     assert (summary.added, summary.kept, summary.removed) == (2, 0, 2)
-    assert len(switched.embedded) == 2
+    assert (summary.sentences_embedded, len(switched.embedded)) == (2, 4)
     with psycopg.connect(migrated) as conn:
         models = {r[0] for r in conn.execute("SELECT embedding_model FROM knowledge_chunks")}
     assert models == {"v2"}
