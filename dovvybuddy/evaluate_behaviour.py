@@ -12,7 +12,6 @@ every failure with the check that failed, and REST turn latency.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import shutil
@@ -31,21 +30,15 @@ import requests
 import yaml
 
 from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
-from dovvybuddy.reports import percentiles, write_report
+from dovvybuddy.reports import SPLITS, percentiles, write_report
 from dovvybuddy.settings import PROJECT_ROOT
 
 EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "behaviour_eval.yml"
 REPORT_FILE = PROJECT_ROOT / "reports" / "behaviour.json"
-SPLITS = ("held_out", "tuning")
 REPLY_EXCERPT_CHARS = 400
 # Actions every turn runs that say nothing about which flow answered.
 _BOOKKEEPING_ACTIONS = {"action_listen", "action_session_start"}
 _FLAGS = re.IGNORECASE | re.MULTILINE
-
-
-def split_of(text: str) -> str:
-    """`tuning` or `held_out`, from the parity of the text's hash (stable as items are added)."""
-    return SPLITS[1] if hashlib.sha256(text.encode()).digest()[0] % 2 == 0 else SPLITS[0]
 
 
 @dataclass(frozen=True)

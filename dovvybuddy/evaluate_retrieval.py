@@ -2,12 +2,16 @@
 
 Runs every question of tests/data/retrieval_eval.yml against the ingested
 knowledge base in three modes (hybrid, vector-only, keyword-only) and prints
-recall@1/3/5, MRR, no-answer accuracy and latency; the same figures go to
-reports/retrieval.json, for the whole set and for its two halves.
+recall@1/3/5, MRR, no-answer accuracy, false refusals and latency; the same
+figures go to reports/retrieval.json, for the whole set and for its two
+halves. A false refusal is an answerable question the answerability check
+refuses; besides the answerable questions of retrieval_eval.yml, the
+questions of tests/data/answer_eval.yml (all answerable from the guides)
+are counted, so the rate is measured on several hundred questions.
 
 The questions are split by a hash of their text into a tuning half and a
 held-out half (`split_of`). The answerability weights and the relevance
-cutoff are chosen on the tuning half only (`--fit` prints them); the
+cutoff are chosen on the tuning halves only (`--fit` prints them); the
 held-out figures are the honest estimate of how the check generalises.
 """
 
@@ -15,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import math
 import statistics
@@ -23,7 +26,6 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import yaml
@@ -39,20 +41,21 @@ from actions.services.knowledge_store import (
 )
 from dovvybuddy.ingest import ingest
 from dovvybuddy.knowledge import load_documents
-from dovvybuddy.reports import write_report
+from dovvybuddy.reports import SPLITS, Split, split_of, write_report
 from dovvybuddy.settings import PROJECT_ROOT, load_settings
 from dovvybuddy.stack import running_database
 
 EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "retrieval_eval.yml"
+ANSWER_EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "answer_eval.yml"
+# The threshold refuses the most unanswerable tuning questions while refusing
+# at most this share of the answerable ones.
+FALSE_REFUSAL_TARGET = 0.04
 REPORT_FILE = PROJECT_ROOT / "reports" / "retrieval.json"
 MODES: tuple[SearchMode, ...] = ("hybrid", "vector", "keyword")
 CUTOFF_SWEEP = [round(0.20 + 0.025 * step, 3) for step in range(15)]
-PROBABILITY_SWEEP = [round(0.30 + 0.05 * step, 2) for step in range(11)]
+PROBABILITY_SWEEP = [round(0.05 + 0.025 * step, 3) for step in range(33)]
 # L2 strength of the fitted logistic regression (as scikit-learn's C).
 REGULARISATION_C = 10.0
-
-Split = Literal["tuning", "held_out"]
-SPLITS: tuple[Split, ...] = ("tuning", "held_out")
 
 
 @dataclass(frozen=True)
@@ -65,11 +68,6 @@ class Question:
         return split_of(self.text)
 
 
-def split_of(text: str) -> Split:
-    """The half a question belongs to, fixed by its text (adding questions moves none)."""
-    return "tuning" if hashlib.sha256(text.encode()).digest()[0] % 2 == 0 else "held_out"
-
-
 @dataclass(frozen=True)
 class Outcome:
     """What one search returned: (document, best similarity) in rank order,
@@ -77,9 +75,8 @@ class Outcome:
 
     question: Question
     ranked_documents: tuple[tuple[str, float], ...]
-    sql_seconds: float
+    search_seconds: float
     evidence: Evidence | None = None
-    check_seconds: float = 0.0
 
     def documents_above(self, cutoff: float, check: bool = True) -> list[str]:
         """The documents a diver would get: none if the question is judged
@@ -92,6 +89,20 @@ class Outcome:
 def load_questions(path: Path = EVAL_FILE) -> list[Question]:
     entries = yaml.safe_load(path.read_text())["questions"]
     return [Question(e["question"], frozenset(e["expected"])) for e in entries]
+
+
+def load_answer_questions(path: Path = ANSWER_EVAL_FILE) -> list[Question]:
+    """The answer benchmark's questions, each answerable from its expected guide."""
+    entries = yaml.safe_load(path.read_text())["questions"]
+    return [Question(e["question"], frozenset([e["expected_source"]])) for e in entries]
+
+
+def false_refusal_rate(outcomes: list[Outcome]) -> float | None:
+    """The share of answerable questions the answerability check refuses."""
+    answerable = [o for o in outcomes if o.question.expected and o.evidence is not None]
+    if not answerable:
+        return None
+    return round(sum(not o.evidence.answerable for o in answerable) / len(answerable), 4)  # type: ignore[union-attr]
 
 
 def rank_documents(passages: list[Passage]) -> tuple[tuple[str, float], ...]:
@@ -119,6 +130,10 @@ def score(outcomes: list[Outcome], cutoff: float, check: bool = True) -> dict[st
     result["no_answer_accuracy"] = sum(
         1 for o in unanswerable if not o.documents_above(cutoff, check)
     ) / len(unanswerable)
+    if check:
+        result["false_refusals"] = sum(
+            1 for o in answerable if o.evidence is not None and not o.evidence.answerable
+        ) / len(answerable)
     return {key: round(value, 4) for key, value in result.items()}
 
 
@@ -144,8 +159,7 @@ def scores_by_split(outcomes: list[Outcome], cutoff: float, check: bool = True) 
     for name, part in [("overall", outcomes)] + [(s, in_split(outcomes, s)) for s in SPLITS]:
         report[name] = {
             **score(part, cutoff, check),
-            "sql_latency_ms": latency_ms([o.sql_seconds for o in part]),
-            "answerability_latency_ms": latency_ms([o.check_seconds for o in part]),
+            "search_latency_ms": latency_ms([o.search_seconds for o in part]),
         }
     return report
 
@@ -153,15 +167,23 @@ def scores_by_split(outcomes: list[Outcome], cutoff: float, check: bool = True) 
 def fit_logistic_regression(
     features: np.ndarray, labels: np.ndarray, c: float = REGULARISATION_C
 ) -> tuple[float, np.ndarray]:
-    """Intercept and weights minimising C * log-loss + |w|^2 / 2 (Newton's method)."""
+    """Intercept and weights minimising C * log-loss + |w|^2 / 2 (Newton's method).
+
+    The classes weigh the same in the loss however many examples each has
+    (answerable questions outnumber unanswerable ones several times over).
+    """
     x = np.hstack([np.ones((len(features), 1)), features])
+    positives = labels.sum()
+    balance = np.where(
+        labels == 1, len(labels) / (2 * positives), len(labels) / (2 * (len(labels) - positives))
+    )
     theta = np.zeros(x.shape[1])
     penalty = np.eye(x.shape[1]) / c
     penalty[0, 0] = 0.0  # the intercept is not shrunk
     for _ in range(100):
         p = 1 / (1 + np.exp(-x @ theta))
-        gradient = x.T @ (p - labels) + penalty @ theta
-        hessian = (x.T * (p * (1 - p))) @ x + penalty
+        gradient = x.T @ (balance * (p - labels)) + penalty @ theta
+        hessian = (x.T * (balance * p * (1 - p))) @ x + penalty
         step = np.linalg.solve(hessian, gradient)
         theta -= step
         if np.abs(step).max() < 1e-9:
@@ -170,40 +192,44 @@ def fit_logistic_regression(
 
 
 def fit_answerability(outcomes: list[Outcome]) -> dict:
-    """Weights and thresholds from the tuning half only.
+    """Weights and threshold from the tuning halves only.
 
-    The regression learns from the tuning questions the unfamiliar-word rule
-    lets through; the probability threshold is the one with the best balanced
-    accuracy (answerable kept, unanswerable refused) on the tuning half, the
-    lower one on a tie.
+    The regression learns from the tuning questions that name no uncovered
+    place (the place rule refuses those on its own). The threshold is the
+    one that refuses the most unanswerable tuning questions while refusing at
+    most FALSE_REFUSAL_TARGET of the answerable ones (the lower one on a tie).
     """
     tuning = [o for o in in_split(outcomes, "tuning") if o.evidence is not None]
-    judged = [o for o in tuning if not o.evidence.unfamiliar_words]  # type: ignore[union-attr]
-    features = np.array([[o.evidence.similarity, o.evidence.coverage] for o in judged])  # type: ignore[union-attr]
+    judged = [o for o in tuning if o.evidence.uncovered_place is None]  # type: ignore[union-attr]
+    features = np.array([o.evidence.features for o in judged])  # type: ignore[union-attr]
     labels = np.array([1.0 if o.question.expected else 0.0 for o in judged])
-    intercept, (similarity_weight, coverage_weight) = fit_logistic_regression(features, labels)
+    intercept, weights = fit_logistic_regression(features, labels)
 
     def keeps(outcome: Outcome, threshold: float) -> bool:
         evidence = outcome.evidence
         assert evidence is not None
-        logit = intercept + similarity_weight * evidence.similarity
-        logit += coverage_weight * evidence.coverage
-        return not evidence.unfamiliar_words and 1 / (1 + math.exp(-logit)) >= threshold
+        logit = intercept + float(np.dot(weights, evidence.features))
+        return evidence.uncovered_place is None and 1 / (1 + math.exp(-logit)) >= threshold
 
-    def balanced_accuracy(threshold: float) -> float:
-        answerable = [keeps(o, threshold) for o in tuning if o.question.expected]
+    def rates(threshold: float) -> dict[str, float]:
+        answerable = [not keeps(o, threshold) for o in tuning if o.question.expected]
         unanswerable = [not keeps(o, threshold) for o in tuning if not o.question.expected]
-        return (statistics.mean(answerable) + statistics.mean(unanswerable)) / 2
+        return {
+            "min_probability": threshold,
+            "false_refusals": round(statistics.mean(answerable), 4),
+            "no_answer_accuracy": round(statistics.mean(unanswerable), 4),
+        }
 
-    sweep = [
-        {"min_probability": t, "balanced_accuracy": round(balanced_accuracy(t), 4)}
-        for t in PROBABILITY_SWEEP
-    ]
-    best = max(sweep, key=lambda row: (row["balanced_accuracy"], -row["min_probability"]))
+    sweep = [rates(t) for t in PROBABILITY_SWEEP]
+    allowed = [row for row in sweep if row["false_refusals"] <= FALSE_REFUSAL_TARGET] or sweep[:1]
+    best = max(allowed, key=lambda row: (row["no_answer_accuracy"], -row["min_probability"]))
+    similarity, coverage, unfamiliar, sentence_similarity = (float(w) for w in weights)
     return {
         "INTERCEPT": round(intercept, 2),
-        "SIMILARITY_WEIGHT": round(float(similarity_weight), 2),
-        "COVERAGE_WEIGHT": round(float(coverage_weight), 2),
+        "SIMILARITY_WEIGHT": round(similarity, 2),
+        "COVERAGE_WEIGHT": round(coverage, 2),
+        "UNFAMILIAR_WEIGHT": round(unfamiliar, 2),
+        "SENTENCE_SIMILARITY_WEIGHT": round(sentence_similarity, 2),
         "MIN_PROBABILITY": best["min_probability"],
         "tuning_questions": len(tuning),
         "probability_sweep_on_tuning": sweep,
@@ -246,6 +272,8 @@ async def run_benchmark(database_url: str) -> tuple[dict, list[Outcome]]:
             "intercept": answerability.INTERCEPT,
             "similarity_weight": answerability.SIMILARITY_WEIGHT,
             "coverage_weight": answerability.COVERAGE_WEIGHT,
+            "unfamiliar_weight": answerability.UNFAMILIAR_WEIGHT,
+            "sentence_similarity_weight": answerability.SENTENCE_SIMILARITY_WEIGHT,
             "min_probability": answerability.MIN_PROBABILITY,
         },
         "embedding_latency_ms": latency_ms(embed_seconds),
@@ -257,25 +285,36 @@ async def run_benchmark(database_url: str) -> tuple[dict, list[Outcome]]:
             outcomes = []
             for question, vector in zip(questions, vectors, strict=True):
                 started = time.perf_counter()
-                passages = await store.search(
-                    question.text, vector, limit=10, mode=mode, apply_cutoff=False
+                passages, evidence = await store.ranked_search(
+                    question.text, vector, limit=10, mode=mode, rerank=mode == "hybrid"
                 )
-                searched = time.perf_counter()
-                evidence = store.assess(question.text, passages)
-                checked = time.perf_counter()
-                outcomes.append(
-                    Outcome(
-                        question,
-                        rank_documents(passages),
-                        searched - started,
-                        evidence,
-                        checked - searched,
-                    )
-                )
+                seconds = time.perf_counter() - started
+                outcomes.append(Outcome(question, rank_documents(passages), seconds, evidence))
             outcomes_by_mode[mode] = outcomes
             report["modes"][mode] = scores_by_split(outcomes, cutoff)
+        answer_outcomes = []
+        for question in load_answer_questions():
+            vector = await embedder.embed_query(question.text)
+            passages, evidence = await store.ranked_search(question.text, vector, limit=10)
+            answer_outcomes.append(Outcome(question, rank_documents(passages), 0.0, evidence))
     finally:
         await store.close()
+    report["false_refusals"] = {
+        source: {
+            name: false_refusal_rate(part)
+            for name, part in [("overall", outcomes)] + [(s, in_split(outcomes, s)) for s in SPLITS]
+        }
+        for source, outcomes in (
+            ("retrieval_eval", outcomes_by_mode["hybrid"]),
+            ("answer_eval", answer_outcomes),
+            ("both", outcomes_by_mode["hybrid"] + answer_outcomes),
+        )
+    }
+    report["answer_eval_refused"] = [
+        {"question": o.question.text, "split": o.question.split, "features": o.evidence.features}  # type: ignore[union-attr]
+        for o in answer_outcomes
+        if not o.evidence.answerable  # type: ignore[union-attr]
+    ]
     hybrid = outcomes_by_mode["hybrid"]
     report["hybrid_without_answerability_check"] = {
         name: score(part, cutoff, check=False)
@@ -303,7 +342,7 @@ async def run_benchmark(database_url: str) -> tuple[dict, list[Outcome]]:
         if (o.question.expected and not set(o.documents_above(cutoff)[:3]) & o.question.expected)
         or (not o.question.expected and o.documents_above(cutoff))
     ]
-    return report, hybrid
+    return report, hybrid + answer_outcomes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -327,9 +366,10 @@ def main(argv: list[str] | None = None) -> int:
     summary = {
         key: value
         for key, value in report.items()
-        if key not in ("hybrid_misses", "hybrid_cutoff_sweep")
+        if key not in ("hybrid_misses", "hybrid_cutoff_sweep", "answer_eval_refused")
     }
     summary["hybrid_misses"] = len(report["hybrid_misses"])
+    summary["answer_eval_refused"] = len(report["answer_eval_refused"])
     print(json.dumps(summary, indent=2))
     return 0
 

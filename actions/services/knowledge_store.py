@@ -2,10 +2,16 @@
 
 Two searches run in one SQL statement: pgvector cosine distance (HNSW index)
 and PostgreSQL full-text search over title, heading and text. Their rankings
-are fused with reciprocal rank fusion. "Nothing relevant" is a real outcome
-rather than the least bad chunk: `relevant_passages` first asks whether the
-best passages answer the question at all (`actions.services.answerability`),
-then keeps those whose cosine similarity reaches the relevance cutoff.
+are fused with reciprocal rank fusion, and the best fused candidates are
+re-ranked by cosine similarity plus how much of the question each covers,
+rare words counting most: PostgreSQL's text rank has no notion of how rare a
+word is, so "Frenzel" in a section's text would lose to "differences" in a
+heading.
+
+"Nothing relevant" is a real outcome rather than the least bad chunk:
+`search` first asks whether the best fused passages answer the question at
+all (`actions.services.answerability`), then keeps those whose cosine
+similarity reaches the relevance cutoff.
 """
 
 from __future__ import annotations
@@ -26,7 +32,10 @@ from actions.services.answerability import (
     Evidence,
     KnowledgeVocabulary,
     assess,
+    coverage,
     passage_text,
+    question_words,
+    text_stems,
 )
 from actions.services.embeddings import Embedder
 
@@ -34,6 +43,11 @@ SearchMode = Literal["hybrid", "vector", "keyword"]
 
 RRF_K = 60
 CANDIDATES_PER_SEARCH = 30
+# Fused candidates re-ranked in Python, and the weight of question coverage
+# against cosine similarity there (chosen on the tuning half of
+# tests/data/retrieval_eval.yml).
+RERANKED_CANDIDATES = 20
+RERANK_COVERAGE_WEIGHT = 0.3
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -112,7 +126,9 @@ class Passage:
     @property
     def text(self) -> str:
         """Title, heading, content and topics: what the answerability check reads."""
-        return passage_text(self.title, self.heading, self.content, self.metadata.get("topics", ()))
+        return passage_text(
+            self.title, self.heading, self.content, self.metadata.get("topics", ()), self.kind
+        )
 
 
 def keyword_terms(text: str) -> str:
@@ -166,14 +182,14 @@ class KnowledgeStore:
     async def _read_vocabulary(self) -> KnowledgeVocabulary:
         async with self.pool.connection() as conn:
             cursor = await conn.execute(
-                "SELECT title, heading, content, metadata->'topics' FROM knowledge_chunks"
+                "SELECT title, heading, content, metadata->'topics', kind FROM knowledge_chunks"
                 " WHERE embedding_provider = %s AND embedding_model = %s AND embedding_dim = %s",
                 (self.embedder.provider, self.embedder.model, self.embedder.dimension),
             )
             rows = await cursor.fetchall()
         return KnowledgeVocabulary(
-            passage_text(title, heading, content, topics or ())
-            for title, heading, content, topics in rows
+            passage_text(title, heading, content, topics or (), kind)
+            for title, heading, content, topics, kind in rows
         )
 
     async def close(self) -> None:
@@ -191,12 +207,46 @@ class KnowledgeStore:
         destination: str | None = None,
         apply_cutoff: bool = True,
         topic_in_scope: bool = False,
+        rerank: bool = True,
     ) -> list[Passage]:
-        """Run the SQL search with an already computed question vector.
+        """Run the search with an already computed question vector.
 
-        With `apply_cutoff=False` the fused ranking comes back unjudged (for
-        the benchmark). With `topic_in_scope` the caller already knows the
+        With `apply_cutoff=False` the ranking comes back unjudged (for the
+        benchmark). With `topic_in_scope` the caller already knows the
         knowledge base covers the topic, so only the similarity cutoff applies.
+        """
+        passages, evidence = await self.ranked_search(
+            question,
+            vector,
+            limit=limit,
+            mode=mode,
+            kinds=kinds,
+            destination=destination,
+            rerank=rerank,
+        )
+        if apply_cutoff:
+            if not topic_in_scope and not evidence.answerable:
+                return []
+            passages = [p for p in passages if p.similarity >= self.min_similarity]
+        return passages[:limit]
+
+    async def ranked_search(
+        self,
+        question: str,
+        vector: list[float],
+        *,
+        limit: int = 5,
+        mode: SearchMode = "hybrid",
+        kinds: list[str] | None = None,
+        destination: str | None = None,
+        rerank: bool = True,
+    ) -> tuple[list[Passage], Evidence]:
+        """The passages best first (at least EVIDENCE_PASSAGES of them), with their
+        sentences, and the evidence that the knowledge base answers the question.
+
+        The evidence is weighed on the fused ranking, before re-ranking: the
+        re-ranking favours passages that use the question's words, which
+        would make an unanswerable question look covered.
         """
         terms = keyword_terms(question)
         parameters = {
@@ -206,7 +256,7 @@ class KnowledgeStore:
             "use_keyword": mode in ("hybrid", "keyword") and bool(terms),
             "candidates": CANDIDATES_PER_SEARCH,
             "rrf_k": RRF_K,
-            "limit": max(limit, EVIDENCE_PASSAGES),
+            "limit": max(limit, EVIDENCE_PASSAGES, RERANKED_CANDIDATES if rerank else 0),
             "provider": self.embedder.provider,
             "model": self.embedder.model,
             "dimension": self.embedder.dimension,
@@ -217,11 +267,25 @@ class KnowledgeStore:
         await self.open()
         async with self.pool.connection() as conn:
             cursor = await conn.cursor(row_factory=dict_row).execute(sql, parameters)
-            rows = await cursor.fetchall()
-            passages = [Passage(**row) for row in rows]
-            if apply_cutoff:
-                passages = self.relevant_passages(question, passages, topic_in_scope)
-            return await self._with_sentences(conn, passages[:limit], parameters["vector"])
+            fused = [Passage(**row) for row in await cursor.fetchall()]
+            ordered = self.reranked(question, fused) if rerank else fused
+            kept = ordered[: max(limit, EVIDENCE_PASSAGES)]
+            with_sentences = await self._with_sentences(
+                conn, kept + fused[:EVIDENCE_PASSAGES], parameters["vector"]
+            )
+        by_chunk = {p.chunk_id: p for p in with_sentences}
+        evidence = self.assess(question, [by_chunk[p.chunk_id] for p in fused[:EVIDENCE_PASSAGES]])
+        return [by_chunk[p.chunk_id] for p in kept], evidence
+
+    def reranked(self, question: str, passages: list[Passage]) -> list[Passage]:
+        """The passages by cosine similarity plus weighted coverage of the question."""
+        words = question_words(question, self.vocabulary)
+
+        def key(passage: Passage) -> float:
+            covered = coverage(words, text_stems([passage.text]))
+            return passage.similarity + RERANK_COVERAGE_WEIGHT * covered
+
+        return sorted(passages, key=key, reverse=True)
 
     @staticmethod
     async def _with_sentences(
@@ -241,18 +305,14 @@ class KnowledgeStore:
     def assess(self, question: str, ranked: list[Passage]) -> Evidence:
         """How well the best of the fused `ranked` passages cover `question`
         (after a search, which reads the vocabulary)."""
-        best = float(ranked[0].similarity) if ranked else 0.0
-        return assess(question, best, [p.text for p in ranked[:EVIDENCE_PASSAGES]], self.vocabulary)
-
-    def relevant_passages(
-        self, question: str, ranked: list[Passage], topic_in_scope: bool = False
-    ) -> list[Passage]:
-        """The one place that decides relevance: [] unless the best passages answer
-        the question (taken as given when the topic is known to be in scope),
-        then the passages at or above the similarity cutoff."""
-        if not topic_in_scope and not self.assess(question, ranked).answerable:
-            return []
-        return [p for p in ranked if p.similarity >= self.min_similarity]
+        best = ranked[:EVIDENCE_PASSAGES]
+        return assess(
+            question,
+            max((float(p.similarity) for p in best), default=0.0),
+            [p.text for p in best],
+            self.vocabulary,
+            sentence_similarity=max((s.similarity for p in best for s in p.sentences), default=0.0),
+        )
 
     async def retrieve_passages(
         self,

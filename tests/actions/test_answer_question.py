@@ -15,9 +15,7 @@ class AnswererReturning:
     def __init__(self, answer=None, error=None):
         self.reply, self.error, self.calls = answer, error, []
 
-    async def answer(
-        self, question, context, conversation_id, destination=None, topic_kinds=None
-    ):
+    async def answer(self, question, context, conversation_id, destination=None, topic_kinds=None):
         self.calls.append((question, context, conversation_id, destination))
         self.topic_kinds = topic_kinds
         if self.error:

@@ -14,9 +14,7 @@ class RecordingAnswerer:
     def __init__(self):
         self.destinations = []
 
-    async def answer(
-        self, question, context, conversation_id, destination=None, topic_kinds=None
-    ):
+    async def answer(self, question, context, conversation_id, destination=None, topic_kinds=None):
         self.destinations.append(destination)
         return "Fly to Tawau, then drive to Semporna.\nSource: Sipadan"
 

@@ -24,9 +24,7 @@ class AnswererReturning:
     def __init__(self, answer=None, error=None):
         self.reply, self.error, self.kinds = answer, error, None
 
-    async def answer(
-        self, question, context, conversation_id, destination=None, topic_kinds=None
-    ):
+    async def answer(self, question, context, conversation_id, destination=None, topic_kinds=None):
         self.kinds = topic_kinds
         if self.error:
             raise self.error

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import yaml
 
-from dovvybuddy.evaluate_behaviour import EVAL_FILE, SPLITS, load_cases, split_of
+from dovvybuddy.evaluate_behaviour import EVAL_FILE, load_cases
+from dovvybuddy.reports import SPLITS, split_of
 from dovvybuddy.settings import PROJECT_ROOT, load_settings
 from nlu.minilm import MiniLM
 

@@ -6,9 +6,9 @@ from dovvybuddy.evaluate_behaviour import (
     actions_after_last_message,
     failed_checks,
     load_cases,
-    split_of,
     summarise,
 )
+from dovvybuddy.reports import split_of
 
 EMERGENCY = r"This sounds like a diving emergency\. Act now:"
 

@@ -271,9 +271,7 @@ def test_optional_and_edge_values_the_readme_allows_are_valid(tree, kind, change
 )
 def test_no_fields_beyond_the_common_and_type_specific_ones(tree, kind, field):
     tree.write(kind, **{field: "something"})
-    assert tree.problems() == [
-        f"{DEFAULT_PATHS[kind]}: unknown field {field!r} for kind {kind}"
-    ]
+    assert tree.problems() == [f"{DEFAULT_PATHS[kind]}: unknown field {field!r} for kind {kind}"]
 
 
 def test_kind_must_be_a_known_type(tree):

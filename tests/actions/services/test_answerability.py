@@ -113,11 +113,26 @@ def test_a_question_of_stop_words_only_is_not_answerable(vocabulary):
 
 
 @pytest.mark.parametrize(
-    ("similarity", "coverage", "answerable"),
-    [(0.7, 1.0, True), (0.3, 1.0, True), (0.7, 0.2, False), (0.2, 0.4, False)],
+    ("similarity", "sentence_similarity", "coverage", "answerable"),
+    [
+        (0.7, 0.7, 1.0, True),
+        (0.4, 0.5, 1.0, True),
+        (0.5, 0.5, 0.1, False),
+        (0.2, 0.3, 0.4, False),
+    ],
 )
-def test_similarity_and_coverage_together_decide(similarity, coverage, answerable):
-    assert Evidence(similarity, coverage, ()).answerable is answerable
+def test_similarity_and_coverage_together_decide(
+    similarity, sentence_similarity, coverage, answerable
+):
+    evidence = Evidence(similarity, coverage, (), sentence_similarity=sentence_similarity)
+    assert evidence.answerable is answerable
+
+
+def test_an_unfamiliar_word_weighs_against_a_question_without_refusing_it():
+    strong = Evidence(0.7, 0.9, (), sentence_similarity=0.7)
+    with_slang = Evidence(0.7, 0.9, ("yoyo",), sentence_similarity=0.7)
+    assert with_slang.probability < strong.probability
+    assert with_slang.answerable
 
 
 def test_common_english_words_come_from_the_embedding_model_vocabulary():
