@@ -33,19 +33,22 @@ MAX_EVIDENCE_SENTENCES = 4
 MAX_EVIDENCE_WORDS = 90
 # Passages this close to the best in similarity may supply the answer, and so
 # may a passage of a kind the question needs, wherever it ranks.
-SIMILARITY_MARGIN = 0.1
+SIMILARITY_MARGIN = 0.2
 CANDIDATE_PASSAGES = 4
 
 COSINE_WEIGHT = 1.0
-COVERAGE_WEIGHT = 0.8
+COVERAGE_WEIGHT = 1.6
 CUE_WEIGHT = 0.3
-KIND_WEIGHT = 0.15
-PASSAGE_WEIGHT = 0.4
+KIND_WEIGHT = 0.0
+PASSAGE_WEIGHT = 1.2
+TITLE_WEIGHT = 0.2
 # Words under the heading or title cover a question word half as well as the
 # sentence saying it.
 CONTEXT_SHARE = 0.5
+# An answer shorter than this grows with the sentences around its best one.
+MIN_ANSWER_WORDS = 60
 # Further sentences must score this share of the best one's score.
-COMPANION_SHARE = 0.8
+COMPANION_SHARE = 0.7
 
 _MONTH = (
     r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|"
@@ -225,6 +228,11 @@ def score_sentences(
     scored: list[ScoredSentence] = []
     for passage in candidate_passages(passages, kinds):
         context = _stems(f"{passage.title} {passage.heading}")
+        # How much of its document's subject the question names: a question
+        # about "open water" is about the Open Water page more than the
+        # Advanced Open Water one.
+        title = _stems(passage.title)
+        named = len(title & set(wanted)) / len(title) if title else 0.0
         for sentence in passage_sentences(passage):
             words = _stems(sentence.text)
             covered = sum(
@@ -238,6 +246,7 @@ def score_sentences(
                 + CUE_WEIGHT * cue_hit
                 + KIND_WEIGHT * (passage.kind in kinds)
                 + PASSAGE_WEIGHT * passage.similarity
+                + TITLE_WEIGHT * named
             )
             scored.append(
                 ScoredSentence(passage, sentence, score, cue_hit, len(words & set(wanted)))
@@ -293,7 +302,16 @@ def select_evidence(
     )
     for companion in companions:
         add(companion.sentence.position)
-    # One short sentence is a thin answer: the next one usually finishes the thought.
-    if words < 15 and best.sentence.position + 1 in own:
-        add(best.sentence.position + 1)
+    # A thin answer grows with the sentences around the best one, following
+    # ones first: they usually finish the thought.
+    after, before = best.sentence.position + 1, best.sentence.position - 1
+    while words < MIN_ANSWER_WORDS and (after in own or before in own):
+        if after in own:
+            if not add(after):
+                break
+            after += 1
+        elif not add(before):
+            break
+        else:
+            before -= 1
     return Evidence(best.passage, tuple(own[p].sentence.text for p in sorted(chosen)))
