@@ -11,7 +11,8 @@ plus the embedding that produced their vector, so:
 
 Every chunk's sentences are embedded too (`knowledge_sentences`), with the
 chunk they belong to, so an answer can quote the sentences that answer a
-question; they are embedded once, when their chunk is new.
+question; they are embedded once, when their chunk is new (or when the way
+text is split into sentences changes).
 """
 
 from __future__ import annotations
@@ -244,7 +245,7 @@ async def ingest(
                         for c, vector in zip(new, vectors, strict=True)
                     ],
                 )
-            sentences_embedded = await _add_missing_sentences(conn, embedder, chunks, progress)
+            sentences_embedded = await _sync_sentences(conn, embedder, chunks, progress)
     return IngestSummary(
         files=len(documents),
         added=len(new),
@@ -255,26 +256,37 @@ async def ingest(
     )
 
 
-async def _add_missing_sentences(
+async def _sync_sentences(
     conn: psycopg.AsyncConnection, embedder: Embedder, chunks: dict[str, Chunk], progress: bool
 ) -> int:
-    """Split and embed the sentences of every chunk that has none yet: the new
-    chunks, and all of them the first time a database from before sentences is
-    ingested."""
-    without = await (
+    """Split and embed the sentences of every chunk whose stored sentences are
+    not its current ones: new chunks, chunks stored before sentences existed,
+    and all chunks once after a change to how text is split into sentences."""
+    stored: dict[int, list[str]] = {}
+    for chunk_id, text in await (
         await conn.execute(
-            "SELECT id, content_hash FROM knowledge_chunks c WHERE NOT EXISTS"
-            " (SELECT 1 FROM knowledge_sentences s WHERE s.chunk_id = c.id)"
+            "SELECT chunk_id, text FROM knowledge_sentences ORDER BY chunk_id, position"
         )
-    ).fetchall()
+    ).fetchall():
+        stored.setdefault(chunk_id, []).append(text)
+    outdated = [
+        (chunk_id, chunks[digest])
+        for chunk_id, digest in await (
+            await conn.execute("SELECT id, content_hash FROM knowledge_chunks")
+        ).fetchall()
+        if digest in chunks and stored.get(chunk_id) != chunks[digest].sentences
+    ]
     rows = [
         (chunk_id, position, sentence)
-        for chunk_id, digest in without
-        if digest in chunks
-        for position, sentence in enumerate(chunks[digest].sentences)
+        for chunk_id, chunk in outdated
+        for position, sentence in enumerate(chunk.sentences)
     ]
     vectors = await _embed(embedder, [text for _, _, text in rows], "Sentences", progress)
     async with conn.cursor() as cursor:
+        await cursor.execute(
+            "DELETE FROM knowledge_sentences WHERE chunk_id = ANY(%s)",
+            ([chunk_id for chunk_id, _ in outdated],),
+        )
         await cursor.executemany(
             "INSERT INTO knowledge_sentences (chunk_id, position, text, embedding)"
             " VALUES (%s, %s, %s, %s)",

@@ -37,14 +37,14 @@ SIMILARITY_MARGIN = 0.2
 CANDIDATE_PASSAGES = 4
 
 COSINE_WEIGHT = 1.0
-COVERAGE_WEIGHT = 1.6
-CUE_WEIGHT = 0.3
+COVERAGE_WEIGHT = 1.2
+CUE_WEIGHT = 0.5
 KIND_WEIGHT = 0.0
 PASSAGE_WEIGHT = 1.2
 TITLE_WEIGHT = 0.2
 # Words under the heading or title cover a question word half as well as the
 # sentence saying it.
-CONTEXT_SHARE = 0.5
+CONTEXT_SHARE = 1.0
 # An answer shorter than this grows with the sentences around its best one.
 MIN_ANSWER_WORDS = 60
 # Further sentences must score this share of the best one's score.
@@ -223,7 +223,12 @@ def score_sentences(
     """
     cues = question_cues(question)
     kinds = preferred_kinds(question, cues)
-    wanted = {s: weight(s) for s in _stems(question)}
+    # "How long", "how deep", "how much": a duration, depth or price answers
+    # those words, so they are not looked for in the sentence itself.
+    cue_words = _stems(
+        " ".join(m.group(0) for cue in cues for m in cue.question.finditer(question))
+    )
+    wanted = {s: weight(s) for s in _stems(question) - cue_words}
     total = sum(wanted.values())
     scored: list[ScoredSentence] = []
     for passage in candidate_passages(passages, kinds):

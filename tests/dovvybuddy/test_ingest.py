@@ -158,6 +158,20 @@ async def test_an_edited_chunk_gets_new_sentences_and_the_old_ones_go(migrated, 
     assert sentences_by_chunk(migrated) == {"One, edited. Two.": ["One, edited.", "Two."]}
 
 
+async def test_sentences_split_another_way_are_split_again(migrated, tmp_path):
+    write_doc(tmp_path, "a.md", "## First\nOne. Two.\n")
+    await ingest(migrated, CountingEmbedder(), load_documents(tmp_path), progress=False)
+    with psycopg.connect(migrated) as conn:
+        conn.execute("DELETE FROM knowledge_sentences WHERE position = 1")
+        conn.execute("UPDATE knowledge_sentences SET text = 'One. Two.'")
+    embedder = CountingEmbedder()
+
+    summary = await ingest(migrated, embedder, load_documents(tmp_path), progress=False)
+
+    assert (summary.added, summary.sentences_embedded) == (0, 2)
+    assert sentences_by_chunk(migrated) == {"One. Two.": ["One.", "Two."]}
+
+
 async def test_chunks_stored_before_sentences_existed_get_theirs_without_re_embedding(
     migrated, tmp_path
 ):
