@@ -83,7 +83,7 @@ class Answerer:
                 destination=destination,
                 topic_in_scope=True,
             )
-            passages = passages + [p for p in routed if p.chunk_id not in _ids(passages)]
+            passages = passages + [p for p in routed if _key(p) not in {_key(q) for q in passages}]
         evidence = select_evidence(
             question, passages, store.vocabulary.question_word_weight, self.max_words
         )
@@ -117,8 +117,8 @@ class Answerer:
         return f"{trim_to_words(text, self.max_words)}\n{cite(passages[:2])}"
 
 
-def _ids(passages: list[Passage]) -> set[int]:
-    return {p.chunk_id for p in passages}
+def _key(passage: Passage) -> tuple[str, str, str]:
+    return (passage.doc_path, passage.heading, passage.content)
 
 
 def trim_to_words(text: str, max_words: int) -> str:

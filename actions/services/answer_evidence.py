@@ -127,6 +127,12 @@ ANSWER_CUES: tuple[AnswerCue, ...] = (
     ),
 )
 
+# Words that ask for a kind of fact rather than name what the fact is about.
+_QUESTION_ONLY_STEMS = frozenset(
+    word_stem[:PREFIX_LENGTH]
+    for _, word_stem in content_words("long deep old much far many soon quick fast time")
+)
+
 # The kind of document a question needs, from what it is about.
 _COURSE_QUESTION = _pattern(
     r"\bcourses?\b|\bcert(s|ification|ifications|ified)?\b|\bc-?cards?\b|\blicen[cs]es?\b|"

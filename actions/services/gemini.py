@@ -79,7 +79,7 @@ def question_prompt(
     """The final user turn: profile, the sentences that answer (the same the
     offline answer would quote), the numbered passages, then the question."""
     profile = ", ".join(f"{key}: {value}" for key, value in context.profile.items()) or "unknown"
-    shown = list(dict.fromkeys([evidence.passage, *passages]))
+    shown = [evidence.passage, *(p for p in passages if p is not evidence.passage)]
     numbered = "\n\n".join(
         f"[{number}] {p.title}{' - ' + p.heading if p.heading else ''}\n{p.content}"
         for number, p in enumerate(shown, 1)

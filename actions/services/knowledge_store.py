@@ -136,8 +136,17 @@ def keyword_terms(text: str) -> str:
     return " | ".join(dict.fromkeys(_WORD.findall(text.lower())))
 
 
+# The HNSW index is approximate: with pgvector's default search breadth (40)
+# two databases holding the same knowledge can return different candidates,
+# and the answerability verdict reads them. A breadth well above the
+# candidates asked for makes the search as good as exact at this size.
+HNSW_EF_SEARCH = 200
+
+
 async def _configure(connection: AsyncConnection) -> None:
     await register_vector_async(connection)
+    await connection.execute(f"SET hnsw.ef_search = {HNSW_EF_SEARCH}")
+    await connection.commit()
 
 
 def connection_pool(database_url: str) -> AsyncConnectionPool:

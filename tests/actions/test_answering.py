@@ -3,6 +3,7 @@
 import dataclasses
 
 from actions.answering import Answerer, trim_to_words
+from actions.services.answerability import KnowledgeVocabulary
 from actions.services.gemini import ConversationContext, GeminiAnswerWriter, system_instruction
 from tests.conftest import make_passage
 from tests.fakes.gemini_server import Behaviour, answer
@@ -14,21 +15,32 @@ PASSAGE = make_passage(
 CONTEXT = ConversationContext(profile={}, history=[])
 
 
+class CountingEmbedder:
+    def __init__(self):
+        self.queries = []
+
+    async def embed_query(self, text):
+        self.queries.append(text)
+        return [0.0] * 384
+
+
 class StoreReturning:
     """Stands in for the knowledge store: returns fixed passages."""
 
     def __init__(self, passages):
         self.passages = passages
         self.questions = []
+        self.embedder = CountingEmbedder()
+        self.vocabulary = KnowledgeVocabulary([])
 
-    async def retrieve_passages(
-        self, question, limit=5, destination=None, kinds=None, topic_in_scope=False
+    async def search(
+        self, question, vector, limit=5, destination=None, kinds=None, topic_in_scope=False
     ):
         self.questions.append((question, destination, kinds))
         matching = [
             p
             for p in self.passages
-            if destination in (None, p.destination) and kinds in (None, [p.kind])
+            if destination in (None, p.destination) and (kinds is None or p.kind in kinds)
         ]
         return matching[:limit]
 
@@ -120,6 +132,36 @@ async def test_the_whole_base_is_searched_when_the_destination_has_nothing(gemin
         ("how long is OW", "redang", None),
         ("how long is OW", None, None),
     ]
+    # However many searches a question takes, it is embedded once.
+    assert store_answerer.store.embedder.queries == ["how long is OW"]
+
+
+async def test_a_question_is_routed_to_the_kind_of_guide_that_answers_it(gemini_settings):
+    site = make_passage(
+        "Tiger Reef is a pinnacle off Tioman.", title="Tiger Reef, Tioman", kind="dive_site"
+    )
+    ferry = make_passage(
+        "The ferry from Mersing takes about two hours.",
+        title="Getting to Tioman",
+        kind="logistics",
+        similarity=0.5,
+    )
+
+    class SiteFirst(StoreReturning):
+        async def search(self, question, vector, limit=5, kinds=None, **filters):
+            found = await super().search(question, vector, limit, kinds=kinds, **filters)
+            return found if kinds else found[:1]  # the unfiltered search finds only the site
+
+    store = SiteFirst([site, ferry])
+    routed = Answerer(store, None, gemini_settings)
+    text = await routed.answer("how do i get to tioman by ferry", CONTEXT, "c1")
+
+    assert text.endswith("Source: Getting to Tioman")
+    assert store.questions[-1] == (
+        "how do i get to tioman by ferry",
+        None,
+        ["destination", "logistics"],
+    )
 
 
 async def test_a_recognised_topic_is_answered_from_its_documents_first(gemini_settings):

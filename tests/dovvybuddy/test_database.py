@@ -10,7 +10,13 @@ def test_migrations_create_the_schema_once(database_url):
     first = apply_migrations(database_url)
     second = apply_migrations(database_url)
 
-    assert first == ["0001_knowledge", "0002_leads", "0003_review", "0004_lead_limits"]
+    assert first == [
+        "0001_knowledge",
+        "0002_leads",
+        "0003_review",
+        "0004_lead_limits",
+        "0005_sentences",
+    ]
     assert second == []
     with psycopg.connect(database_url) as conn:
         tables = {
@@ -20,7 +26,7 @@ def test_migrations_create_the_schema_once(database_url):
         indexes = {row[0] for row in conn.execute("SELECT indexname FROM pg_indexes")}
         vector = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
         assert vector.fetchone() is not None
-    assert {"knowledge_chunks", "leads", "lead_outbox", "schema_migrations"} <= tables
+    assert {"knowledge_chunks", "knowledge_sentences", "leads", "lead_outbox", "schema_migrations"} <= tables
     assert "knowledge_chunks_embedding_hnsw" in indexes
 
 

@@ -8,6 +8,7 @@ from actions.services.gemini import (
     GeminiAnswerWriter,
     GeminiUnavailable,
 )
+from actions.services.answer_evidence import Evidence
 from tests.conftest import make_passage
 from tests.fakes.gemini_server import Behaviour, answer
 
@@ -15,19 +16,20 @@ PASSAGES = [
     make_passage("Open Water typically takes three to four days.", heading="How long it takes"),
     make_passage("Tiger Reef is a boat dive.", title="Tiger Reef, Tioman"),
 ]
+EVIDENCE = Evidence(PASSAGES[0], ("Open Water typically takes three to four days.",))
 CONTEXT = ConversationContext(
     profile={"certification_level": "open_water", "destination": "tioman"},
     history=[("user", "hi"), ("model", "Hi, I'm DovvyBuddy!")],
 )
 
 
-async def test_the_request_carries_model_instruction_passages_profile_and_history(
+async def test_the_request_carries_model_instruction_evidence_passages_profile_and_history(
     gemini_settings, fake_gemini
 ):
     fake_gemini.behaviours.append(answer("About three to four days."))
     writer = GeminiAnswerWriter(gemini_settings, max_words=120)
 
-    text = await writer.write("how long is open water?", PASSAGES, CONTEXT)
+    text = await writer.write("how long is open water?", EVIDENCE, PASSAGES, CONTEXT)
 
     assert text == "About three to four days."
     path, body = fake_gemini.requests[0]
@@ -38,6 +40,11 @@ async def test_the_request_carries_model_instruction_passages_profile_and_histor
     turns = [(c["role"], c["parts"][0]["text"]) for c in body["contents"]]
     assert turns[:2] == [("user", "hi"), ("model", "Hi, I'm DovvyBuddy!")]
     prompt = turns[-1][1]
+    # The same sentences the offline answer would quote come first, as the key evidence.
+    assert (
+        "Key evidence (from [1] Open Water Diver):\n"
+        "- Open Water typically takes three to four days.\n\nPassages:"
+    ) in prompt
     assert "[1] Open Water Diver - How long it takes" in prompt
     assert "[2] Tiger Reef, Tioman" in prompt
     assert "certification_level: open_water" in prompt
@@ -60,7 +67,7 @@ async def test_every_failure_becomes_gemini_unavailable(gemini_settings, fake_ge
     writer = GeminiAnswerWriter(gemini_settings, max_words=120)
 
     with pytest.raises(GeminiUnavailable):
-        await writer.write("how long is open water?", PASSAGES, CONTEXT)
+        await writer.write("how long is open water?", EVIDENCE, PASSAGES, CONTEXT)
 
 
 async def test_a_server_error_is_retried_once(gemini_settings, fake_gemini):
@@ -68,5 +75,5 @@ async def test_a_server_error_is_retried_once(gemini_settings, fake_gemini):
     fake_gemini.behaviours.append(answer("Second time lucky."))
     writer = GeminiAnswerWriter(gemini_settings, max_words=120)
 
-    assert await writer.write("q", PASSAGES, CONTEXT) == "Second time lucky."
+    assert await writer.write("q", EVIDENCE, PASSAGES, CONTEXT) == "Second time lucky."
     assert len(fake_gemini.requests) == 2
