@@ -26,7 +26,13 @@ def test_migrations_create_the_schema_once(database_url):
         indexes = {row[0] for row in conn.execute("SELECT indexname FROM pg_indexes")}
         vector = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
         assert vector.fetchone() is not None
-    assert {"knowledge_chunks", "knowledge_sentences", "leads", "lead_outbox", "schema_migrations"} <= tables
+    assert {
+        "knowledge_chunks",
+        "knowledge_sentences",
+        "leads",
+        "lead_outbox",
+        "schema_migrations",
+    } <= tables
     assert "knowledge_chunks_embedding_hnsw" in indexes
 
 

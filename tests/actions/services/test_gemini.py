@@ -2,13 +2,13 @@
 
 import pytest
 
+from actions.services.answer_evidence import Evidence
 from actions.services.gemini import (
     SYSTEM_INSTRUCTION,
     ConversationContext,
     GeminiAnswerWriter,
     GeminiUnavailable,
 )
-from actions.services.answer_evidence import Evidence
 from tests.conftest import make_passage
 from tests.fakes.gemini_server import Behaviour, answer
 
