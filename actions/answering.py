@@ -67,8 +67,11 @@ class Answerer:
             passages = await store.search(
                 question, vector, limit=PASSAGES_PER_ANSWER, destination=destination
             )
-        if not passages:
-            passages = await store.search(question, vector, limit=PASSAGES_PER_ANSWER)
+        if not topic_kinds or not passages:
+            # Guides about every destination (water temperature, fees) answer
+            # for the one in focus too: they compete with its own passages.
+            everywhere = await store.search(question, vector, limit=PASSAGES_PER_ANSWER)
+            passages = _merged(passages, everywhere)
         if not passages:
             return None
         wanted_kinds = preferred_kinds(question)
@@ -83,9 +86,9 @@ class Answerer:
                 destination=destination,
                 topic_in_scope=True,
             )
-            passages = passages + [p for p in routed if _key(p) not in {_key(q) for q in passages}]
+            passages = _merged(passages, routed)
         evidence = select_evidence(
-            question, passages, store.vocabulary.question_word_weight, self.max_words
+            question, passages, store.vocabulary.question_word_weight, self.max_words, destination
         )
         generated = await self._generated_answer(
             question, evidence, passages, context, conversation_id
@@ -119,6 +122,12 @@ class Answerer:
 
 def _key(passage: Passage) -> tuple[str, str, str]:
     return (passage.doc_path, passage.heading, passage.content)
+
+
+def _merged(first: list[Passage], more: list[Passage]) -> list[Passage]:
+    """`first`, then the passages of `more` it does not already hold."""
+    seen = {_key(p) for p in first}
+    return first + [p for p in more if _key(p) not in seen]
 
 
 def trim_to_words(text: str, max_words: int) -> str:

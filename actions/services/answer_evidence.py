@@ -13,7 +13,9 @@ scoring each sentence of the candidate passages on:
 - whether its document is the kind that answers this kind of question: a
   transport question is for a logistics guide or an overview's "Getting
   there", a course question for a course document, a site question for a
-  site card.
+  site card; and whether it is the course page of the certification level
+  the question names ("open water max depth?" is about Open Water, not the
+  try dive or the deep specialty).
 
 The offline answer quotes the chosen sentences; Gemini is given them as the
 key evidence, with their passages.
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 
 from actions.services.answerability import PREFIX_LENGTH, content_words
 from actions.services.knowledge_store import Passage, Sentence
+from dovvybuddy.certification_levels import level_mentions
 from dovvybuddy.sentences import split_sentences
 
 MAX_EVIDENCE_SENTENCES = 4
@@ -39,9 +42,12 @@ CANDIDATE_PASSAGES = 4
 COSINE_WEIGHT = 1.0
 COVERAGE_WEIGHT = 1.2
 CUE_WEIGHT = 0.5
-KIND_WEIGHT = 0.0
+KIND_WEIGHT = 0.1
 PASSAGE_WEIGHT = 1.2
 TITLE_WEIGHT = 0.2
+LEVEL_WEIGHT = 0.3
+# A passage about the destination the conversation is about.
+FOCUS_WEIGHT = 0.3
 # Words under the heading or title cover a question word half as well as the
 # sentence saying it.
 CONTEXT_SHARE = 1.0
@@ -205,22 +211,22 @@ def passage_sentences(passage: Passage) -> tuple[Sentence, ...]:
 def candidate_passages(
     passages: Sequence[Passage], kinds: frozenset[str] = frozenset()
 ) -> list[Passage]:
-    """The passages that may supply the answer: those nearly as similar as the
-    best, and any of a kind the question needs."""
+    """The passages that may supply the answer: the CANDIDATE_PASSAGES most
+    similar, if nearly as similar as the best, and any of a kind the question
+    needs."""
     if not passages:
         return []
-    floor = passages[0].similarity - SIMILARITY_MARGIN
-    return [
-        p
-        for index, p in enumerate(passages)
-        if (index < CANDIDATE_PASSAGES and p.similarity >= floor) or p.kind in kinds
-    ]
+    ranked = sorted(passages, key=lambda p: -p.similarity)
+    floor = ranked[0].similarity - SIMILARITY_MARGIN
+    close = [p for p in ranked[:CANDIDATE_PASSAGES] if p.similarity >= floor]
+    return [p for p in passages if any(p is c for c in close) or p.kind in kinds]
 
 
 def score_sentences(
     question: str,
     passages: Sequence[Passage],
     weight: Callable[[str], float] = lambda _: 1.0,
+    destination: str | None = None,
 ) -> list[ScoredSentence]:
     """Every sentence of the candidate passages, scored (see the module docstring).
 
@@ -235,6 +241,7 @@ def score_sentences(
         " ".join(m.group(0) for cue in cues for m in cue.question.finditer(question))
     )
     wanted = {s: weight(s) for s in _stems(question) - cue_words}
+    named_levels = {m.level for m in level_mentions(question) if not m.negated}
     total = sum(wanted.values())
     scored: list[ScoredSentence] = []
     for passage in candidate_passages(passages, kinds):
@@ -258,6 +265,11 @@ def score_sentences(
                 + KIND_WEIGHT * (passage.kind in kinds)
                 + PASSAGE_WEIGHT * passage.similarity
                 + TITLE_WEIGHT * named
+                + LEVEL_WEIGHT
+                * (
+                    passage.kind == "certification"
+                    and passage.metadata.get("level") in named_levels
+                )
             )
             scored.append(
                 ScoredSentence(passage, sentence, score, cue_hit, len(words & set(wanted)))
@@ -276,11 +288,12 @@ def select_evidence(
     passages: Sequence[Passage],
     weight: Callable[[str], float] = lambda _: 1.0,
     max_words: int = MAX_EVIDENCE_WORDS,
+    destination: str | None = None,
 ) -> Evidence:
     """The best-scoring sentence, with the sentences of its passage that also
     answer (or that it refers back to), at most MAX_EVIDENCE_SENTENCES and
     `max_words`, in document order."""
-    scored = score_sentences(question, passages, weight)
+    scored = score_sentences(question, passages, weight, destination)
     if not scored:
         return Evidence(passages[0], (passages[0].content,))
     best = max(scored, key=lambda s: (s.score, -s.sentence.position))

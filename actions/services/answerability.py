@@ -103,6 +103,8 @@ SHORTHAND = {
     "reg": "regulator",
     "regs": "regulators",
     "deco": "decompression",
+    "prereq": "prerequisites",
+    "prereqs": "prerequisites",
     "cert": "certification",
     "certs": "certifications",
     "max": "maximum",
