@@ -106,7 +106,7 @@ ANSWER_CUES: tuple[AnswerCue, ...] = (
     AnswerCue(
         "price",
         _pattern(
-            r"\bhow much\b|\bcosts?\b|\bprices?\b|\bfees?\b|\bcheap|\bexpensive\b|\bbudget\b|"
+            r"\bhow much\b(?!\s+(air|gas|weight|lead|time|longer|deeper|nitrogen|oxygen))|\bcosts?\b|\bprices?\b|\bfees?\b|\bcheap|\bexpensive\b|\bbudget\b|"
             r"\brm\b|\bmyr\b|\bringgit\b|\bpay\b|\$"
         ),
         _pattern(r"\bRM\s?\d|\bMYR\b|\bUSD\b|\$\s?\d|\bringgit\b|\bfees?\b|\bcosts?\b|\bprices?\b"),

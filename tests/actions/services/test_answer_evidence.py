@@ -93,3 +93,9 @@ def test_site_questions_go_to_site_cards():
 
 def test_flying_after_diving_is_not_a_transport_question():
     assert "transport" not in cue_names("how long should i wait to fly after diving")
+
+
+def test_how_much_air_or_weight_is_not_a_price_question():
+    assert "price" not in cue_names("how much air do i need for a 45 min dive")
+    assert "price" not in cue_names("how much weight should i carry")
+    assert "price" in cue_names("how much is a fun dive on mabul")
