@@ -48,9 +48,6 @@ TITLE_WEIGHT = 0.2
 LEVEL_WEIGHT = 0.3
 # A passage about the destination the conversation is about.
 FOCUS_WEIGHT = 0.3
-# Words under the heading or title cover a question word half as well as the
-# sentence saying it.
-CONTEXT_SHARE = 1.0
 # An answer shorter than this grows with the sentences around its best one.
 MIN_ANSWER_WORDS = 60
 # Further sentences must score this share of the best one's score.
@@ -106,7 +103,9 @@ ANSWER_CUES: tuple[AnswerCue, ...] = (
     AnswerCue(
         "price",
         _pattern(
-            r"\bhow much\b(?!\s+(air|gas|weight|lead|time|longer|deeper|nitrogen|oxygen))|\bcosts?\b|\bprices?\b|\bfees?\b|\bcheap|\bexpensive\b|\bbudget\b|"
+            # "How much air / weight / time" asks for something else.
+            r"\bhow much\b(?!\s+(air|gas|weight|lead|time|longer|deeper|nitrogen|oxygen))|"
+            r"\bcosts?\b|\bprices?\b|\bfees?\b|\bcheap|\bexpensive\b|\bbudget\b|"
             r"\brm\b|\bmyr\b|\bringgit\b|\bpay\b|\$"
         ),
         _pattern(r"\bRM\s?\d|\bMYR\b|\bUSD\b|\$\s?\d|\bringgit\b|\bfees?\b|\bcosts?\b|\bprices?\b"),
@@ -253,10 +252,8 @@ def score_sentences(
         named = len(title & set(wanted)) / len(title) if title else 0.0
         for sentence in passage_sentences(passage):
             words = _stems(sentence.text)
-            covered = sum(
-                w if s in words else CONTEXT_SHARE * w if s in context else 0.0
-                for s, w in wanted.items()
-            )
+            # A sentence says what it says under its heading and title.
+            covered = sum(w for s, w in wanted.items() if s in words or s in context)
             cue_hit = any(cue.sentence.search(sentence.text) for cue in cues)
             score = (
                 COSINE_WEIGHT * sentence.similarity
@@ -270,6 +267,7 @@ def score_sentences(
                     passage.kind == "certification"
                     and passage.metadata.get("level") in named_levels
                 )
+                + FOCUS_WEIGHT * (destination is not None and passage.destination == destination)
             )
             scored.append(
                 ScoredSentence(passage, sentence, score, cue_hit, len(words & set(wanted)))

@@ -99,3 +99,10 @@ def test_how_much_air_or_weight_is_not_a_price_question():
     assert "price" not in cue_names("how much air do i need for a 45 min dive")
     assert "price" not in cue_names("how much weight should i carry")
     assert "price" in cue_names("how much is a fun dive on mabul")
+
+
+def test_the_destination_in_focus_wins_a_tie():
+    tioman = make_passage("The water is warm all year.", title="Tioman", destination="tioman")
+    redang = make_passage("The water is warm all year.", title="Redang", destination="redang")
+    evidence = select_evidence("is the water warm", [redang, tioman], destination="tioman")
+    assert evidence.passage is tioman
