@@ -191,7 +191,9 @@ async def run_mode(
 async def run_benchmark(database_url: str, settings: Settings) -> dict:
     embedder = embedder_for(settings)
     documents = load_documents()
-    await ingest(database_url, embedder, documents, progress=False)
+    await ingest(
+        database_url, embedder, documents, progress=False, cache_path=settings.embedding_cache
+    )
     by_path = {document.path: document for document in documents}
     cases = load_cases()
     store = KnowledgeStore(

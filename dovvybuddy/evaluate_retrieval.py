@@ -239,7 +239,13 @@ def fit_answerability(outcomes: list[Outcome]) -> dict:
 async def run_benchmark(database_url: str) -> tuple[dict, list[Outcome]]:
     settings = load_settings()
     embedder = embedder_for(settings)
-    await ingest(database_url, embedder, load_documents(), progress=False)
+    await ingest(
+        database_url,
+        embedder,
+        load_documents(),
+        progress=False,
+        cache_path=settings.embedding_cache,
+    )
     questions = load_questions()
 
     await embedder.embed_query("warm up")

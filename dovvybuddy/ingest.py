@@ -24,6 +24,7 @@ import json
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,7 @@ from pgvector.psycopg import register_vector_async
 from tqdm import tqdm
 
 from actions.services.embeddings import Embedder, embedder_for
+from dovvybuddy.embedding_cache import EmbeddingCache
 from dovvybuddy.knowledge import Document, load_documents
 from dovvybuddy.knowledge_validation import CERTIFICATION_LEVEL_NAMES
 from dovvybuddy.sentences import split_sentences
@@ -186,19 +188,37 @@ class IngestSummary:
 
 
 async def _embed(
-    embedder: Embedder, texts: list[str], what: str, progress: bool
+    embedder: Embedder,
+    texts: list[str],
+    what: str,
+    progress: bool,
+    cache: EmbeddingCache | None = None,
 ) -> list[list[float]]:
-    vectors: list[list[float]] = []
-    batches = range(0, len(texts), EMBED_BATCH_SIZE)
-    for start in tqdm(batches, desc=what, unit="batch", disable=not progress or not texts):
-        vectors.extend(await embedder.embed_documents(texts[start : start + EMBED_BATCH_SIZE]))
-    return vectors
+    """The vectors of `texts`, from the cache where it has them."""
+    known = cache.get_many(texts) if cache else {}
+    missing = list(dict.fromkeys(text for text in texts if text not in known))
+    batches = range(0, len(missing), EMBED_BATCH_SIZE)
+    for start in tqdm(batches, desc=what, unit="batch", disable=not progress or not missing):
+        batch = missing[start : start + EMBED_BATCH_SIZE]
+        embedded = dict(zip(batch, await embedder.embed_documents(batch), strict=True))
+        known.update(embedded)
+        if cache:
+            cache.put_many(embedded)
+    return [known[text] for text in texts]
 
 
 async def ingest(
-    database_url: str, embedder: Embedder, documents: list[Document], progress: bool = True
+    database_url: str,
+    embedder: Embedder,
+    documents: list[Document],
+    progress: bool = True,
+    cache_path: Path | None = None,
 ) -> IngestSummary:
-    """Bring the knowledge_chunks and knowledge_sentences tables in line with `documents`."""
+    """Bring the knowledge_chunks and knowledge_sentences tables in line with `documents`.
+
+    With `cache_path`, vectors already computed for the same text and
+    embedding (for another database) are reused instead of embedded again.
+    """
     started = time.monotonic()
     chunks = {
         chunk.content_hash: chunk
@@ -207,6 +227,7 @@ async def ingest(
         for chunk in chunk_document(doc)
     }
     space = (embedder.provider, embedder.model, embedder.dimension)
+    cache = EmbeddingCache(cache_path, space) if cache_path else None
     async with await psycopg.AsyncConnection.connect(database_url) as conn:
         await register_vector_async(conn)
         rows = await (
@@ -218,7 +239,7 @@ async def ingest(
         stale = [row[0] for row in rows if row[1] not in chunks or tuple(row[2:]) != space]
         kept = {row[1] for row in rows if row[1] in chunks and tuple(row[2:]) == space}
         new = [chunk for digest, chunk in chunks.items() if digest not in kept]
-        vectors = await _embed(embedder, [c.embedding_text for c in new], "Chunks", progress)
+        vectors = await _embed(embedder, [c.embedding_text for c in new], "Chunks", progress, cache)
 
         async with conn.transaction():
             if stale:
@@ -245,7 +266,7 @@ async def ingest(
                         for c, vector in zip(new, vectors, strict=True)
                     ],
                 )
-            sentences_embedded = await _sync_sentences(conn, embedder, chunks, progress)
+            sentences_embedded = await _sync_sentences(conn, embedder, chunks, progress, cache)
     return IngestSummary(
         files=len(documents),
         added=len(new),
@@ -257,7 +278,11 @@ async def ingest(
 
 
 async def _sync_sentences(
-    conn: psycopg.AsyncConnection, embedder: Embedder, chunks: dict[str, Chunk], progress: bool
+    conn: psycopg.AsyncConnection,
+    embedder: Embedder,
+    chunks: dict[str, Chunk],
+    progress: bool,
+    cache: EmbeddingCache | None,
 ) -> int:
     """Split and embed the sentences of every chunk whose stored sentences are
     not its current ones: new chunks, chunks stored before sentences existed,
@@ -281,7 +306,7 @@ async def _sync_sentences(
         for chunk_id, chunk in outdated
         for position, sentence in enumerate(chunk.sentences)
     ]
-    vectors = await _embed(embedder, [text for _, _, text in rows], "Sentences", progress)
+    vectors = await _embed(embedder, [text for _, _, text in rows], "Sentences", progress, cache)
     async with conn.cursor() as cursor:
         await cursor.execute(
             "DELETE FROM knowledge_sentences WHERE chunk_id = ANY(%s)",
@@ -312,7 +337,13 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     with running_database(settings) as database_url:
         summary = asyncio.run(
-            ingest(database_url, embedder_for(settings), load_documents(), not args.quiet)
+            ingest(
+                database_url,
+                embedder_for(settings),
+                load_documents(),
+                not args.quiet,
+                settings.embedding_cache,
+            )
         )
     print(summary, flush=True)
     return 0

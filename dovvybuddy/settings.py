@@ -67,6 +67,9 @@ class Settings:
     var_dir: Path
     venv_dir: Path
     model_dir: Path
+    # Vectors of knowledge text already embedded, shared by every database
+    # ingested on this machine (a managed Postgres, each test stack's own).
+    embedding_cache: Path
     database_url: str | None
     embedded_database_name: str
     bind_host: str
@@ -171,6 +174,9 @@ def load_settings() -> Settings:
         var_dir=var_dir,
         venv_dir=_path("DOVVY_VENV_DIR", PROJECT_ROOT / ".venvs"),
         model_dir=_path("DOVVY_MODEL_DIR", var_dir / "models"),
+        embedding_cache=_path(
+            "DOVVY_EMBEDDING_CACHE", PROJECT_ROOT / "var" / "cache" / "embeddings.sqlite3"
+        ),
         database_url=os.environ.get("DATABASE_URL", "").strip() or None,
         embedded_database_name=os.environ.get("DOVVY_DB_NAME", "dovvybuddy"),
         bind_host=os.environ.get("DOVVY_BIND_HOST", "127.0.0.1"),

@@ -215,3 +215,37 @@ async def test_switching_the_embedding_model_re_embeds_everything(migrated, tmp_
     with psycopg.connect(migrated) as conn:
         models = {r[0] for r in conn.execute("SELECT embedding_model FROM knowledge_chunks")}
     assert models == {"v2"}
+
+
+@pytest.fixture
+def second_database(postgres_server):
+    with psycopg.connect(postgres_server.database_url, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS ingest_second")
+        conn.execute("CREATE DATABASE ingest_second")
+    url = postgres_server.database_url.replace("/dovvybuddy_test?", "/ingest_second?")
+    apply_migrations(url)
+    return url
+
+
+async def test_a_second_database_reuses_cached_vectors(migrated, second_database, tmp_path):
+    write_doc(tmp_path, "a.md", "## First\nOne. Two.\n")
+    cache = tmp_path / "cache" / "embeddings.sqlite3"
+    await ingest(migrated, CountingEmbedder(), load_documents(tmp_path), False, cache)
+    embedder = CountingEmbedder()
+
+    summary = await ingest(second_database, embedder, load_documents(tmp_path), False, cache)
+
+    assert (summary.added, summary.sentences_embedded) == (1, 2)  # stored, not computed
+    assert embedder.embedded == []
+    assert sentences_by_chunk(second_database) == {"One. Two.": ["One.", "Two."]}
+
+
+async def test_the_cache_never_serves_another_embedding(migrated, second_database, tmp_path):
+    write_doc(tmp_path, "a.md", "## First\nOne.\n")
+    cache = tmp_path / "embeddings.sqlite3"
+    await ingest(migrated, CountingEmbedder("v1"), load_documents(tmp_path), False, cache)
+    switched = CountingEmbedder("v2")
+
+    await ingest(second_database, switched, load_documents(tmp_path), False, cache)
+
+    assert sorted(switched.embedded) == ["Mask clearing - First\nOne.", "One."]

@@ -34,7 +34,8 @@ def knowledge_url(postgres_server, embedder):
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier("knowledge_test")))
     url = postgres_server.database_url.replace("/dovvybuddy_test?", "/knowledge_test?")
     apply_migrations(url)
-    asyncio.run(ingest(url, embedder, load_documents(), progress=False))
+    cache = load_settings().embedding_cache
+    asyncio.run(ingest(url, embedder, load_documents(), progress=False, cache_path=cache))
     return url
 
 
