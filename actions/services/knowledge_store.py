@@ -211,33 +211,22 @@ class KnowledgeStore:
         vector: list[float],
         *,
         limit: int = 5,
-        mode: SearchMode = "hybrid",
         kinds: list[str] | None = None,
         destination: str | None = None,
-        apply_cutoff: bool = True,
         topic_in_scope: bool = False,
-        rerank: bool = True,
     ) -> list[Passage]:
-        """Run the search with an already computed question vector.
+        """The passages that answer `question` (already embedded as `vector`),
+        best first; [] when the knowledge base does not answer it.
 
-        With `apply_cutoff=False` the ranking comes back unjudged (for the
-        benchmark). With `topic_in_scope` the caller already knows the
-        knowledge base covers the topic, so only the similarity cutoff applies.
+        With `topic_in_scope` the caller already knows the knowledge base
+        covers the topic, so only the similarity cutoff applies.
         """
         passages, evidence = await self.ranked_search(
-            question,
-            vector,
-            limit=limit,
-            mode=mode,
-            kinds=kinds,
-            destination=destination,
-            rerank=rerank,
+            question, vector, limit=limit, kinds=kinds, destination=destination
         )
-        if apply_cutoff:
-            if not topic_in_scope and not evidence.answerable:
-                return []
-            passages = [p for p in passages if p.similarity >= self.min_similarity]
-        return passages[:limit]
+        if not topic_in_scope and not evidence.answerable:
+            return []
+        return [p for p in passages if p.similarity >= self.min_similarity][:limit]
 
     async def ranked_search(
         self,
