@@ -81,8 +81,9 @@ class Outcome:
     def documents_above(self, cutoff: float, check: bool = True) -> list[str]:
         """The documents a diver would get: none if the question is judged
         unanswerable (when `check`), else those reaching `cutoff`."""
-        if check and self.evidence is not None and not self.evidence.answerable:
-            return []
+        if check and self.evidence is not None:
+            # As KnowledgeStore.search: the verdict replaces the cutoff.
+            return [doc for doc, _ in self.ranked_documents] if self.evidence.answerable else []
         return [doc for doc, similarity in self.ranked_documents if similarity >= cutoff]
 
 

@@ -257,6 +257,10 @@ def _ends_with(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
     return any(tuple(words[-len(p) :]) == p for p in phrases)
 
 
+# Organisations whose regional offices carry a place's name.
+_ORGANISATIONS = frozenset({"dan", "padi", "ssi", "naui", "raid", "cmas"})
+
+
 def _found_in(text: str, lenient: bool) -> tuple[list[str], list[_Found]]:
     """The known names in the text, longest first, with the folded words around them."""
     matches = list(_TOKEN.finditer(text))
@@ -270,6 +274,8 @@ def _found_in(text: str, lenient: bool) -> tuple[list[str], list[_Found]]:
             if entry is None:
                 continue
             span = text[matches[index].start() : matches[index + length - 1].end()]
+            if index and words[index - 1] in _ORGANISATIONS:
+                continue  # "DAN Europe" is a hotline, not a place to dive
             if not lenient and not _accepted(entry, span, words[:index]):
                 continue
             found.append(_Found(entry, span, index, index + length))

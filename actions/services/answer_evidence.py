@@ -151,8 +151,14 @@ _AGENCY_QUESTION = _pattern(
 _SITE_QUESTION = _pattern(r"\bdive sites?\b|\bsites?\b|\breefs?\b|\bwrecks?\b|\bpoint\b")
 
 
+# Written in capitals, these are acronyms, not the words the cues look for
+# ("AGE and the bends" asks about arterial gas embolism, not an age).
+_ACRONYMS = re.compile(r"\b(AGE|DAN|MOD)\b")
+
+
 def question_cues(question: str) -> tuple[AnswerCue, ...]:
     """The kinds of fact `question` asks for."""
+    question = _ACRONYMS.sub(" ", question)
     return tuple(cue for cue in ANSWER_CUES if cue.question.search(question))
 
 
@@ -235,11 +241,9 @@ def score_sentences(
     cues = question_cues(question)
     kinds = preferred_kinds(question, cues)
     # "How long", "how deep", "how much": a duration, depth or price answers
-    # those words, so they are not looked for in the sentence itself.
-    cue_words = _stems(
-        " ".join(m.group(0) for cue in cues for m in cue.question.finditer(question))
-    )
-    wanted = {s: weight(s) for s in _stems(question) - cue_words}
+    # those words, so they are not looked for in the sentence itself ("how
+    # many days" still wants a sentence about days).
+    wanted = {s: weight(s) for s in _stems(question) - _QUESTION_ONLY_STEMS}
     named_levels = {m.level for m in level_mentions(question) if not m.negated}
     total = sum(wanted.values())
     scored: list[ScoredSentence] = []

@@ -224,9 +224,12 @@ class KnowledgeStore:
         passages, evidence = await self.ranked_search(
             question, vector, limit=limit, kinds=kinds, destination=destination
         )
-        if not topic_in_scope and not evidence.answerable:
-            return []
-        return [p for p in passages if p.similarity >= self.min_similarity][:limit]
+        if topic_in_scope:
+            return [p for p in passages if p.similarity >= self.min_similarity][:limit]
+        # The answerability model has weighed similarity with the rest of the
+        # evidence: a question in words the encoder hardly knows ("what does
+        # barotrauma mean") can be answered from passages of low similarity.
+        return passages[:limit] if evidence.answerable else []
 
     async def ranked_search(
         self,

@@ -196,3 +196,14 @@ def test_a_jetty_or_airport_leads_to_its_destination(text, destination):
 def test_an_answer_to_where_is_read_as_a_place(answer, kind, destination):
     place = classify_place_name(answer)
     assert (place.kind, place.destination) == (kind, destination)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whats the DAN Europe phone number, im german",
+        "is PADI Asia Pacific the office for Malaysia",
+    ],
+)
+def test_an_organisations_regional_office_is_not_a_place(text):
+    assert uncovered_place_in(classify_places(text)) is None

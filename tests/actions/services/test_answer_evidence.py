@@ -106,3 +106,19 @@ def test_the_destination_in_focus_wins_a_tie():
     redang = make_passage("The water is warm all year.", title="Redang", destination="redang")
     evidence = select_evidence("is the water warm", [redang, tioman], destination="tioman")
     assert evidence.passage is tioman
+
+
+def test_an_acronym_in_capitals_is_not_the_word_a_cue_looks_for():
+    assert "age" not in cue_names("whats the difference between AGE and the bends")
+    assert "age" in cue_names("what age can my son start")
+
+
+def test_the_unit_a_question_asks_for_still_counts():
+    course = make_passage(
+        "The open water dives add up to at least 80 minutes of training time. "
+        "Most people complete the course in three to five days.",
+        title="Open Water Diver",
+        heading="Duration",
+    )
+    evidence = select_evidence("how many days does the course take", [course], max_words=12)
+    assert evidence.sentences == ("Most people complete the course in three to five days.",)

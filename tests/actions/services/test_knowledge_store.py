@@ -90,6 +90,14 @@ async def test_a_covered_question_with_diver_shorthand_still_finds_its_passages(
     assert "destinations/sipadan/sites/barracuda-point.md" in {p.doc_path for p in passages}
 
 
+async def test_a_word_the_encoder_hardly_knows_is_answered_from_the_guides_that_use_it(store):
+    # "Barotrauma" passages score low on cosine; the answerability verdict,
+    # not the similarity cutoff, decides.
+    passages = await store.retrieve_passages("what does barotrauma mean")
+    assert passages
+    assert "barotrauma" in passages[0].content.lower()
+
+
 async def test_the_limit_does_not_change_the_answerability_verdict(store):
     question = "how many logged dives before i can start DM training"
     one = await store.retrieve_passages(question, limit=1)
