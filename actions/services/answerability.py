@@ -60,7 +60,8 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _MEASUREMENT = re.compile(r"\d+(?:mm|m|ft|bar|psi|kg|l|h|hrs?|min|km)?")
 
 # spaCy 3.8's English stop words, then chat filler and contractions typed
-# without their apostrophe, then words that appear in every kind of question.
+# without their apostrophe, then words that appear in every kind of question
+# ("what does X mean", "what do the letters stand for").
 STOP_WORDS = frozenset(
     """
     a about above across after afterwards again against all almost alone along already also
@@ -90,6 +91,7 @@ STOP_WORDS = frozenset(
     thx lol ok okay yes yeah tho vs like get got want wanna gonna thing things stuff anyone
     someone tell know need maybe help guys actually really usually normal possible good best
     hes shes theyll youll itll weve youve theyve whos wheres whens lets mate
+    mean means meaning stand stands letters acronym abbreviation explain exactly
     """.split()
 )
 

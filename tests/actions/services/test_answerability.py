@@ -33,6 +33,11 @@ def test_stop_words_chat_filler_and_measurements_carry_no_meaning():
     assert stems("lol is it ok for me to go to 30m, whats the max?") == ["maximum"]
 
 
+def test_the_words_that_frame_a_question_are_not_what_it_asks_about():
+    assert stems("what does barotrauma mean") == ["barotrauma"]
+    assert stems("bwraf, what do the letters stand for") == ["bwraf"]
+
+
 def test_diver_shorthand_is_spelled_out():
     assert stems("AOW or DM") == ["advanc", "open", "water", "divemaster"]
 
