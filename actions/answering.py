@@ -22,6 +22,7 @@ from actions.services.gemini import (
     system_instruction,
 )
 from actions.services.knowledge_store import KnowledgeStore, Passage, connection_pool
+from actions.services.llm_budget import TokenBudget
 from dovvybuddy.rate_limit import SlidingWindowLimiter
 from dovvybuddy.settings import Settings, load_settings
 
@@ -155,8 +156,11 @@ def default_answerer() -> Answerer:
             embedder_for(settings),
             settings.retrieval_min_similarity,
         )
+        budget = TokenBudget(
+            store.pool, settings.llm_daily_token_budget, settings.llm_cost_per_1k_tokens
+        )
         writer = (
-            GeminiAnswerWriter(settings, settings.answer_max_words)
+            GeminiAnswerWriter(settings, settings.answer_max_words, budget)
             if settings.gemini_api_key
             else None
         )

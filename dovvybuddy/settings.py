@@ -90,6 +90,8 @@ class Settings:
     answer_max_words: int
     llm_calls_per_conversation_per_minute: int
     llm_calls_per_minute: int
+    llm_daily_token_budget: int
+    llm_cost_per_1k_tokens: float
     retrieval_min_similarity: float
     default_lead_email: str
     lead_from: str
@@ -202,6 +204,8 @@ def load_settings() -> Settings:
             "DOVVY_LLM_CALLS_PER_CONVERSATION_PER_MINUTE", 6
         ),
         llm_calls_per_minute=_int("DOVVY_LLM_CALLS_PER_MINUTE", 60),
+        llm_daily_token_budget=_int("DOVVY_LLM_DAILY_TOKEN_BUDGET", 1_000_000),
+        llm_cost_per_1k_tokens=_float("DOVVY_LLM_COST_PER_1K_TOKENS", 0.001),
         retrieval_min_similarity=_float("DOVVY_RETRIEVAL_MIN_SIMILARITY", 0.25),
         default_lead_email=os.environ.get("DOVVY_DEFAULT_LEAD_EMAIL", "").strip()
         or "leads@dovvybuddy.example",

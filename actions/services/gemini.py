@@ -13,6 +13,7 @@ from google.genai import types
 
 from actions.services.answer_evidence import Evidence
 from actions.services.knowledge_store import Passage
+from actions.services.llm_budget import Reservation, TokenBudget
 from dovvybuddy.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,10 @@ for the diver.
 
 class GeminiUnavailable(Exception):
     """Gemini could not give a usable answer (timeout, error, malformed reply)."""
+
+
+class GeminiBudgetSpent(GeminiUnavailable):
+    """The day's shared token budget is spent: answer offline."""
 
 
 @lru_cache(maxsize=4)
@@ -95,11 +100,14 @@ def question_prompt(
 class GeminiAnswerWriter:
     """Writes a short grounded answer with one Gemini call."""
 
-    def __init__(self, settings: Settings, max_words: int) -> None:
+    def __init__(
+        self, settings: Settings, max_words: int, budget: TokenBudget | None = None
+    ) -> None:
         self.client = gemini_client(settings)
         self.model = settings.gemini_model
         self.timeout = settings.gemini_timeout_seconds
         self.max_words = max_words
+        self.budget = budget
 
     async def write(
         self,
@@ -108,7 +116,46 @@ class GeminiAnswerWriter:
         passages: list[Passage],
         context: ConversationContext,
     ) -> str:
-        """The answer text; raises GeminiUnavailable on any failure."""
+        """The answer text; raises GeminiUnavailable on any failure, and
+        GeminiBudgetSpent when the day's token budget allows no more calls."""
+        reservation = await self._reserve()
+        try:
+            text, used_tokens = await self._generate(question, evidence, passages, context)
+        except GeminiUnavailable:
+            await self._settle(reservation, 0)
+            raise
+        await self._settle(reservation, used_tokens)
+        if not text:
+            raise GeminiUnavailable("empty answer")
+        return text
+
+    async def _reserve(self) -> Reservation | None:
+        if self.budget is None:
+            return None
+        try:
+            reservation = await self.budget.reserve()
+        except Exception as error:  # the budget cannot be checked: do not spend
+            logger.warning("gemini budget check failed: %s", type(error).__name__)
+            raise GeminiUnavailable("budget check failed") from error
+        if reservation is None:
+            raise GeminiBudgetSpent("daily token budget spent")
+        return reservation
+
+    async def _settle(self, reservation: Reservation | None, used_tokens: int) -> None:
+        if self.budget is None or reservation is None:
+            return
+        try:
+            await self.budget.settle(reservation, used_tokens)
+        except Exception as error:  # the reservation stays counted: errs on the safe side
+            logger.warning("gemini budget settle failed: %s", type(error).__name__)
+
+    async def _generate(
+        self,
+        question: str,
+        evidence: Evidence,
+        passages: list[Passage],
+        context: ConversationContext,
+    ) -> tuple[str, int]:
         contents = [
             types.Content(role=role, parts=[types.Part(text=text)])
             for role, text in context.history
@@ -149,6 +196,5 @@ class GeminiAnswerWriter:
             usage.prompt_token_count if usage else None,
             usage.candidates_token_count if usage else None,
         )
-        if not text:
-            raise GeminiUnavailable("empty answer")
-        return text
+        used_tokens = (usage.total_token_count or 0) if usage else 0
+        return text, used_tokens

@@ -16,6 +16,7 @@ def test_migrations_create_the_schema_once(database_url):
         "0003_review",
         "0004_lead_limits",
         "0005_sentences",
+        "0006_llm_usage",
     ]
     assert second == []
     with psycopg.connect(database_url) as conn:
@@ -29,6 +30,7 @@ def test_migrations_create_the_schema_once(database_url):
     assert {
         "knowledge_chunks",
         "knowledge_sentences",
+        "llm_usage",
         "leads",
         "lead_outbox",
         "schema_migrations",
