@@ -5,7 +5,9 @@ caller, so a forged tracker could submit a lead no diver gave. This entry
 point starts the same server on DOVVY_BIND_HOST (loopback unless a
 deployment opens it) and, when ACTION_SERVER_TOKEN is set, refuses every
 call without that token. Rasa sends it as the `token` query parameter
-(`action_endpoint.token` in endpoints.yml). `/health` stays open for probes.
+(`action_endpoint.token` in endpoints.yml). `/health` stays open for probes,
+and so does `/ready`, which the chat channels ask before they open: 200 once
+the knowledge base is in the database, 503 before.
 """
 
 from __future__ import annotations
@@ -24,11 +26,24 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.worker.loader import AppLoader
 
+from actions.answering import default_answerer
 from dovvybuddy.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
-OPEN_PATHS = frozenset({"/health"})
+OPEN_PATHS = frozenset({"/health", "/ready"})
+
+
+async def _ready(_: Request) -> HTTPResponse:
+    """Whether answers can be given: the database is reachable and ingested."""
+    try:
+        chunks = await default_answerer().store.searchable_chunks()
+    except Exception as error:  # not reachable, not migrated, not configured
+        logger.info("not ready: %s", type(error).__name__)
+        return response.json({"ready": False, "waiting_for": "database"}, 503)
+    if not chunks:
+        return response.json({"ready": False, "waiting_for": "knowledge"}, 503)
+    return response.json({"ready": True, "knowledge_chunks": chunks})
 
 
 async def _require_token(token: str, request: Request) -> HTTPResponse | None:
@@ -45,6 +60,7 @@ def create_guarded_app(action_executor: ActionExecutor, token: str | None) -> Sa
     # No tracing is configured: an empty endpoints path stops rasa-sdk from
     # reading endpoints.yml (Rasa's file) for one.
     app = create_app_for_serve(action_executor, cors_origins=None, endpoints="")
+    app.add_route(_ready, "/ready", methods=["GET"])
     if token:
         app.register_middleware(partial(_require_token, token), "request")
     return app

@@ -15,7 +15,10 @@ is swallowed into an empty `[]` reply. This channel keeps the same URL
 - never answers a real message with an empty list: if the turn produced no
   reply, the diver gets a polite "try again" message;
 - answers within DOVVY_TURN_TIMEOUT_SECONDS even when a backend stalls (Rasa
-  itself waits up to five minutes for the action server).
+  itself waits up to five minutes for the action server);
+- opens only when the assistant can answer (`connectors/readiness.py`): until
+  the action server and its knowledge base are ready, a message gets a 503
+  with Retry-After, and `GET /webhooks/rest/ready` says what is still starting.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors.fallback_replies import NO_REPLY_TEXT, SLOW_TURN_TEXT
+from connectors.readiness import RETRY_AFTER_SECONDS, STARTING_UP_TEXT, Readiness
 from connectors.validation import MAX_REQUEST_BYTES, InvalidRequest, parse_request
 from connectors.web_access import Caller, RateLimited, WebAccessPolicy, address_key
 from dovvybuddy.conversation_ids import is_issued_conversation_id, issue_conversation_id
@@ -45,8 +49,11 @@ logger = logging.getLogger(__name__)
 class GuardedRestInput(RestInput):
     """Rasa's REST channel with request validation and a never-empty reply."""
 
-    def __init__(self, max_message_chars: int | None = None) -> None:
+    def __init__(
+        self, max_message_chars: int | None = None, readiness: Readiness | None = None
+    ) -> None:
         settings = load_settings()
+        self.readiness = readiness or Readiness.from_environment()
         self.max_message_chars = max_message_chars or settings.max_message_chars
         self.turn_timeout_seconds = settings.turn_timeout_seconds
         # Turns still running after their reply went out (held here so they
@@ -79,6 +86,12 @@ class GuardedRestInput(RestInput):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @webhook.route("/ready", methods=["GET"])
+        async def ready(_: Request) -> HTTPResponse:
+            if await self.readiness.check():
+                return response.json(self.readiness.status())
+            return _starting_up(self.readiness.status())
 
         @webhook.route("/conversations", methods=["POST"])
         async def start_conversation(request: Request) -> HTTPResponse:
@@ -127,6 +140,16 @@ class GuardedRestInput(RestInput):
                     "Start a conversation with POST /webhooks/rest/conversations "
                     "and send the 'sender' it returns.",
                 )
+            # Waiting for the start does not spend the diver's message budget.
+            if not await self.readiness.check():
+                return _starting_up(
+                    {
+                        "error": "starting_up",
+                        "detail": STARTING_UP_TEXT,
+                        "retry_after": RETRY_AFTER_SECONDS,
+                        **self.readiness.status(),
+                    }
+                )
             self.access.count_message(sender)
         except InvalidRequest as invalid:
             return _refusal(invalid)
@@ -171,6 +194,10 @@ def _caller(request: Request) -> Caller:
         authorization=request.headers.get("authorization"),
         address=request.remote_addr or request.ip,
     )
+
+
+def _starting_up(body: dict) -> HTTPResponse:
+    return response.json(body, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def _refusal(invalid: InvalidRequest) -> HTTPResponse:

@@ -40,6 +40,7 @@ from telegram.constants import ChatAction
 from telegram.error import RetryAfter, TelegramError
 
 from connectors.fallback_replies import NO_REPLY_TEXT
+from connectors.readiness import Readiness
 from connectors.telegram_messages import (
     IncomingMessage,
     chat_id_of,
@@ -65,6 +66,8 @@ TYPING_REFRESH_SECONDS = 4.0
 # Telegram needs a text above an inline keyboard.
 BUTTONS_ONLY_TEXT = "Please choose:"
 MAX_WAITING_UPDATES = 200
+# How long an update that arrives while the assistant starts waits for it.
+READY_WAIT_SECONDS = 120.0
 SLOW_DOWN_TEXT = (
     "You're sending messages quickly, so I'll skip a few. Please wait a minute and ask again."
 )
@@ -152,7 +155,9 @@ def _seconds(period: float | timedelta) -> float:
 class TelegramInput(InputChannel):
     """Receives Telegram updates by webhook or by polling and answers them through Rasa."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, readiness: Readiness | None = None
+    ) -> None:
         self.settings = settings or load_settings()
         self._bot: Bot | None = None
         self._poller: asyncio.Task | None = None
@@ -166,6 +171,7 @@ class TelegramInput(InputChannel):
         # One "slow down" per chat and minute, not one per dropped message.
         self._told_to_slow_down = SlidingWindowLimiter(1)
         self._turns = asyncio.Semaphore(self.settings.telegram_max_concurrent_turns)
+        self.readiness = readiness or Readiness.from_environment()
 
     @classmethod
     def name(cls) -> str:
@@ -347,6 +353,10 @@ class TelegramInput(InputChannel):
             if self._told_to_slow_down.allow(str(incoming.chat_id)):
                 await TelegramOutput(self.bot).send_text_message(incoming.sender_id, SLOW_DOWN_TEXT)
             return
+        # A message sent while the assistant starts waits for it instead of
+        # getting "having trouble answering".
+        if not await self.readiness.wait(READY_WAIT_SECONDS):
+            logger.warning("Telegram update %s: the assistant is still starting", update.update_id)
         async with self._chat_lock(incoming.chat_id), self._turns:
             logger.info("Telegram update %s for chat %s", update.update_id, incoming.chat_id)
             await self._answer(incoming, on_new_message)

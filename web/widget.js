@@ -33,6 +33,7 @@
     unreachable: "Couldn't reach DovvyBuddy.",
     rateLimited: "You're sending messages quickly — please wait a moment.",
     refused: "Sorry, DovvyBuddy couldn't accept that message.",
+    starting: "DovvyBuddy is starting up, one moment…",
     retry: "Retry",
   };
 
@@ -220,7 +221,8 @@
 
   /**
    * POST one message; never throws. The result's `status` is "ok" (with
-   * `replies`), "rate_limited", "unreachable" (network, timeout, 5xx: worth a
+   * `replies`), "rate_limited", "starting" (the server is not ready yet: with
+   * `retryAfter` seconds), "unreachable" (network, timeout, 5xx: worth a
    * retry) or "refused" (4xx: with the server's `reason` when it gave one).
    */
   async function postMessage(server, sender, message) {
@@ -239,6 +241,14 @@
         return { status: "ok", replies: Array.isArray(replies) ? replies : [] };
       }
       if (response.status === 429) return { status: "rate_limited" };
+      if (response.status === 503) {
+        // The body repeats Retry-After: a cross-origin page cannot read that header.
+        const body = await response.json().catch(() => ({}));
+        if (body && body.error === "starting_up") {
+          const seconds = Number(body.retry_after);
+          return { status: "starting", retryAfter: seconds > 0 ? Math.min(seconds, 30) : 3 };
+        }
+      }
       if (response.status >= 500) return { status: "unreachable" };
       const { error, detail } = await refusalReason(response);
       return { status: "refused", error, reason: detail };
@@ -559,6 +569,17 @@
         return;
       }
       failed = request;
+      if (result.status === "starting") {
+        // Not an error: the message is sent again by itself when the server is up.
+        showNotice(TEXT.starting, false);
+        setTimeout(() => {
+          if (failed === request && !inFlight) {
+            clearNotice();
+            deliver(request);
+          }
+        }, result.retryAfter * 1000);
+        return;
+      }
       showNotice(result.status === "rate_limited" ? TEXT.rateLimited : TEXT.unreachable, true);
     }
 

@@ -188,6 +188,18 @@ class KnowledgeStore:
                 self.vocabulary = await self._read_vocabulary()
                 self._is_open = True
 
+    async def searchable_chunks(self) -> int:
+        """How many chunks this store's embedder can search (0 before ingest)."""
+        await self.pool.open()
+        async with self.pool.connection() as conn:
+            cursor = await conn.execute(
+                "SELECT count(*) FROM knowledge_chunks"
+                " WHERE embedding_provider = %s AND embedding_model = %s AND embedding_dim = %s",
+                (self.embedder.provider, self.embedder.model, self.embedder.dimension),
+            )
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     async def _read_vocabulary(self) -> KnowledgeVocabulary:
         async with self.pool.connection() as conn:
             cursor = await conn.execute(

@@ -388,3 +388,19 @@ def test_site_suggestions_are_a_readable_list_on_a_phone(open_demo_page):
     assert widget.log.evaluate("element => element.scrollWidth <= element.clientWidth")
     SCREENSHOT.parent.mkdir(exist_ok=True)
     widget.page.screenshot(path=SCREENSHOT)
+
+
+def test_a_server_still_starting_shows_a_notice_and_sends_the_message_by_itself(widget):
+    widget.open()
+    widget.reply_with(
+        503,
+        {"error": "starting_up", "detail": "starting", "retry_after": 1, "ready": False},
+        times=1,
+    )
+    widget.input.fill("What is the Open Water course?")
+    widget.input.press("Enter")
+    expect(widget.notice).to_contain_text("starting up, one moment")
+    # No click: the widget retries after retry_after seconds and the answer comes.
+    expect(widget.bot_messages.nth(1)).to_contain_text("Open Water")
+    expect(widget.notice).to_have_count(0)
+    expect(widget.user_messages).to_have_count(1)
