@@ -83,9 +83,9 @@ validate-knowledge: install ## check knowledge/ against its schema (knowledge/RE
 validate: install ## Rasa's data validation (domain, NLU, stories, rules)
 	$(RASA) data validate --fail-on-warnings --max-history 5
 
-story-test: install ## Rasa story tests in tests/ against the current model
+story-test: install ## Rasa story tests in tests/ end to end (user text through the NLU) against the current model
 	model="$$($(PYTHON) -m dovvybuddy.stack train | tail -n 1)"; \
-	$(RASA) test core --stories tests/ --model "$$model" --out var/results/stories \
+	$(RASA) test core --stories tests/ --e2e --model "$$model" --out var/results/stories \
 	  --fail-on-prediction-errors
 
 pytest: install ## unit tests and end-to-end tests against the real stack
