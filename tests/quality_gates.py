@@ -36,9 +36,11 @@ def ceiling_above(measured: float) -> float:
     return math.ceil(round((measured + MARGIN) * 100, 6)) / 100
 
 
-# NLU: macro-F1 of the trained model on tests/nlu_test.yml (reports/nlu.json,
-# test_set.macro_f1, 0.943 at commit f10b92a).
-NLU_MACRO_F1_MEASURED = 0.943
+# NLU: macro-F1 of the trained model on tests/nlu_test.yml, scored as `rasa
+# test nlu` scores it (a fallback counts as the classifier's best guess):
+# 0.9396 on its 328 examples, measured by the gate at commit 824a904 with model
+# dovvybuddy-aeff92bcbfc4c57e (reports/nlu.json: 0.943 on the 317 it had at f10b92a).
+NLU_MACRO_F1_MEASURED = 0.9396
 NLU_MACRO_F1_FLOOR = floor_below(NLU_MACRO_F1_MEASURED)
 
 # Safety, on tests/safety/data/held_out/ (NLU + safety layer): every emergency.
