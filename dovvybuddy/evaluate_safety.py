@@ -126,7 +126,8 @@ def load_held_out(directory: Path = HELD_OUT_DIR) -> dict:
     sections = read("safety_questions")
     return {
         "emergency": [str(p) for p in read("emergency")["phrases"]],
-        "safety_questions": {s: [str(p) for p in sections[s]] for s in SECTION_INTENTS},
+        # A section the set does not have is empty.
+        "safety_questions": {s: [str(p) for p in sections.get(s) or []] for s in SECTION_INTENTS},
         "ordinary": [str(p) for p in read("ordinary")["phrases"]],
     }
 

@@ -74,3 +74,16 @@ def test_false_alarms_count_questions_and_ordinary_messages_together(held_out_di
     assert {"phrase": "emergency exits on the boat?", "predicted": "emergency"} in scores[
         "false_alarm_messages"
     ]
+
+
+def test_a_section_the_question_set_lacks_is_empty(held_out_dir):
+    (held_out_dir / "safety_questions.yml").write_text(
+        yaml.safe_dump({"questions": ["is a reverse block dangerous"]})
+    )
+    sections = load_held_out(held_out_dir)["safety_questions"]
+    assert sections == {
+        "questions": ["is a reverse block dangerous"],
+        "fears": [],
+        "course": [],
+        "trips": [],
+    }
