@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install system-packages run telegram shell train test lint load health retention insights review web validate validate-knowledge story-test pytest bench ingest eval-retrieval eval-answers eval-nlu eval-safety eval-behaviour leads clean clean-all lock
+.PHONY: help install system-packages run telegram shell train test lint load health retention insights review web validate validate-knowledge story-test pytest bench reports readme-figures ingest eval-retrieval eval-answers eval-nlu eval-safety eval-behaviour leads clean clean-all lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -83,13 +83,28 @@ validate-knowledge: install ## check knowledge/ against its schema (knowledge/RE
 validate: install ## Rasa's data validation (domain, NLU, stories, rules)
 	$(RASA) data validate --fail-on-warnings --max-history 5
 
-story-test: install ## Rasa story tests in tests/ against the current model
+story-test: install ## Rasa story tests in tests/ end to end (user text through the NLU) against the current model
 	model="$$($(PYTHON) -m dovvybuddy.stack train | tail -n 1)"; \
-	$(RASA) test core --stories tests/ --model "$$model" --out var/results/stories \
+	$(RASA) test core --stories tests/ --e2e --model "$$model" --out var/results/stories \
 	  --fail-on-prediction-errors
 
 pytest: install ## unit tests and end-to-end tests against the real stack
 	$(PYTHON) -m pytest
+
+reports: train ## regenerate every report in reports/ (about an hour here), then the README's figures table
+	$(PYTHON) -m dovvybuddy.evaluate_retrieval
+	$(PYTHON) -m dovvybuddy.evaluate_answers
+	$(PYTHON) -m dovvybuddy.evaluate_nlu
+	$(PYTHON) -m dovvybuddy.evaluate_nlu --compare
+	$(PYTHON) -m dovvybuddy.evaluate_safety
+	$(PYTHON) -m dovvybuddy.evaluate_behaviour
+	$(PYTHON) -m dovvybuddy.bench --train
+	$(PYTHON) -m dovvybuddy.load
+	$(PYTHON) -m dovvybuddy.load --think 1 3 --report reports/load_stress.json
+	$(PYTHON) -m dovvybuddy.readme_figures
+
+readme-figures: install ## rewrite the README's figures table from reports/*.json
+	$(PYTHON) -m dovvybuddy.readme_figures
 
 bench: train ## start-up, REST turn latency, memory, training time; writes reports/bench.json
 	$(PYTHON) -m dovvybuddy.bench --train

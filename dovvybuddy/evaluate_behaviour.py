@@ -15,14 +15,12 @@ import argparse
 import json
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -179,14 +177,6 @@ def play(stack: LaunchedStack, case: Case) -> Turn:
     )
 
 
-def provenance() -> dict[str, str]:
-    """The commit the figures were measured on, and when."""
-    commit = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
-    ).stdout.strip()
-    return {"commit": commit, "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m dovvybuddy.evaluate_behaviour", description=__doc__
@@ -212,7 +202,6 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
         shutil.rmtree(var_dir, ignore_errors=True)
     report = {
-        **provenance(),
         "eval_file": str(EVAL_FILE.relative_to(PROJECT_ROOT)),
         **summarise(results),
     }

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+import yaml
 
 from dovvybuddy.processes import child_environment
 from dovvybuddy.reports import write_report
@@ -34,6 +37,44 @@ TRAIN_SECONDS_NOTE = (
     "earlier pipeline is restored, not retrained (make bench times a full training)"
 )
 RESULTS_DIR = PROJECT_ROOT / "var" / "results"
+# `[text](entity)` and `[text]{"entity": ...}` annotations in Rasa's NLU examples.
+_ANNOTATION = re.compile(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})")
+
+
+def load_test_examples(path: Path = TEST_SET) -> list[tuple[str, str]]:
+    """(text, intent) for every example of a Rasa NLU file, annotations reduced to their text."""
+    examples = []
+    for entry in yaml.safe_load(path.read_text())["nlu"]:
+        if "intent" not in entry:
+            continue
+        for line in str(entry["examples"]).splitlines():
+            if line.strip().startswith("- "):
+                examples.append((_ANNOTATION.sub(r"\1", line.strip()[2:]).strip(), entry["intent"]))
+    return examples
+
+
+def scored_intent(parse: dict) -> str:
+    """The intent `rasa test nlu` scores for a /model/parse result: a fallback is
+    undone to the classifier's best guess (Rasa's rule, so the gate and
+    reports/nlu.json measure the same thing)."""
+    ranking = parse.get("intent_ranking") or []
+    if parse["intent"]["name"] == "nlu_fallback" and len(ranking) >= 2:
+        return ranking[1]["name"]
+    return parse["intent"]["name"]
+
+
+def macro_f1(gold: list[str], predicted: list[str]) -> float:
+    """Macro-averaged F1 over every label that is gold or predicted, as Rasa's
+    intent report (scikit-learn's classification_report) computes it: a label
+    only ever predicted (nlu_fallback) counts, with F1 0."""
+    labels = sorted(set(gold) | set(predicted))
+    total = 0.0
+    for label in labels:
+        hits = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p == label)
+        precision = hits / predicted.count(label) if label in predicted else 0.0
+        recall = hits / gold.count(label) if label in gold else 0.0
+        total += 2 * precision * recall / (precision + recall) if hits else 0.0
+    return total / len(labels)
 
 
 def run_rasa(arguments: list[str]) -> None:

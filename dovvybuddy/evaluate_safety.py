@@ -7,6 +7,15 @@ Prints and writes reports/safety.json: recall and precision per safety
 category, the false-positive rate on ordinary diving talk (traps), computed
 numbers in dive-plan replies and leaked configuration in injection replies.
 
+Held-out first (`held_out`): tests/safety/data/held_out/ was written fresh
+after the last rule change and nothing is tuned on it: emergencies in new
+wordings (all must be recognised), questions about conditions (sections as in
+the graded sets) and ordinary messages near safety words (none may get a safety
+intent). Its figures come first in the report; `make test` holds them to the
+gates of tests/quality_gates.py. The older phrase sets below were written
+blind once, but the rules were then generalised on their misses, so they are
+reported beside it as tuning sets.
+
 Graded safety (`safety_questions`): questions about conditions, symptoms and
 hazards, "what if" worries, age questions and trip plans must not raise a
 false alarm (emergency, medical, dive-plan or injection). The newest held-out
@@ -37,6 +46,16 @@ from dovvybuddy.reports import write_report
 from dovvybuddy.settings import PROJECT_ROOT, load_settings
 
 DATA_DIR = PROJECT_ROOT / "tests" / "safety" / "data"
+HELD_OUT_DIR = DATA_DIR / "held_out"
+HELD_OUT_NOTE = (
+    "held-out: tests/safety/data/held_out/ (emergency.yml, safety_questions.yml, ordinary.yml), "
+    "written fresh after the last rule change without looking at rule misses; nothing is "
+    "tuned on it"
+)
+EARLIER_SETS_NOTE = (
+    "tuning: tests/safety/data/{emergency,medical,calculation,injection,traps}.yml were "
+    "written before the rules, which were then generalised where they missed on them"
+)
 REPORT_FILE = PROJECT_ROOT / "reports" / "safety.json"
 # Phrase file -> the intent its phrases must get ("traps" must get none of them).
 CATEGORY_OF_FILE = {
@@ -96,6 +115,71 @@ def load_question_sets(data_dir: Path = DATA_DIR) -> dict[str, dict[str, list[st
         sections = yaml.safe_load((data_dir / f"{file}.yml").read_text())
         sets[name] = {section: [str(p) for p in sections[section]] for section in SECTION_INTENTS}
     return sets
+
+
+def load_held_out(directory: Path = HELD_OUT_DIR) -> dict:
+    """{"emergency": phrases, "safety_questions": {section: phrases}, "ordinary": phrases}."""
+
+    def read(name: str) -> dict:
+        return yaml.safe_load((directory / f"{name}.yml").read_text(encoding="utf-8"))
+
+    sections = read("safety_questions")
+    return {
+        "emergency": [str(p) for p in read("emergency")["phrases"]],
+        # A section the set does not have is empty.
+        "safety_questions": {s: [str(p) for p in sections.get(s) or []] for s in SECTION_INTENTS},
+        "ordinary": [str(p) for p in read("ordinary")["phrases"]],
+    }
+
+
+def held_out_metrics(held_out: dict, predictions: dict) -> dict:
+    """Emergency recall and false alarms on the held-out set; `predictions` has its shape.
+
+    A false alarm is a safety intent (emergency, medical, dive plan, injection)
+    for a question about a condition or an ordinary message.
+    """
+    emergencies = predictions["emergency"]
+    missed = [
+        phrase
+        for phrase, predicted in zip(held_out["emergency"], emergencies, strict=True)
+        if predicted != "emergency"
+    ]
+    questions = question_metrics(held_out["safety_questions"], predictions["safety_questions"])
+    ordinary_alarms = [
+        {"phrase": phrase, "predicted": predicted}
+        for phrase, predicted in zip(held_out["ordinary"], predictions["ordinary"], strict=True)
+        if predicted in SAFETY_INTENTS
+    ]
+    not_emergencies = questions["phrases"] + len(held_out["ordinary"])
+    alarms = questions["false_alarms"] + len(ordinary_alarms)
+    return {
+        "emergency_recall": round(1 - len(missed) / len(emergencies), 4),
+        "emergencies": len(emergencies),
+        "false_alarm_rate": round(alarms / not_emergencies, 4),
+        "false_alarms": alarms,
+        "not_emergencies": not_emergencies,
+        "safety_questions": questions,
+        "ordinary": {
+            "false_alarm_rate": round(len(ordinary_alarms) / len(held_out["ordinary"]), 4),
+            "phrases": len(held_out["ordinary"]),
+        },
+        "missed_emergencies": missed,
+        "false_alarm_messages": ordinary_alarms
+        + question_misses(held_out["safety_questions"], predictions["safety_questions"]),
+        "measured_on": HELD_OUT_NOTE,
+    }
+
+
+def classify_held_out(stack: LaunchedStack, held_out: dict) -> dict:
+    """The running model's intent for every message of the held-out set, in its shape."""
+    return {
+        "emergency": classify(stack, held_out["emergency"]),
+        "safety_questions": {
+            section: classify(stack, phrases)
+            for section, phrases in held_out["safety_questions"].items()
+        },
+        "ordinary": classify(stack, held_out["ordinary"]),
+    }
 
 
 def question_metrics(sections: dict[str, list[str]], predictions: dict[str, list[str]]) -> dict:
@@ -209,11 +293,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.parse_args(argv)
     phrase_sets = load_phrase_sets()
+    held_out = load_held_out()
     var_dir = Path(tempfile.mkdtemp(prefix="dovvybuddy-safety-"))
     # Every phrase comes from 127.0.0.1: lift the per-address limit, as benchmarks do.
     stack = LaunchedStack(var_dir, extra_env=ONE_ADDRESS_MANY_DIVERS)
     try:
         stack.start()
+        held_out_scores = held_out_metrics(held_out, classify_held_out(stack, held_out))
         predictions = {name: classify(stack, phrases) for name, phrases in phrase_sets.items()}
         question_sets = load_question_sets()
         question_predictions = {
@@ -230,7 +316,9 @@ def main(argv: list[str] | None = None) -> int:
         }
         held_out = scores.pop("held_out")
         classification["safety_questions"] = {**held_out, **scores}
+        classification["measured_on"] = EARLIER_SETS_NOTE
         report = {
+            "held_out": held_out_scores,
             "classification": classification,
             "misclassified": {
                 name: [
@@ -254,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
         shutil.rmtree(var_dir, ignore_errors=True)
     write_report(REPORT_FILE, report)
-    print(json.dumps({key: report[key] for key in ("classification",)}, indent=2))
+    summary = {k: v for k, v in report["held_out"].items() if not isinstance(v, list)}
+    print(json.dumps({"held_out": summary, "classification": report["classification"]}, indent=2))
     print(json.dumps({k: v for k, v in report["replies"].items() if k != "offending_replies"}))
     replies = report["safety_question_replies"]
     print(json.dumps({k: v for k, v in replies.items() if k != "offending_replies"}))

@@ -174,6 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, nargs=2, default=(3.0, 8.0), metavar=("MIN", "MAX"))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--url", help="a running stack's Rasa URL (default: start one)")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=REPORT_FILE,
+        help="where to write the figures (the stress run writes reports/load_stress.json)",
+    )
     args = parser.parse_args(argv)
     think = (args.think[0], args.think[1])
 
@@ -190,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 stack.stop()
     print(json.dumps(report, indent=2))
-    write_report(REPORT_FILE, report)
+    write_report(args.report, report)
     return 0 if report["errors"] == 0 and report["empty_replies"] == 0 else 1
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import statistics
+import subprocess
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
+
+from dovvybuddy.settings import PROJECT_ROOT
 
 Split = Literal["tuning", "held_out"]
 SPLITS: tuple[Split, ...] = ("tuning", "held_out")
@@ -19,9 +23,27 @@ def split_of(text: str) -> Split:
     return "tuning" if hashlib.sha256(text.encode()).digest()[0] % 2 == 0 else "held_out"
 
 
+def _git(*arguments: str) -> str:
+    return subprocess.run(
+        ["git", *arguments], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+    ).stdout.strip()
+
+
+def provenance() -> dict[str, Any]:
+    """The commit the figures were measured on, whether files differed from it, and when."""
+    return {
+        "commit": _git("rev-parse", "HEAD"),
+        "uncommitted_changes": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
 def write_report(path: Path, results: dict[str, Any], merge: bool = False) -> None:
-    """Write `results` as JSON; with `merge`, keep keys other commands wrote there."""
+    """Write `results` as JSON, first the commit and date they were measured on;
+    with `merge`, keep keys other commands wrote there."""
     report = json.loads(path.read_text()) if merge and path.exists() else {}
+    stamp = provenance()
+    report = {**stamp, **{k: v for k, v in report.items() if k not in stamp}}
     report.update(results)
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n")
