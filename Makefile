@@ -121,7 +121,7 @@ review: install ## misunderstood messages as NLU data to label, in var/review/ (
 web: install ## serve only the chat widget demo page (web/) on DOVVY_WEB_PORT
 	$(PYTHON) -m dovvybuddy.web_server
 
-retention: install ## delete conversations inactive for DOVVY_RETENTION_DAYS (ARGS="--days N", "--dry-run")
+retention: install ## delete conversations inactive for DOVVY_RETENTION_DAYS, leads older than DOVVY_LEAD_RETENTION_DAYS (ARGS="--days N", "--lead-days N", "--dry-run")
 	$(PYTHON) -m dovvybuddy.retention $(ARGS)
 
 health: install ## is every process of the running stack healthy? (JSON; exit 1 if not)

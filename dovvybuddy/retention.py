@@ -1,6 +1,6 @@
-"""Delete old conversations from Rasa's tracker store: `python -m dovvybuddy.retention`.
+"""Delete old conversations and old leads: `python -m dovvybuddy.retention`.
 
-    python -m dovvybuddy.retention [--days N] [--dry-run] [--batch-size N]
+    python -m dovvybuddy.retention [--days N] [--lead-days N] [--dry-run] [--batch-size N]
 
 A conversation (all the `events` rows of one `sender_id`) is deleted when its
 *last* event is older than N days, so a diver who is still talking keeps the
@@ -8,8 +8,10 @@ whole conversation, however long ago it started. The messages, slots and
 form answers in those events go with it; a diver who comes back afterwards
 starts a new conversation.
 
-Leads are not touched: they live in `leads` and `lead_outbox` and have their
-own lifecycle (see `python -m dovvybuddy.leads_cli`).
+Leads have their own, longer limit (DOVVY_LEAD_RETENTION_DAYS, default 365,
+or `--lead-days`): a lead created before it is deleted with its outbox rows,
+whatever its state, and so is a lead still spooled on disk (var/lead_spool)
+because the database was down, judged by the file's age.
 
 Conversations are deleted in batches, each in its own transaction, so locks
 are held briefly while Rasa keeps writing, and an interruption keeps the
@@ -27,6 +29,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -60,6 +63,61 @@ WITH deleted AS (
 )
 SELECT count(DISTINCT sender_id), count(*) FROM deleted
 """
+
+
+_DELETE_OLD_LEADS = """
+DELETE FROM leads WHERE created_at < to_timestamp(%(cutoff)s) RETURNING id
+"""
+_COUNT_OLD_LEADS = """
+SELECT count(*) FROM leads WHERE created_at < to_timestamp(%(cutoff)s)
+"""
+
+
+@dataclass(frozen=True)
+class LeadRetentionResult:
+    """The leads (with their outbox rows) and spool files one clean-up removed."""
+
+    days: int
+    leads: int
+    spool_files: int
+    dry_run: bool
+
+    def summary(self) -> str:
+        counts = f"{self.leads} lead(s) and {self.spool_files} spooled lead file(s)"
+        age = f"older than {self.days} day(s)"
+        if self.dry_run:
+            return f"Dry run: would delete {counts} {age}; nothing deleted."
+        return f"Deleted {counts} {age}."
+
+
+def delete_old_leads(
+    connection: psycopg.Connection[Any],
+    spool_dir: Path,
+    days: int,
+    *,
+    dry_run: bool = False,
+    now: float | None = None,
+) -> LeadRetentionResult:
+    """Delete the leads created, and the spool files written, more than `days` days ago."""
+    cutoff = (time.time() if now is None else now) - days * SECONDS_PER_DAY
+    table = connection.execute("SELECT to_regclass('leads')").fetchone()
+    leads = 0
+    if table is not None and table[0] is not None:
+        if dry_run:
+            row = connection.execute(_COUNT_OLD_LEADS, {"cutoff": cutoff}).fetchone()
+            leads = row[0] if row else 0
+        else:
+            with connection.transaction():
+                leads = len(connection.execute(_DELETE_OLD_LEADS, {"cutoff": cutoff}).fetchall())
+    old_files = [
+        path
+        for path in (sorted(spool_dir.glob("*.json")) if spool_dir.is_dir() else [])
+        if path.stat().st_mtime < cutoff
+    ]
+    if not dry_run:
+        for path in old_files:
+            path.unlink(missing_ok=True)
+    return LeadRetentionResult(days, leads, len(old_files), dry_run)
 
 
 @dataclass(frozen=True)
@@ -153,6 +211,12 @@ def main(argv: list[str] | None = None) -> int:
         help="delete conversations whose last event is older than this (default %(default)s)",
     )
     parser.add_argument(
+        "--lead-days",
+        type=positive_int,
+        default=settings.lead_retention_days,
+        help="delete leads created more than this many days ago (default %(default)s)",
+    )
+    parser.add_argument(
         "--dry-run", action="store_true", help="count what would be deleted; delete nothing"
     )
     parser.add_argument(
@@ -170,7 +234,11 @@ def main(argv: list[str] | None = None) -> int:
         result = delete_old_conversations(
             connection, args.days, dry_run=args.dry_run, batch_size=args.batch_size
         )
+        leads = delete_old_leads(
+            connection, settings.lead_spool_dir, args.lead_days, dry_run=args.dry_run
+        )
     print(result.summary(), flush=True)
+    print(leads.summary(), flush=True)
     return 0
 
 

@@ -114,6 +114,7 @@ class Settings:
     turn_timeout_seconds: float
     worker_health_port: int
     retention_days: int
+    lead_retention_days: int
     redis_url: str | None = field(repr=False)
     web_rate_per_sender_per_minute: int
     web_rate_per_ip_per_minute: int
@@ -153,6 +154,11 @@ class Settings:
     def actions_python(self) -> Path:
         """The interpreter of the Python 3.11 action-server environment."""
         return self.venv_dir / "actions" / "bin" / "python"
+
+    @property
+    def lead_spool_dir(self) -> Path:
+        """Where leads wait on disk while the database is down."""
+        return self.var_dir / "lead_spool"
 
     @property
     def action_server_url(self) -> str:
@@ -229,6 +235,7 @@ def load_settings() -> Settings:
         turn_timeout_seconds=_float("DOVVY_TURN_TIMEOUT_SECONDS", 20.0),
         worker_health_port=_int("DOVVY_WORKER_HEALTH_PORT", 5056),
         retention_days=_int("DOVVY_RETENTION_DAYS", 180),
+        lead_retention_days=_int("DOVVY_LEAD_RETENTION_DAYS", 365),
         redis_url=os.environ.get("REDIS_URL", "").strip() or None,
         web_rate_per_sender_per_minute=_int("DOVVY_WEB_RATE_PER_SENDER_PER_MINUTE", 30),
         web_rate_per_ip_per_minute=_int("DOVVY_WEB_RATE_PER_IP_PER_MINUTE", 120),

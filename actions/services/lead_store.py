@@ -279,6 +279,6 @@ def default_lead_store() -> LeadStore:
                 timeout=DATABASE_TIMEOUT_SECONDS,
                 check=AsyncConnectionPool.check_connection,
             ),
-            settings.var_dir / "lead_spool",
+            settings.lead_spool_dir,
         )
     return _store

@@ -1,7 +1,8 @@
-"""Retention: old conversations leave the tracker store, recent ones and leads stay."""
+"""Retention: old conversations leave the tracker store, old leads leave after their own limit."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from dovvybuddy.retention import (
     SECONDS_PER_DAY,
     delete_conversations_if_expired,
     delete_old_conversations,
+    delete_old_leads,
 )
 from tests.dovvybuddy.lead_rows import insert_lead
 from tests.dovvybuddy.tracker_rows import RASA_EVENTS_TABLE
@@ -112,10 +114,14 @@ def test_a_database_without_a_tracker_store_yet_has_nothing_to_delete(database_u
     assert (result.conversations, result.events) == (0, 0)
 
 
-def test_the_command_prints_the_exact_counts_and_keeps_leads(tracker_store, monkeypatch, capsys):
+def test_the_command_prints_the_exact_counts_and_keeps_leads_within_their_own_limit(
+    tracker_store, monkeypatch, capsys, tmp_path
+):
     monkeypatch.setenv("DATABASE_URL", tracker_store)
+    monkeypatch.setenv("DOVVY_VAR_DIR", str(tmp_path))
     apply_migrations(tracker_store)
-    lead_id, _ = insert_lead(tracker_store, created_at=datetime.now(UTC) - timedelta(days=400))
+    # Older than the conversations' 90 days, within the leads' 365.
+    lead_id, _ = insert_lead(tracker_store, created_at=datetime.now(UTC) - timedelta(days=200))
     now = time.time()
     add_conversation(tracker_store, "old-diver", now - 400 * DAY, now - 200 * DAY, now - 100 * DAY)
     add_conversation(tracker_store, "older-diver", now - 500 * DAY)
@@ -128,17 +134,62 @@ def test_the_command_prints_the_exact_counts_and_keeps_leads(tracker_store, monk
 
     assert re.fullmatch(
         r"Dry run: would delete 2 conversation\(s\) and 4 event\(s\) last active more than"
-        r" 90 day\(s\) ago; nothing deleted \(\d+\.\d\d s\)\.\n",
+        r" 90 day\(s\) ago; nothing deleted \(\d+\.\d\d s\)\.\n"
+        r"Dry run: would delete 0 lead\(s\) and 0 spooled lead file\(s\) older than"
+        r" 365 day\(s\); nothing deleted\.\n",
         dry_run,
     )
     assert re.fullmatch(
         r"Deleted 2 conversation\(s\) and 4 event\(s\) last active more than 90 day\(s\) ago"
-        r" in \d+\.\d\d s\.\n",
+        r" in \d+\.\d\d s\.\n"
+        r"Deleted 0 lead\(s\) and 0 spooled lead file\(s\) older than 365 day\(s\)\.\n",
         real_run,
     )
     assert events_by_sender(tracker_store) == {"recent-diver": 1}
     with psycopg.connect(tracker_store) as conn:
         assert conn.execute("SELECT id FROM leads").fetchall() == [(lead_id,)]
+
+
+def spooled_lead(spool_dir, name, days_old):
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    path = spool_dir / f"{name}.json"
+    path.write_text("{}")
+    written = time.time() - days_old * DAY
+    os.utime(path, (written, written))
+    return path
+
+
+def test_leads_and_spool_files_older_than_their_limit_are_deleted_with_their_outbox(
+    database_url, tmp_path
+):
+    apply_migrations(database_url)
+    insert_lead(database_url, created_at=datetime.now(UTC) - timedelta(days=400))
+    kept_id, _ = insert_lead(
+        database_url,
+        email="kept@example.com",
+        created_at=datetime.now(UTC) - timedelta(days=30),
+    )
+    spool = tmp_path / "lead_spool"
+    old_file = spooled_lead(spool, "old", 400)
+    new_file = spooled_lead(spool, "new", 1)
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        counted = delete_old_leads(conn, spool, 365, dry_run=True)
+        assert (counted.leads, counted.spool_files) == (1, 1)
+        assert old_file.exists()
+        result = delete_old_leads(conn, spool, 365)
+        assert (result.leads, result.spool_files, result.dry_run) == (1, 1, False)
+        assert conn.execute("SELECT id FROM leads").fetchall() == [(kept_id,)]
+        outbox = conn.execute("SELECT lead_id FROM lead_outbox").fetchall()
+        assert outbox == [(kept_id,)]
+    assert not old_file.exists()
+    assert new_file.exists()
+
+
+def test_lead_retention_before_any_migration_deletes_nothing(database_url, tmp_path):
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        result = delete_old_leads(conn, tmp_path / "no-spool", 365)
+    assert (result.leads, result.spool_files) == (0, 0)
 
 
 @pytest.mark.parametrize("days", ["0", "-5", "soon"])
