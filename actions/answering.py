@@ -9,6 +9,7 @@ the sources are cited and the diver never sees a failure.
 from __future__ import annotations
 
 import logging
+import time
 
 from actions.extractive_answer import cite, extractive_answer
 from actions.fact_notes import with_fact_notes
@@ -23,6 +24,7 @@ from actions.services.gemini import (
 )
 from actions.services.knowledge_store import KnowledgeStore, Passage, connection_pool
 from actions.services.llm_budget import TokenBudget
+from dovvybuddy.metrics import ANSWERS, GEMINI_CALLS, RETRIEVAL_SECONDS
 from dovvybuddy.rate_limit import SlidingWindowLimiter
 from dovvybuddy.settings import Settings, load_settings
 
@@ -58,6 +60,7 @@ class Answerer:
         whole knowledge base is searched when those have nothing relevant.
         """
         store = self.store
+        started = time.monotonic()
         vector = await store.embedder.embed_query(question)  # once, for every search below
         passages = []
         if topic_kinds:
@@ -74,6 +77,8 @@ class Answerer:
             everywhere = await store.search(question, vector, limit=PASSAGES_PER_ANSWER)
             passages = _merged(passages, everywhere)
         if not passages:
+            RETRIEVAL_SECONDS.observe(time.monotonic() - started)
+            ANSWERS.labels("refused").inc()
             return None
         wanted_kinds = preferred_kinds(question)
         if wanted_kinds and not topic_kinds and passages[0].kind not in wanted_kinds:
@@ -88,12 +93,14 @@ class Answerer:
                 topic_in_scope=True,
             )
             passages = _merged(passages, routed)
+        RETRIEVAL_SECONDS.observe(time.monotonic() - started)
         evidence = select_evidence(
             question, passages, store.vocabulary.question_word_weight, self.max_words, destination
         )
         generated = await self._generated_answer(
             question, evidence, passages, context, conversation_id
         )
+        ANSWERS.labels("gemini" if generated else "extractive").inc()
         answer = generated or extractive_answer(evidence)
         return with_fact_notes(answer, question, [evidence.passage, *passages], destination)
 
@@ -116,6 +123,7 @@ class Answerer:
             return None
         problems = violations(text, passages, question, system_instruction(self.max_words))
         if problems:
+            GEMINI_CALLS.labels("rejected").inc()
             logger.warning("generated answer rejected: %s", "; ".join(problems))
             return None
         return f"{trim_to_words(text, self.max_words)}\n{cite(passages[:2])}"

@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from dovvybuddy.destination_facts import Chamber, chambers_by_destination
 from dovvybuddy.knowledge import Document, load_documents
 from dovvybuddy.knowledge_validation import DESTINATION_NAMES
+from dovvybuddy.metrics import SAFETY_REPLIES
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ def emergency_guidance(contacts: EmergencyContacts, destination: str | None) -> 
 
 def log_safety_reply(category: str, tracker: Tracker) -> None:
     """Record that a safety reply was given (no personal data) for operators to count."""
+    SAFETY_REPLIES.labels(category).inc()
     logger.info(
         json.dumps(
             {

@@ -27,11 +27,18 @@ from sanic.response import HTTPResponse
 from sanic.worker.loader import AppLoader
 
 from actions.answering import default_answerer
+from dovvybuddy.metrics import exposition
 from dovvybuddy.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
-OPEN_PATHS = frozenset({"/health", "/ready"})
+OPEN_PATHS = frozenset({"/health", "/ready", "/metrics"})
+
+
+async def _metrics(_: Request) -> HTTPResponse:
+    """Prometheus metrics (the action server is not public: no token needed)."""
+    body, content_type = exposition()
+    return response.raw(body, content_type=content_type)
 
 
 async def _ready(_: Request) -> HTTPResponse:
@@ -61,6 +68,7 @@ def create_guarded_app(action_executor: ActionExecutor, token: str | None) -> Sa
     # reading endpoints.yml (Rasa's file) for one.
     app = create_app_for_serve(action_executor, cors_origins=None, endpoints="")
     app.add_route(_ready, "/ready", methods=["GET"])
+    app.add_route(_metrics, "/metrics", methods=["GET"])
     if token:
         app.register_middleware(partial(_require_token, token), "request")
     return app

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -41,6 +42,7 @@ from connectors.validation import MAX_REQUEST_BYTES, InvalidRequest, parse_reque
 from connectors.web_access import Caller, RateLimited, WebAccessPolicy, address_key
 from dovvybuddy.conversation_ids import is_issued_conversation_id, issue_conversation_id
 from dovvybuddy.json_logging import conversation_id, request_id
+from dovvybuddy.metrics import RATE_LIMITED, TURN_SECONDS, TURNS, exposition
 from dovvybuddy.settings import CLIENT_METADATA_KEY, keyed_hash, load_settings
 
 logger = logging.getLogger(__name__)
@@ -86,6 +88,12 @@ class GuardedRestInput(RestInput):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @webhook.route("/metrics", methods=["GET"])
+        async def metrics(_: Request) -> HTTPResponse:
+            # Not public: deploy/nginx.conf does not route it.
+            body, content_type = exposition()
+            return response.raw(body, content_type=content_type)
 
         @webhook.route("/ready", methods=["GET"])
         async def ready(_: Request) -> HTTPResponse:
@@ -142,6 +150,7 @@ class GuardedRestInput(RestInput):
                 )
             # Waiting for the start does not spend the diver's message budget.
             if not await self.readiness.check():
+                TURNS.labels("rest", "starting").inc()
                 return _starting_up(
                     {
                         "error": "starting_up",
@@ -152,7 +161,25 @@ class GuardedRestInput(RestInput):
                 )
             self.access.count_message(sender)
         except InvalidRequest as invalid:
+            TURNS.labels("rest", "refused").inc()
+            if isinstance(invalid, RateLimited):
+                RATE_LIMITED.labels("rest", "web").inc()
             return _refusal(invalid)
+        started = time.monotonic()
+        reply = await self._turn(sender, text, metadata, trusted, caller, on_new_message)
+        TURN_SECONDS.labels("rest").observe(time.monotonic() - started)
+        return reply
+
+    async def _turn(
+        self,
+        sender: str,
+        text: str,
+        metadata: dict | None,
+        trusted: bool,
+        caller: Caller,
+        on_new_message: Callable[[UserMessage], Awaitable[None]],
+    ) -> HTTPResponse:
+        """Run one admitted message through Rasa; the reply is never empty."""
         metadata = dict(metadata or {})
         # Set here, never by the client. A trusted server speaks for many
         # divers from one address, so its requests carry no client network.
@@ -175,11 +202,14 @@ class GuardedRestInput(RestInput):
             logger.warning("turn for a conversation took over %s s", self.turn_timeout_seconds)
             self.late_turns.add(turn)
             turn.add_done_callback(self._late_turn_done)
+            TURNS.labels("rest", "slow").inc()
             return response.json([{"recipient_id": sender, "text": SLOW_TURN_TEXT}])
         except Exception:  # the diver still gets an answer; the log gets the trace
             logger.exception("REST turn failed")
         if not collector.messages:
+            TURNS.labels("rest", "no_reply").inc()
             return response.json([{"recipient_id": sender, "text": NO_REPLY_TEXT}])
+        TURNS.labels("rest", "answered").inc()
         return response.json(collector.messages)
 
     def _late_turn_done(self, turn: asyncio.Future) -> None:

@@ -25,6 +25,7 @@ import asyncio
 import hmac
 import json
 import logging
+import time
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
@@ -48,6 +49,7 @@ from connectors.telegram_messages import (
     read_update,
     split_text,
 )
+from dovvybuddy.metrics import RATE_LIMITED, TURN_SECONDS, TURNS
 from dovvybuddy.rate_limit import SlidingWindowLimiter
 from dovvybuddy.settings import Settings, load_settings
 
@@ -349,6 +351,7 @@ class TelegramInput(InputChannel):
             logger.debug("Telegram update %s ignored", update.update_id)
             return
         if not self._per_chat.allow(str(incoming.chat_id)):
+            RATE_LIMITED.labels("telegram", "chat").inc()
             logger.warning("Telegram chat %s over its rate: update dropped", incoming.chat_id)
             if self._told_to_slow_down.allow(str(incoming.chat_id)):
                 await TelegramOutput(self.bot).send_text_message(incoming.sender_id, SLOW_DOWN_TEXT)
@@ -369,6 +372,7 @@ class TelegramInput(InputChannel):
         if incoming.reply:
             await output.send_text_message(chat, incoming.reply)
             return
+        started = time.monotonic()
         await output.send_typing(chat)
         typing = asyncio.create_task(_keep_typing(output, chat))
         try:
@@ -379,8 +383,10 @@ class TelegramInput(InputChannel):
             logger.exception("Telegram turn failed for chat %s", chat)
         finally:
             typing.cancel()
+        TURNS.labels("telegram", "answered" if output.replied else "no_reply").inc()
         if not output.replied:
             await output.send_text_message(chat, NO_REPLY_TEXT)
+        TURN_SECONDS.labels("telegram").observe(time.monotonic() - started)
 
     def _chat_lock(self, chat_id: int) -> asyncio.Lock:
         lock = self._chat_locks.get(chat_id)

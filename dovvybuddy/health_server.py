@@ -1,12 +1,15 @@
 """A minimal `GET /health` endpoint for processes that serve no HTTP otherwise
 (the lead delivery worker): load balancers, Kubernetes probes and
-`make health` ask it whether the process is alive and can do its work."""
+`make health` ask it whether the process is alive and can do its work.
+`GET /metrics` gives the process's Prometheus metrics."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import Callable
+
+from dovvybuddy.metrics import exposition
 
 HealthReport = Callable[[], tuple[bool, dict]]
 REQUEST_TIMEOUT_SECONDS = 5.0
@@ -21,14 +24,19 @@ async def serve_health(host: str, port: int, report: HealthReport) -> asyncio.Se
             while (await asyncio.wait_for(reader.readline(), REQUEST_TIMEOUT_SECONDS)).strip():
                 pass  # headers are not needed
             parts = request_line.decode("latin-1").split()
+            content_type = "application/json"
             if parts[:2] == ["GET", "/health"]:
                 healthy, body = report()
                 status = "200 OK" if healthy else "503 Service Unavailable"
+                payload = json.dumps(body).encode()
+            elif parts[:2] == ["GET", "/metrics"]:
+                status = "200 OK"
+                payload, content_type = exposition()
             else:
-                status, body = "404 Not Found", {"error": "not_found"}
-            payload = json.dumps(body).encode()
+                status = "404 Not Found"
+                payload = json.dumps({"error": "not_found"}).encode()
             writer.write(
-                f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n"
+                f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n"
                 f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode()
                 + payload
             )

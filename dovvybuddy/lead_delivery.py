@@ -57,6 +57,7 @@ from psycopg.rows import dict_row
 
 from dovvybuddy.health_server import serve_health
 from dovvybuddy.json_logging import configure_json_logging
+from dovvybuddy.metrics import LEAD_DELIVERIES
 from dovvybuddy.partners import DEFAULT_PARTNER_ID, Partner, default_partner, load_partners
 from dovvybuddy.settings import Settings, load_settings
 
@@ -550,6 +551,7 @@ class LeadDeliveryWorker:
                 else:
                     outcome = "retry"
         self.outcomes[outcome] += 1
+        LEAD_DELIVERIES.labels(result.partner.transport, outcome).inc()
         fields: dict[str, Any] = {
             "outbox_id": delivery.outbox_id,
             "lead_id": str(delivery.lead.id),

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: Chromium (the widget's browser tests,
-# driven by Playwright without downloading a browser) and Redis (the lock
-# store shared by two Rasa replicas in the scale-out test).
+# driven by Playwright without downloading a browser), Redis (the lock
+# store shared by two Rasa replicas in the scale-out test) and Prometheus
+# (promtool checks the alert rules and scrape configuration in deploy/).
 # Idempotent: installs only what is missing. Usage: install-system-packages.sh
 set -euo pipefail
-declare -A wanted=([chromium]=/usr/bin/chromium [redis-server]=/usr/bin/redis-server)
+declare -A wanted=([chromium]=/usr/bin/chromium [redis-server]=/usr/bin/redis-server [prometheus]=/usr/bin/promtool)
 missing=()
 for package in "${!wanted[@]}"; do
   [ -x "${wanted[$package]}" ] || missing+=("$package")

@@ -14,6 +14,7 @@ from google.genai import types
 from actions.services.answer_evidence import Evidence
 from actions.services.knowledge_store import Passage
 from actions.services.llm_budget import Reservation, TokenBudget
+from dovvybuddy.metrics import GEMINI_CALLS, GEMINI_COST, GEMINI_TOKENS
 from dovvybuddy.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,7 @@ class GeminiAnswerWriter:
         self.timeout = settings.gemini_timeout_seconds
         self.max_words = max_words
         self.budget = budget
+        self.cost_per_1k_tokens = settings.llm_cost_per_1k_tokens
 
     async def write(
         self,
@@ -118,15 +120,24 @@ class GeminiAnswerWriter:
     ) -> str:
         """The answer text; raises GeminiUnavailable on any failure, and
         GeminiBudgetSpent when the day's token budget allows no more calls."""
-        reservation = await self._reserve()
+        try:
+            reservation = await self._reserve()
+        except GeminiBudgetSpent:
+            GEMINI_CALLS.labels("budget_spent").inc()
+            raise
         try:
             text, used_tokens = await self._generate(question, evidence, passages, context)
         except GeminiUnavailable:
+            GEMINI_CALLS.labels("error").inc()
             await self._settle(reservation, 0)
             raise
+        GEMINI_TOKENS.inc(used_tokens)
+        GEMINI_COST.inc(used_tokens / 1000 * self.cost_per_1k_tokens)
         await self._settle(reservation, used_tokens)
         if not text:
+            GEMINI_CALLS.labels("error").inc()
             raise GeminiUnavailable("empty answer")
+        GEMINI_CALLS.labels("ok").inc()
         return text
 
     async def _reserve(self) -> Reservation | None:

@@ -28,6 +28,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from dovvybuddy.metrics import LEAD_EVENTS
 from dovvybuddy.partners import Partner, partner_for
 from dovvybuddy.redaction import conversation_hash
 from dovvybuddy.settings import Settings, load_settings
@@ -127,13 +128,19 @@ class LeadStore:
         """
         await self.flush_spool()
         try:
-            return await self._insert(record, enforce_limits=True)
+            lead_id = await self._insert(record, enforce_limits=True)
+        except LeadLimitReached:
+            LEAD_EVENTS.labels("limited").inc()
+            raise
         except (psycopg.Error, OSError, TimeoutError) as error:
             logger.warning("lead spooled, database unavailable: %s", type(error).__name__)
             self._spool(record)
             if self._retry is None or self._retry.done():
                 self._retry = asyncio.create_task(self._flush_until_empty())
+            LEAD_EVENTS.labels("spooled").inc()
             return None
+        LEAD_EVENTS.labels("stored").inc()
+        return lead_id
 
     async def _flush_until_empty(self) -> None:
         """Retry the spool with a growing pause until every spooled lead is stored."""

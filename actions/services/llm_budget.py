@@ -16,6 +16,8 @@ from datetime import date
 
 from psycopg_pool import AsyncConnectionPool
 
+from dovvybuddy.metrics import GEMINI_BUDGET_USED
+
 logger = logging.getLogger(__name__)
 
 # What a grounded answer call typically uses: the prompt with its passages
@@ -86,12 +88,14 @@ class TokenBudget:
             if row is None:
                 await conn.execute(_REFUSED_SQL)
         if row is None:
+            GEMINI_BUDGET_USED.set(1.0)
             logger.warning(
                 "gemini daily token budget spent (%d tokens): answering offline",
                 self.daily_tokens,
             )
             return None
         day, spent = row
+        GEMINI_BUDGET_USED.set(spent / self.daily_tokens)
         if spent >= WARNING_SHARE * self.daily_tokens:
             logger.warning("gemini daily token budget at %d%%", 100 * spent // self.daily_tokens)
         return Reservation(day, tokens)
