@@ -33,6 +33,7 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, Sanic, response
+from sanic.exceptions import MethodNotSupported
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -84,6 +85,8 @@ class GuardedRestInput(RestInput):
         async def limit_request_size(app: Sanic, _: object) -> None:
             # Sanic then refuses a larger body with a 413 before reading it.
             app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
+            # Sanic 21.12 drops the Allow header RFC 9110 requires on a 405.
+            app.error_handler.add(MethodNotSupported, _method_not_allowed)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -223,6 +226,12 @@ def _caller(request: Request) -> Caller:
         origin=request.headers.get("origin"),
         authorization=request.headers.get("authorization"),
         address=request.remote_addr or request.ip,
+    )
+
+
+def _method_not_allowed(_: Request, error: MethodNotSupported) -> HTTPResponse:
+    return response.json(
+        {"error": "method_not_allowed", "detail": str(error)}, status=405, headers=error.headers
     )
 
 

@@ -9,6 +9,7 @@
   that lets the page talk to that address only;
 - the widget's script and stylesheet with `Cache-Control: no-cache`, so an
   edited widget is picked up on the next reload;
+- `openapi.json`, the contract of the chat API the widget talks to;
 - `GET /health` -> `{"status": "ok"}` for the stack's start-up check.
 
 Anything else, including any path that leaves `web/`, is a 404.
@@ -37,6 +38,7 @@ CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".svg": "image/svg+xml",
     ".png": "image/png",
+    ".json": "application/json",
 }
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # A host name, an IPv4 address or a bracketed IPv6 address, and an optional
