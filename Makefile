@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install system-packages run telegram shell train test lint load health retention insights review web validate validate-knowledge story-test pytest bench reports readme-figures ingest eval-retrieval eval-answers eval-nlu eval-safety eval-behaviour leads clean clean-all lock
+.PHONY: help install system-packages browser-packages run telegram shell train test lint load health retention insights review web validate validate-knowledge story-test pytest bench reports readme-figures ingest eval-retrieval eval-answers eval-nlu eval-safety eval-behaviour leads clean clean-all lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -47,10 +47,15 @@ shell: install ## talk to DovvyBuddy in the terminal
 train: install ## train the Rasa model if config, domain or data changed
 	$(PYTHON) -m dovvybuddy.stack train
 
-test: install system-packages lint validate-knowledge validate story-test pytest ## the whole test suite (what CI runs)
+test: install system-packages browser-packages lint validate-knowledge validate story-test pytest ## the whole test suite (what CI runs)
 
-system-packages: ## Debian's chromium and redis-server, for the browser and scale-out tests
+system-packages: ## Debian's chromium, redis-server and prometheus (promtool), for the browser, scale-out and monitoring tests
 	scripts/install-system-packages.sh
+
+browser-packages: tests/browser/node_modules/.package-lock.json ## axe-core from npm, which the browser tests inject
+
+tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
 
 lint: install ## ruff over all Python code
 	$(PYTHON) -m ruff check $(CODE)

@@ -323,7 +323,8 @@
     panel.setAttribute("role", "dialog");
     panel.setAttribute("aria-labelledby", "dovvy-title");
 
-    const header = element("header", "header");
+    // A div, not <header>: inside the dialog it would be a second banner landmark.
+    const header = element("div", "header");
     const heading = element("div", "heading");
     const title = element("h2", "title", options.title);
     title.id = "dovvy-title";

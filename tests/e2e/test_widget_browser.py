@@ -404,3 +404,80 @@ def test_a_server_still_starting_shows_a_notice_and_sends_the_message_by_itself(
     expect(widget.bot_messages.nth(1)).to_contain_text("Open Water")
     expect(widget.notice).to_have_count(0)
     expect(widget.user_messages).to_have_count(1)
+
+
+AXE = PROJECT_ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """axe-core's violations on the page as it is now (WCAG 2.x A and AA, best practices)."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `make browser-packages` (npm ci in tests/browser)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [node["target"] for node in v["nodes"]],
+        }
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_demo_page_has_no_accessibility_violations_closed_or_open(open_demo_page, viewport):
+    # The page's Content-Security-Policy would refuse the injected checker.
+    widget = open_demo_page(viewport, bypass_csp=True)
+    assert axe_violations(widget.page) == []
+    widget.open()
+    widget.say("What is the Open Water course?")
+    assert axe_violations(widget.page) == []
+
+
+def press_until_focused(page: Page, key: str, target, presses: int = 15) -> None:
+    for _ in range(presses):
+        page.keyboard.press(key)
+        if target.evaluate("element => element.matches(':focus')"):
+            return
+    pytest.fail(f"{key} never reached {target}")
+
+
+def test_the_widget_works_with_the_keyboard_alone(widget):
+    widget.reply_with(
+        200,
+        [
+            {
+                "text": "Hi! What would you like to know?",
+                "buttons": [{"title": "Open Water course", "payload": "What is Open Water?"}],
+            }
+        ],
+        times=1,
+    )
+    page = widget.page
+    press_until_focused(page, "Tab", widget.launcher)
+    page.keyboard.press("Enter")  # open
+    expect(widget.dialog).to_be_visible()
+    expect(widget.input).to_be_focused()
+    choice = page.get_by_role("button", name="Open Water course")
+    expect(choice).to_be_visible()
+
+    press_until_focused(page, "Shift+Tab", choice)  # pick the bot's button
+    with page.expect_request(widget.webhook):
+        page.keyboard.press("Enter")
+    expect(widget.bot_messages.nth(1)).to_contain_text("Open Water")
+
+    widget.input.focus()
+    page.keyboard.type("Is Tioman good for beginners?")
+    before = widget.bot_messages.count()
+    page.keyboard.press("Enter")  # send
+    expect(widget.bot_messages).not_to_have_count(before)
+    expect(widget.user_messages.last).to_contain_text("Is Tioman good for beginners?")
+
+    page.keyboard.press("Escape")  # close
+    expect(widget.dialog).to_be_hidden()
+    expect(widget.launcher).to_be_focused()
