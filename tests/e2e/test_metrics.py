@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 
 import pytest
@@ -94,6 +97,21 @@ def test_an_answer_a_safety_reply_and_a_lead_move_their_counters(stack, sender):
     assert moved(before, after, "dovvybuddy_intents_total", intent="emergency") == 1
     assert moved(before, after, "dovvybuddy_lead_events_total", event="stored") == 1
     assert delivered == 1
+
+    # `make health` sums the same metrics into its key figures.
+    health = subprocess.run(
+        [sys.executable, "-m", "dovvybuddy.health"],
+        env={**os.environ, "DOVVY_VAR_DIR": str(stack.var_dir)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    figures = json.loads(health.stdout)["figures"]
+    assert figures["turns"]["answered"] >= 12
+    assert figures["safety_replies"]["emergency"] >= 1
+    assert figures["answers"]["extractive"] >= 1
+    assert figures["lead_deliveries"]["delivered"] >= 1
+    assert 0 <= figures["not_understood_share"] < 0.5
 
 
 def families(stack) -> set[str]:
