@@ -20,6 +20,15 @@ One delivery, step by step, and why it is done this way:
    newer attempt. An outcome that cannot be recorded because the database is
    down is kept in memory and recorded when it is back.
 
+Each outbox row has a recipient. `partner`: the lead itself, by the partner's
+transport. `diver_copy`: the diver's own copy by email, written with the
+partner's row, saying what was sent to which centre and how to withdraw it.
+When a partner's delivery finally fails, two more rows are written in the same
+transaction: `diver_failure_notice`, telling the diver honestly that the
+centre could not be reached and the team has the enquiry instead, and
+`operations_alert`, the lead itself to the operations inbox
+(DOVVY_DEFAULT_LEAD_EMAIL). Notices go by email and are retried like leads.
+
 Receivers can detect the duplicates at-least-once delivery allows: webhooks
 carry `X-DovvyBuddy-Delivery` (the outbox id), emails a Message-ID built from
 it. Logs carry ids, partner, transport, attempt and outcome, never the diver's
@@ -81,7 +90,7 @@ SET attempts = outbox.attempts + 1,
     next_attempt_at = now() + make_interval(secs => %(lease_seconds)s)
 FROM due
 WHERE outbox.id = due.id
-RETURNING outbox.id, outbox.lead_id, outbox.partner_id, outbox.attempts
+RETURNING outbox.id, outbox.lead_id, outbox.partner_id, outbox.attempts, outbox.recipient
 """
 
 _LOAD_LEADS = """
@@ -114,6 +123,17 @@ _MARK_LEAD_FAILED = """
 UPDATE leads SET status = 'failed', updated_at = now()
 WHERE id = %(lead_id)s AND status = 'new'
 """
+
+_QUEUE_FAILURE_NOTICES = """
+INSERT INTO lead_outbox (lead_id, partner_id, transport, recipient)
+VALUES (%(lead_id)s, %(partner_id)s, 'email', 'diver_failure_notice'),
+       (%(lead_id)s, %(partner_id)s, 'email', 'operations_alert')
+"""
+
+PARTNER = "partner"
+DIVER_COPY = "diver_copy"
+DIVER_FAILURE_NOTICE = "diver_failure_notice"
+OPERATIONS_ALERT = "operations_alert"
 
 
 class DeliveryError(Exception):
@@ -150,6 +170,7 @@ class Delivery:
     attempt: int
     partner_id: str
     lead: Lead
+    recipient: str = PARTNER
 
 
 @dataclass(frozen=True)
@@ -233,24 +254,20 @@ def message_id(delivery: Delivery, sender: str) -> str:
     return f"<lead-{delivery.lead.id}.{delivery.outbox_id}@{domain}>"
 
 
-def compose_email(delivery: Delivery, partner: Partner, sender: str) -> EmailMessage:
-    """The plain-text email a partner receives: everything needed to contact the diver."""
-    lead = delivery.lead
+def _destination(lead: Lead, partner: Partner) -> str | None:
     destination = lead.destination(partner)
-    destination = destination.capitalize() if destination else None
-    subject = f"New {lead.lead_type} lead: {_one_line(lead.name)}"
-    if destination:
-        subject += f" ({destination})"
-    body = [
-        f"New {lead.lead_type} lead for {partner.name}, sent by DovvyBuddy.",
-        "Reply to this email to answer the diver directly. The diver typed the email",
-        "address and phone number; DovvyBuddy has not verified them.",
-        "",
+    return destination.capitalize() if destination else None
+
+
+def _lead_lines(delivery: Delivery, partner: Partner) -> list[str]:
+    """The lead's fields, as the partner (or the operations inbox) reads them."""
+    lead = delivery.lead
+    return [
         f"Name:         {_one_line(lead.name)}",
         f"Email:        {lead.email} (not verified)",
         f"Phone:        {_text(lead.phone)}",
         f"Lead type:    {lead.lead_type}",
-        f"Destination:  {_text(destination)}",
+        f"Destination:  {_text(_destination(lead, partner))}",
         "",
         *_section("Details", lead.details, skip=frozenset({"destination"})),
         *_section("Diver profile", lead.diver_profile),
@@ -259,6 +276,22 @@ def compose_email(delivery: Delivery, partner: Partner, sender: str) -> EmailMes
         f"Consent:      the diver agreed on {_utc(lead.consent_at)} to share these details",
         f"Lead id:      {lead.id}",
         f"Delivery id:  {delivery.outbox_id} (the same id twice means a duplicate)",
+    ]
+
+
+def compose_email(delivery: Delivery, partner: Partner, sender: str) -> EmailMessage:
+    """The plain-text email a partner receives: everything needed to contact the diver."""
+    lead = delivery.lead
+    destination = _destination(lead, partner)
+    subject = f"New {lead.lead_type} lead: {_one_line(lead.name)}"
+    if destination:
+        subject += f" ({destination})"
+    body = [
+        f"New {lead.lead_type} lead for {partner.name}, sent by DovvyBuddy.",
+        "Reply to this email to answer the diver directly. The diver typed the email",
+        "address and phone number; DovvyBuddy has not verified them.",
+        "",
+        *_lead_lines(delivery, partner),
     ]
     message = EmailMessage()
     message["Subject"] = subject
@@ -270,6 +303,112 @@ def compose_email(delivery: Delivery, partner: Partner, sender: str) -> EmailMes
     message[DELIVERY_HEADER] = str(delivery.outbox_id)
     message.set_content("\n".join(body) + "\n")
     return message
+
+
+def _email(
+    delivery: Delivery, sender: str, to: str, reply_to: str, subject: str, body: list[str]
+) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = to
+    message["Reply-To"] = reply_to
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = message_id(delivery, sender)
+    message[DELIVERY_HEADER] = str(delivery.outbox_id)
+    message.set_content("\n".join(body) + "\n")
+    return message
+
+
+def _request_summary(lead: Lead, partner: Partner) -> list[str]:
+    """What the diver asked for, in their own words, for their copy."""
+    return [
+        f"  Name:         {_one_line(lead.name)}",
+        f"  Email:        {lead.email}",
+        f"  Phone:        {_text(lead.phone)}",
+        f"  Enquiry:      {lead.lead_type}",
+        f"  Destination:  {_text(_destination(lead, partner))}",
+        *(
+            f"  {_label(key)}: {_text(value)}"
+            for key, value in sorted(lead.details.items())
+            if key != "destination"
+        ),
+    ]
+
+
+def compose_diver_copy(
+    delivery: Delivery, partner: Partner, sender: str, operations: str
+) -> EmailMessage:
+    """The diver's copy: what was sent, to which centre, and how to withdraw it."""
+    lead = delivery.lead
+    body = [
+        f"Hello {_one_line(lead.name)},",
+        "",
+        f"With your consent, DovvyBuddy sent your {lead.lead_type} enquiry to {partner.name}",
+        f"on {_utc(lead.created_at)}. This is your copy of what they received:",
+        "",
+        *_request_summary(lead, partner),
+        "",
+        f"{partner.name} usually replies within one to two working days. If the",
+        "enquiry cannot be delivered to them, we will tell you by email.",
+        "",
+        "To withdraw this enquiry and have your details deleted, reply to this email",
+        "and say so; you do not need to give a reason.",
+        "",
+        "DovvyBuddy gives information, not instruction; for medical questions about",
+        "diving, please see a doctor trained in dive medicine.",
+    ]
+    subject = f"Your enquiry to {partner.name} (copy)"
+    return _email(
+        delivery, sender, formataddr((_one_line(lead.name), lead.email)), operations, subject, body
+    )
+
+
+def compose_failure_notice(
+    delivery: Delivery, partner: Partner, sender: str, operations: str
+) -> EmailMessage:
+    """The honest notice to the diver that the centre could not be reached."""
+    lead = delivery.lead
+    body = [
+        f"Hello {_one_line(lead.name)},",
+        "",
+        f"We could not deliver your {lead.lead_type} enquiry to {partner.name}: their",
+        "system did not accept it after several attempts. Our team has received your",
+        "enquiry instead and will pass it on to a dive centre or reply to you",
+        "themselves. You do not need to do anything.",
+        "",
+        "To withdraw the enquiry and have your details deleted, reply to this email.",
+    ]
+    subject = f"Your enquiry to {partner.name} could not be delivered"
+    return _email(
+        delivery, sender, formataddr((_one_line(lead.name), lead.email)), operations, subject, body
+    )
+
+
+def compose_operations_alert(
+    delivery: Delivery, partner: Partner, sender: str, operations: str
+) -> EmailMessage:
+    """The lead, to the operations inbox, after its delivery to the partner gave up."""
+    lead = delivery.lead
+    body = [
+        f"DovvyBuddy could not deliver this {lead.lead_type} lead to {partner.name}",
+        f"({partner.partner_id}, by {partner.transport}) and gave up. The diver has been told",
+        "by email that the team has it. Please forward it or contact the diver; the",
+        f'last error is in `make leads ARGS="show {lead.id}"`.',
+        "",
+        *_lead_lines(delivery, partner),
+    ]
+    subject = f"Lead delivery failed: {partner.name} ({_one_line(lead.name)})"
+    return _email(
+        delivery, sender, operations, formataddr((_one_line(lead.name), lead.email)), subject, body
+    )
+
+
+NOTICES = {
+    DIVER_COPY: compose_diver_copy,
+    DIVER_FAILURE_NOTICE: compose_failure_notice,
+    OPERATIONS_ALERT: compose_operations_alert,
+}
 
 
 def webhook_body(delivery: Delivery, partner: Partner) -> bytes:
@@ -444,7 +583,13 @@ class LeadDeliveryWorker:
             leads = {lead["id"]: Lead(**lead) for lead in await cursor.fetchall()}
         # A lead deleted since its row was claimed takes its row with it (ON DELETE CASCADE).
         return [
-            Delivery(row["id"], row["attempts"], row["partner_id"], leads[row["lead_id"]])
+            Delivery(
+                row["id"],
+                row["attempts"],
+                row["partner_id"],
+                leads[row["lead_id"]],
+                row["recipient"],
+            )
             for row in rows
             if row["lead_id"] in leads
         ]
@@ -469,7 +614,9 @@ class LeadDeliveryWorker:
             return AttemptResult(delivery, partner, "lead cancelled", give_up=True)
         try:
             async with asyncio.timeout(self.settings.lead_delivery_timeout_seconds):
-                if partner.transport == "webhook":
+                if delivery.recipient != PARTNER:
+                    await self._send_notice(delivery, partner)
+                elif partner.transport == "webhook":
                     await self._post_webhook(delivery, partner)
                 else:
                     await self._send_email(delivery, partner)
@@ -477,10 +624,20 @@ class LeadDeliveryWorker:
             return AttemptResult(delivery, partner, describe_failure(error))
         return AttemptResult(delivery, partner, None)
 
+    async def _send_notice(self, delivery: Delivery, partner: Partner) -> None:
+        compose = NOTICES[delivery.recipient]
+        message = compose(
+            delivery, partner, self.settings.lead_from, self.default_partner.email or ""
+        )
+        await self._send(message)
+
     async def _send_email(self, delivery: Delivery, partner: Partner) -> None:
+        await self._send(compose_email(delivery, partner, self.settings.lead_from))
+
+    async def _send(self, message: EmailMessage) -> None:
         settings = self.settings
         await aiosmtplib.send(
-            compose_email(delivery, partner, settings.lead_from),
+            message,
             hostname=settings.smtp_host,
             port=settings.smtp_port,
             username=settings.smtp_username,
@@ -522,7 +679,8 @@ class LeadDeliveryWorker:
         async with self._transaction() as connection:
             if result.error is None:
                 await connection.execute(_MARK_DELIVERED, ids)
-                await connection.execute(_MARK_LEAD_DELIVERED, ids)
+                if delivery.recipient == PARTNER:
+                    await connection.execute(_MARK_LEAD_DELIVERED, ids)
                 outcome = "delivered"
             else:
                 delay = backoff_seconds(
@@ -546,17 +704,27 @@ class LeadDeliveryWorker:
                     # Another worker claimed the row after this one's lease ran out.
                     outcome = "superseded"
                 elif row["status"] == "failed":
-                    await connection.execute(_MARK_LEAD_FAILED, ids)
                     outcome = "failed"
+                    if delivery.recipient == PARTNER:
+                        await connection.execute(_MARK_LEAD_FAILED, ids)
+                        if delivery.lead.status != "cancelled":
+                            # Nothing promises what did not happen: the diver
+                            # hears of it, the team gets the lead.
+                            await connection.execute(
+                                _QUEUE_FAILURE_NOTICES,
+                                {"lead_id": delivery.lead.id, "partner_id": delivery.partner_id},
+                            )
                 else:
                     outcome = "retry"
         self.outcomes[outcome] += 1
-        LEAD_DELIVERIES.labels(result.partner.transport, outcome).inc()
+        transport = result.partner.transport if delivery.recipient == PARTNER else "email"
+        LEAD_DELIVERIES.labels(delivery.recipient, transport, outcome).inc()
         fields: dict[str, Any] = {
             "outbox_id": delivery.outbox_id,
             "lead_id": str(delivery.lead.id),
             "partner_id": result.partner.partner_id,
-            "transport": result.partner.transport,
+            "recipient": delivery.recipient,
+            "transport": transport,
             "attempt": delivery.attempt,
             "outcome": outcome,
         }

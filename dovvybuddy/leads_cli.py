@@ -27,13 +27,16 @@ from dovvybuddy.arguments import positive_int
 from dovvybuddy.settings import load_settings
 from dovvybuddy.stack import running_database
 
-# Each lead with its latest delivery (a lead normally has exactly one outbox row).
+# Each lead with its latest delivery to the partner (the diver's copy and
+# notices are outbox rows too, for other recipients).
 _LEADS_WITH_DELIVERY = """
 SELECT leads.*, outbox.id AS delivery_id, outbox.transport, outbox.status AS delivery_status,
        outbox.attempts, outbox.next_attempt_at, outbox.last_error, outbox.delivered_at
 FROM leads
 LEFT JOIN LATERAL (
-    SELECT * FROM lead_outbox WHERE lead_outbox.lead_id = leads.id ORDER BY id DESC LIMIT 1
+    SELECT * FROM lead_outbox
+    WHERE lead_outbox.lead_id = leads.id AND lead_outbox.recipient = 'partner'
+    ORDER BY id DESC LIMIT 1
 ) AS outbox ON true
 """
 

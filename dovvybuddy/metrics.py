@@ -81,8 +81,9 @@ LEAD_EVENTS = Counter(
 # Lead delivery worker
 LEAD_DELIVERIES = Counter(
     "dovvybuddy_lead_deliveries",
-    "Lead delivery attempts by outcome (delivered, retry, failed).",
-    ["transport", "outcome"],
+    "Outbox delivery attempts by recipient (partner, diver_copy, diver_failure_notice, "
+    "operations_alert) and outcome (delivered, retry, failed, superseded).",
+    ["recipient", "transport", "outcome"],
 )
 
 

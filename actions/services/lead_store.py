@@ -214,7 +214,8 @@ class LeadStore:
                     )
                     pending = await (
                         await conn.execute(
-                            "SELECT 1 FROM lead_outbox WHERE lead_id = %s AND status = 'pending'",
+                            "SELECT 1 FROM lead_outbox WHERE lead_id = %s AND status = 'pending'"
+                            " AND recipient = 'partner'",
                             (lead_id,),
                         )
                     ).fetchone()
@@ -231,9 +232,17 @@ class LeadStore:
                         )
                     ).fetchone()
                     lead_id = row[0]
+                # The partner's lead, and the diver's own copy of what was sent.
                 await conn.execute(
-                    "INSERT INTO lead_outbox (lead_id, partner_id, transport) VALUES (%s, %s, %s)",
-                    (lead_id, record.partner.partner_id, record.partner.transport),
+                    "INSERT INTO lead_outbox (lead_id, partner_id, transport, recipient)"
+                    " VALUES (%s, %s, %s, 'partner'), (%s, %s, 'email', 'diver_copy')",
+                    (
+                        lead_id,
+                        record.partner.partner_id,
+                        record.partner.transport,
+                        lead_id,
+                        record.partner.partner_id,
+                    ),
                 )
                 await conn.execute("NOTIFY lead_outbox")
         return str(lead_id)

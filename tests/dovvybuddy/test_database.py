@@ -17,6 +17,7 @@ def test_migrations_create_the_schema_once(database_url):
         "0004_lead_limits",
         "0005_sentences",
         "0006_llm_usage",
+        "0007_diver_notices",
     ]
     assert second == []
     with psycopg.connect(database_url) as conn:

@@ -30,6 +30,16 @@ from tests.dovvybuddy.conftest import EMAIL_PARTNER, WEBHOOK_SECRET
 from tests.dovvybuddy.lead_rows import insert_lead, lead_status, outbox_row, set_outbox
 
 
+def add_diver_copy(database_url, lead_id):
+    """The diver's copy of a lead, as the lead store writes it beside the partner's row."""
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(
+            "INSERT INTO lead_outbox (lead_id, partner_id, transport, recipient)"
+            " SELECT id, partner_id, 'email', 'diver_copy' FROM leads WHERE id = %s RETURNING id",
+            (lead_id,),
+        ).fetchone()[0]
+
+
 def worker(settings, database_url, *partners):
     """A worker that knows the test partners (the email one always)."""
     return LeadDeliveryWorker(settings, database_url, partners=[EMAIL_PARTNER, *partners])
@@ -173,7 +183,7 @@ async def test_webhook_timeout_is_retried(
 
 
 async def test_lead_is_failed_after_the_maximum_attempts(
-    leads_database, delivery_settings, webhook_receiver, webhook_partner
+    leads_database, delivery_settings, webhook_receiver, webhook_partner, smtp_inbox
 ):
     webhook_receiver.statuses = [503] * 10
     settings = dataclasses.replace(delivery_settings, lead_max_attempts=3)
@@ -187,11 +197,63 @@ async def test_lead_is_failed_after_the_maximum_attempts(
             outcomes += await lead_worker.drain()
             await asyncio.sleep(0.06)
 
-    assert outcomes == Counter(retry=2, failed=1)
+    # Then the diver's honest notice and the operations alert are delivered.
+    assert outcomes == Counter(retry=2, failed=1, delivered=2)
     assert len(webhook_receiver.requests) == 3
     row = outbox_row(leads_database, outbox_id)
     assert (row["status"], row["attempts"], row["last_error"]) == ("failed", 3, "HTTP 503")
     assert lead_status(leads_database, lead_id) == "failed"
+    notice, alert = sorted(smtp_inbox.messages, key=lambda m: m["To"])
+    assert notice["To"] == "Jane Diver <jane.diver@example.com>"
+    assert notice["Subject"] == "Your enquiry to Test Webhook Divers could not be delivered"
+    notice_body = notice.get_payload(decode=True).decode()
+    assert "Our team has received your" in notice_body
+    assert "reply to this email" in notice_body
+    assert alert["To"] == "team@dovvybuddy.example"
+    assert alert["Subject"] == "Lead delivery failed: Test Webhook Divers (Jane Diver)"
+    alert_body = alert.get_payload(decode=True).decode()
+    assert "jane.diver@example.com" in alert_body and "+60123456789" in alert_body
+
+
+async def test_the_diver_gets_a_copy_naming_the_centre_and_how_to_withdraw(
+    leads_database, smtp_inbox, delivery_settings
+):
+    lead_id, _ = insert_lead(leads_database)
+    add_diver_copy(leads_database, lead_id)
+
+    async with worker(delivery_settings, leads_database) as lead_worker:
+        assert await lead_worker.drain() == Counter(delivered=2)
+
+    by_recipient = {message["To"]: message for message in smtp_inbox.messages}
+    assert set(by_recipient) == {"shop@example.com", "Jane Diver <jane.diver@example.com>"}
+    copy = by_recipient["Jane Diver <jane.diver@example.com>"]
+    assert copy["Subject"] == "Your enquiry to Test Email Divers (copy)"
+    # Replies (a withdrawal) reach the team, not the partner.
+    assert copy["Reply-To"] == "team@dovvybuddy.example"
+    body = copy.get_payload(decode=True).decode()
+    assert "sent your training enquiry to Test Email Divers" in body
+    assert "Open water" in body or "open_water" in body
+    assert "To withdraw this enquiry" in body
+    # The diver's copy does not decide the lead's status; the partner's delivery does.
+    assert lead_status(leads_database, lead_id) == "delivered"
+
+
+async def test_a_failed_copy_to_the_diver_does_not_fail_the_lead_or_alert_anyone(
+    leads_database, smtp_inbox, delivery_settings
+):
+    settings = dataclasses.replace(delivery_settings, lead_max_attempts=1)
+    lead_id, _ = insert_lead(leads_database)
+    copy_id = add_diver_copy(leads_database, lead_id)
+    smtp_inbox.refuse_recipients = {"jane.diver@example.com"}
+
+    async with worker(settings, leads_database) as lead_worker:
+        outcomes = await lead_worker.drain()
+        outcomes += await lead_worker.drain()
+
+    assert outcomes == Counter(delivered=1, failed=1)
+    assert outbox_row(leads_database, copy_id)["status"] == "failed"
+    assert lead_status(leads_database, lead_id) == "delivered"
+    assert [message["To"] for message in smtp_inbox.messages] == ["shop@example.com"]
 
 
 async def test_webhook_is_not_sent_unsigned(

@@ -35,7 +35,7 @@ def test_learning_to_dive_in_tioman_becomes_a_lead_and_an_email(stack, sender, s
     summary = stack.say(sender, "yes")[-1]
     assert "ana.lim@example.com" in summary and "Tioman" in summary
     done = stack.say(sender, "yes")[-1]
-    assert done.startswith(f"Done! {TIOMAN_PARTNER} will contact you")
+    assert done.startswith(f"Done! I've sent your enquiry to {TIOMAN_PARTNER}")
 
     [(lead_type, name, phone, details, partner_id)] = leads_for(stack, "ana.lim@example.com")
     assert (lead_type, name, phone, partner_id) == (

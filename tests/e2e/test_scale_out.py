@@ -101,7 +101,7 @@ def test_a_lead_form_alternating_between_replicas_turn_by_turn_completes(
         ("in August", "Anything else"),
         ("skip", "May I share these details"),
         ("yes", "Here's what I'll send"),
-        ("yes", "will contact you"),
+        ("yes", "sent your enquiry"),
     ]
     before = lock_store_commands(redis_port)
     for number, (text, expected) in enumerate(turns):

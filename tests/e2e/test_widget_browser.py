@@ -203,7 +203,7 @@ def test_a_training_enquiry_can_be_completed_in_the_widget(widget, stack):
     widget.say("yes")
     # The summary's "- Email: ..." lines are shown as a list.
     expect(widget.page.locator(".message-bot li", has_text="wendy.tan@example.com")).to_be_visible()
-    assert "will contact you" in widget.say("yes")[-1]
+    assert "sent your enquiry" in widget.say("yes")[-1]
 
     with psycopg.connect(stack.info["database_url"]) as conn:
         stored = conn.execute(

@@ -31,6 +31,8 @@ class SmtpInbox:
         self.delays: list[float] = []
         # Replies to the next messages instead of accepting them (e.g. "451 try later").
         self.refusals: list[str] = []
+        # Addresses whose mailbox does not exist (550), however often tried.
+        self.refuse_recipients: set[str] = set()
         self.data_started = threading.Event()
         self._controller: Controller | None = None
 
@@ -67,6 +69,8 @@ class SmtpInbox:
             await asyncio.sleep(self.delays.pop(0))
         if self.refusals:
             return self.refusals.pop(0)
+        if self.refuse_recipients & set(envelope.rcpt_tos):  # type: ignore[attr-defined]
+            return "550 No such mailbox"
         content = envelope.original_content or envelope.content  # type: ignore[attr-defined]
         self.messages.append(message_from_bytes(content, policy=policy.default))
         self.recipients.append(list(envelope.rcpt_tos))  # type: ignore[attr-defined]

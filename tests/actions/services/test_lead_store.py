@@ -58,7 +58,10 @@ async def test_a_lead_and_its_pending_delivery_are_stored_together(store, databa
         "SELECT id::text, lead_type, name, partner_id, sender_hash, "
         "details->>'destination' FROM leads",
     )
-    outbox = rows(database_url, "SELECT lead_id::text, transport, status FROM lead_outbox")
+    outbox = rows(
+        database_url,
+        "SELECT lead_id::text, transport, status, recipient FROM lead_outbox ORDER BY id",
+    )
     assert leads == [
         (
             lead_id,
@@ -69,7 +72,11 @@ async def test_a_lead_and_its_pending_delivery_are_stored_together(store, databa
             "tioman",
         )
     ]
-    assert outbox == [(lead_id, partner_for("tioman").transport, "pending")]
+    # The partner's lead, and the diver's own copy by email.
+    assert outbox == [
+        (lead_id, partner_for("tioman").transport, "pending", "partner"),
+        (lead_id, "email", "pending", "diver_copy"),
+    ]
     assert "conversation-1" not in record().sender_hash
 
 
@@ -79,7 +86,10 @@ async def test_the_same_email_and_type_soon_after_updates_the_lead(store, databa
 
     assert first == second
     assert rows(database_url, "SELECT name FROM leads") == [("Ana Lim",)]
-    assert len(rows(database_url, "SELECT id FROM lead_outbox")) == 1
+    assert sorted(rows(database_url, "SELECT recipient FROM lead_outbox")) == [
+        ("diver_copy",),
+        ("partner",),
+    ]
 
 
 async def test_a_different_lead_type_is_a_new_lead(store, database_url):
@@ -93,9 +103,11 @@ async def test_an_update_after_delivery_is_delivered_again(store, database_url):
     with psycopg.connect(database_url) as conn:
         conn.execute("UPDATE lead_outbox SET status = 'delivered'")
     await store.save(record(name="Ana Lim"))
-    assert sorted(rows(database_url, "SELECT status FROM lead_outbox")) == [
-        ("delivered",),
-        ("pending",),
+    assert sorted(rows(database_url, "SELECT recipient, status FROM lead_outbox")) == [
+        ("diver_copy", "delivered"),
+        ("diver_copy", "pending"),
+        ("partner", "delivered"),
+        ("partner", "pending"),
     ]
 
 
@@ -134,4 +146,6 @@ async def test_a_spooled_lead_is_stored_in_the_background_once_the_database_is_b
             break
         await asyncio.sleep(0.05)
     assert rows(database_url, "SELECT name FROM leads") == [("Ana",)]
-    assert rows(database_url, "SELECT status FROM lead_outbox") == [("pending",)]
+    assert rows(database_url, "SELECT status FROM lead_outbox WHERE recipient = 'partner'") == [
+        ("pending",)
+    ]
