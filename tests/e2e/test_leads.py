@@ -47,8 +47,14 @@ def test_learning_to_dive_in_tioman_becomes_a_lead_and_an_email(stack, sender, s
     assert details["course_of_interest"] == "open_water"
     assert details["preferred_dates"].endswith("-05-10")
 
-    body = smtp_server.message_containing("ana.lim@example.com").get_payload(decode=True).decode()
+    partner_mail = smtp_server.message_containing("New training lead: Ana Lim")
+    body = partner_mail.get_payload(decode=True).decode()
     assert "Ana Lim" in body and "ana.lim@example.com" in body
+    # The diver's own copy names the centre and says how to withdraw.
+    copy = smtp_server.message_containing(f"Your enquiry to {TIOMAN_PARTNER} (copy)")
+    assert copy["To"] == "Ana Lim <ana.lim@example.com>"
+    copy_body = copy.get_payload(decode=True).decode()
+    assert TIOMAN_PARTNER in copy_body and "To withdraw this enquiry" in copy_body
 
 
 def test_answers_that_read_as_no_go_to_the_field_not_to_carry_on(stack, sender):
