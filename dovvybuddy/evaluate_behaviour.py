@@ -187,12 +187,29 @@ def provenance() -> dict[str, str]:
     return {"commit": commit, "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
 
+def _shown(path: Path) -> str:
+    """A path relative to the project when it is inside it, else as given."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(PROJECT_ROOT):
+        return str(resolved.relative_to(PROJECT_ROOT))
+    return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m dovvybuddy.evaluate_behaviour", description=__doc__
     )
-    parser.parse_args(argv)
-    cases = load_cases()
+    parser.add_argument(
+        "--eval-file",
+        type=Path,
+        default=EVAL_FILE,
+        help="items to play (default: tests/data/behaviour_eval.yml); e.g. a private probe set",
+    )
+    parser.add_argument(
+        "--report", type=Path, default=REPORT_FILE, help="where to write the JSON report"
+    )
+    args = parser.parse_args(argv)
+    cases = load_cases(args.eval_file)
     var_dir = Path(tempfile.mkdtemp(prefix="dovvybuddy-behaviour-"))
     # Every message comes from 127.0.0.1 with its own sender id, so only the
     # per-address limit is lifted.
@@ -213,12 +230,12 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(var_dir, ignore_errors=True)
     report = {
         **provenance(),
-        "eval_file": str(EVAL_FILE.relative_to(PROJECT_ROOT)),
+        "eval_file": _shown(args.eval_file),
         **summarise(results),
     }
-    write_report(REPORT_FILE, report)
+    write_report(args.report, report)
     print(json.dumps({k: v for k, v in report.items() if k != "failures"}, indent=2))
-    print(f"{len(report['failures'])} failures; see {REPORT_FILE.relative_to(PROJECT_ROOT)}")
+    print(f"{len(report['failures'])} failures; see {_shown(args.report)}")
     return 0
 
 
