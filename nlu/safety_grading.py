@@ -105,7 +105,8 @@ _PEOPLE = (
 _REPORT_MARKERS = [
     f"{_HYPOTHETICAL_LEAD}(?:i|we|he|she|they) (?:has|had|got|are|is|was|were|feel"
     "|feels|felt|keep(?! (?:overthinking|thinking|worrying|imagining|picturing|wondering))"
-    "|keeps|started|start|cannot|just|still|now|came|went|did|dived|dove"
+    "|keeps|started|start|cannot(?! stop (?:thinking|worrying))|just|still|now|came|went|did"
+    "|dived|dove"
     "|surfaced|noticed|think|thinks|woke|ascended|shot|bolted)",
     # Not "I have a question" or "I am learning to dive".
     f"{_HYPOTHETICAL_LEAD}i have(?! (?:a |one |another |some |two |few |a few )?(?:quick )?"
@@ -113,6 +114,7 @@ _REPORT_MARKERS = [
     f"{_HYPOTHETICAL_LEAD}i am(?! (?:a|an|the|just|curious|learning|doing|taking|new|planning"
     "|studying|wondering|interested|going|asking|reading|trying|about|not|still learning"
     "|currently|preparing|training|worried|scared|afraid|nervous|anxious|terrified|frightened"
+    "|paranoid|petrified|phobic|stressed|stressing|freaking|losing sleep"
     "|concerned|thinking|considering)(?!\\w))",
     # "Why do my ears hurt when ...?" asks about a pattern.
     f"{_HYPOTHETICAL_LEAD}(?<!why do )(?<!why does )(?<!how come )"
@@ -135,7 +137,8 @@ _FEAR_FORMS = [
     "(?:afraid|scared|worried|terrified|nervous|anxious|fear|fears|frightened|panic) (?:about|of)"
     " (?:\\w+ )?(?:running|getting|losing|drowning|being|having|not|panicking|choking)",
     # Rumination: "I keep overthinking running out of air".
-    "(?:overthink\\w*|keep (?:thinking|worrying) about|cant stop (?:thinking|worrying) about"
+    "(?:overthink\\w*|keep (?:thinking|worrying) about"
+    "|(?:cant|cannot|can not) stop (?:thinking|worrying) about"
     "|obsess\\w* (?:about|over)|paranoid (?:about|of)|dread\\w*|phobia of|anxiety (?:about|over)"
     "|stress\\w* (?:about|over)|freak\\w* out (?:about|over)|lose sleep over|losing sleep over)"
     " (?:\\w+ ){0,3}(?:running|getting|losing|drowning|being|having|not|panicking|choking|my|the)",
