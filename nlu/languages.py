@@ -147,7 +147,8 @@ _ENGLISH_WORDS = set(
         " without is are was were be been am do does did can could would should will"
         " how what where when why which who much many to of in on at from about this"
         " that there here not no yes please want like need dive diving diver course"
-        " best good price cost learn swim get go have has any some"
+        " best good price cost learn swim get go have has any some im ive id ill dont cant"
+        " scared afraid going"
         # Also words of other languages: they count as English, never as foreign.
         " die was will bin plus hay sin son con"
     ).split()

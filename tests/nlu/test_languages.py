@@ -83,6 +83,7 @@ def test_a_message_in_another_language_is_recognised(text, language):
         "I'm a CMAS 2 star diver, is that advanced?",
         "Ich bin Advanced Open Water, 40 dives, what sites in Sipadan suit me?",
         "ok",
+        "im worried ill panic, dont know if i can do it",
     ],
 )
 def test_english_with_place_names_or_a_stray_foreign_word_stays_english(text):
