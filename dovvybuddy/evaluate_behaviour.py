@@ -208,12 +208,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report", type=Path, default=REPORT_FILE, help="where to write the JSON report"
     )
+    parser.add_argument(
+        "--model-dir",
+        type=Path,
+        default=None,
+        help="where the model for the current training inputs is looked up (default: var/models)",
+    )
     args = parser.parse_args(argv)
     cases = load_cases(args.eval_file)
     var_dir = Path(tempfile.mkdtemp(prefix="dovvybuddy-behaviour-"))
     # Every message comes from 127.0.0.1 with its own sender id, so only the
     # per-address limit is lifted.
-    stack = LaunchedStack(var_dir, extra_env=ONE_ADDRESS_MANY_DIVERS)
+    stack = LaunchedStack(var_dir, model_dir=args.model_dir, extra_env=ONE_ADDRESS_MANY_DIVERS)
     try:
         stack.start()
         results = []
