@@ -34,7 +34,8 @@ _GREETINGS = (
     "|selamat datang|salam|salam sejahtera|apa khabar|apa kabar|assalamualaikum"
     "|assalamu alaikum|asalamualaikum|halo|hai|pagi|petang|malam|met pagi|oi",
     # Chinese (pinyin and characters), Cantonese.
-    "ni hao|nihao|nin hao|ninhao|zao|zao an|zaoan|zao shang hao|wan shang hao|xia wu hao"
+    "ni hao|nihao|nin hao|ninhao|wei|wei ni hao|zao|zao an|zaoan|zao shang hao|wan shang hao"
+    "|xia wu hao"
     "|nei ho|neih hou|lei ho|你好|您好|早上好|早安|下午好|晚上好|哈喽|嗨",
     # Spanish and Portuguese.
     "hola|buenos dias|buen dia|buenas|buenas tardes|buenas noches|que tal|ola|oi|bom dia"
@@ -123,7 +124,8 @@ _FUNCTION_WORDS = {
         "der die das den dem ein eine einen und oder aber fur mit ohne ist sind ich du"
         " er sie wir ihr bin bist sehr mehr wie wo wann warum welche welcher was kann"
         " konnen mochte will brauche gibt es tauchen tauchkurs tauchplatz kurs beste"
-        " auch hier nicht kein keine auf im zum zur"
+        " auch hier nicht kein keine auf zum zur wasser kalt gut noch viel wetter monat"
+        " ja nein bitte danke schon sicher anfanger"
     ),
     "Italian": (
         "il lo gli una che di del della e ma per con senza sono sei siamo molto piu quanto"
@@ -138,7 +140,8 @@ _FUNCTION_WORDS = {
     "Chinese (pinyin)": (
         "wo ni ta women nimen shi de le ma ne ba zai you mei xiang yao neng keyi"
         " duoshao qian zenme shenme nali nar weishenme hen hao qianshui xue kecheng"
-        " zuihao difang xiexie yige zhege nage jiage"
+        " zuihao difang xiexie yige zhege nage jiage zhe zheli nali nage shui wen"
+        " zenmeyang yang dou hai"
     ),
 }
 _ENGLISH_WORDS = set(
@@ -242,7 +245,7 @@ def foreign_language(text: str) -> str | None:
         count = sum(token in words for token in tokens)
         if count > hits:
             best, hits = language, count
-    if hits >= 2 and hits > english and hits * 3 >= len(tokens):
+    if hits >= 2 and hits > english and hits * 4 >= len(tokens):
         return best
     return None
 
@@ -265,6 +268,9 @@ UNDERSTOOD_IN_ANY_LANGUAGE = (
     "dive_plan_request",
     "prompt_injection",
 )
+SOCIAL_INTENTS = ("greet", "thanks", "goodbye")
+# "ribuan terima kasih": a short message the classifier calls a thank-you is one.
+SHORT_SOCIAL_TOKENS = 3
 # Below this, the classifier's reading of a foreign message is a guess.
 CONFIDENT = 0.6
 # `relabel`'s answer when the classifier's `non_english` guess is wrong.
@@ -285,6 +291,10 @@ def relabel(text: str, intent: str | None, confidence: float) -> str | None:
         return None if social == intent else social
     if foreign_language(text):
         understood = intent in UNDERSTOOD_IN_ANY_LANGUAGE and confidence >= CONFIDENT
+        # Greetings, thanks and goodbyes are whole-message phrases, found
+        # above; a longer message the classifier calls one is a guess.
+        if intent in SOCIAL_INTENTS and len(_tokens(text)) > SHORT_SOCIAL_TOKENS:
+            understood = False
         if understood or intent == NON_ENGLISH_INTENT:
             return None
         return NON_ENGLISH_INTENT

@@ -23,6 +23,7 @@ from nlu.languages import (
         ("Bonsoir à tous", "greet"),
         ("Grüß Gott", "greet"),
         ("heyyyy dovvy", "greet"),
+        ("wei, ni hao a", "greet"),
         ("Terima kasih banyak-banyak", "thanks"),
         ("makasih ya", "thanks"),
         ("Xièxie!", "thanks"),
@@ -65,6 +66,8 @@ def test_a_greeting_with_a_question_is_not_only_a_greeting(text):
         ("Wie tief darf ich mit dem Open Water Schein tauchen?", "German"),
         ("wo xiang zhidao qianshui kecheng zenme baoming", "Chinese (pinyin)"),
         ("潜水执照多少钱", "another script"),
+        ("Ist das Wasser in Tioman im August kalt?", "German"),
+        ("nali keyi kan dao haigui", "Chinese (pinyin)"),
         ("ดำน้ำที่ไหนดี", "another script"),
     ],
 )
@@ -112,3 +115,10 @@ def test_the_classifiers_non_english_guess_on_english_text_gives_way():
     assert relabel("what do I need to bring for a dive trip", NON_ENGLISH_INTENT, 0.7) == (
         NEXT_GUESS
     )
+
+
+def test_a_longer_foreign_message_the_classifier_calls_a_greeting_is_not_one():
+    assert relabel("ni hao, zheli de qianshui kecheng duoshao qian", "greet", 0.9) == (
+        NON_ENGLISH_INTENT
+    )
+    assert relabel("ribuan terima kasih", "thanks", 0.9) is None
