@@ -106,7 +106,9 @@ _FUNCTION_WORDS = {
         " apa apakah berapa bagaimana macam mana bila kapan mengapa kenapa siapa adakah"
         " ada sudah belum akan sedang juga lagi sangat tolong terima kasih mahu perlu"
         " harga berenang menyelam selam kursus pelajari belajar tempat terbaik untuk"
-        " bagus murah mahal hari esok minggu bulan tahun orang kali kalau jika"
+        " bagus murah mahal hari esok minggu bulan tahun orang kali kalau jika tanda"
+        " tanda-tanda gejala penyakit sakit cara caranya bila masa waktu selepas sebelum"
+        " selama lepas kena perlu mesti macam mana kah ke je"
     ),
     "Spanish": (
         "el la los las un una unos unas que de del y o pero por para con sin es son"

@@ -207,7 +207,12 @@ _SERIOUS_SYMPTOMS = [
     f"{_SUBJECT} (?:\\w+ ){{0,5}}(?:collapsed|collapses)(?! lung)",
     "collapsed (?:on|in|at|onto|by) (?:the )?"
     "(?:deck|boat|beach|jetty|dock|shore|sand|ladder|floor)",
-    "(?:having|had) (?:a )?(?:stroke|heart attack|seizure|fit)|heart attack|stroke symptoms",
+    # A stroke or seizure now; "if I had a stroke years ago" is medical history.
+    "having (?:a )?(?:stroke|heart attack|seizure|fit)|heart attack|stroke symptoms",
+    "(?<!if i )(?<!if you )(?<!if he )(?<!if she )(?<!i ve )(?<!i have )"
+    "had (?:a )?(?:stroke|heart attack|seizure|fit)"
+    "(?! (?:\\w+ )?(?:years?|months?|yrs?) ago| (?:in|back in) (?:19|20)\\d\\d"
+    "| as a (?:kid|child))",
     "(?:severe|serious|bad|terrible|worst|excruciating|unbearable) (?:pain|headache)",
     "in (?:a lot of |so much |severe |serious |terrible )?pain",
     "(?:blurry|blurred|double|tunnel) vision",
@@ -434,6 +439,7 @@ _MEDICAL_TERMS = [
     # Metabolic and neurological.
     "diabetes|diabetic|insulin|metformin|blood sugar|hypoglyca?emia",
     "epilepsy|epileptic|seizures?|panic attacks?|migraines?|thyroid|multiple sclerosis|concussion",
+    "(?:had|have had|has had|history of|after|since|recovering from|a past) (?:a |my )?strokes?",
     # Pregnancy and hormones.
     "pregnant|pregnancy|breast ?feeding|ivf|postpartum|gave birth|c section|ca?esarean",
     "miscarriage|birth control|contraceptive|hrt",

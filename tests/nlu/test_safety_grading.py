@@ -257,3 +257,9 @@ def test_how_to_do_a_skill_is_a_lesson_not_a_danger(text: str) -> None:
 def test_a_skill_question_naming_a_problem_is_a_safety_question() -> None:
     text = "how do you equalise when your ears hurt on the way down"
     assert classify_safety(text) == "ask_safety_question"
+
+
+def test_a_stroke_now_is_an_emergency_and_a_past_one_a_question_for_a_doctor() -> None:
+    assert classify_safety("my buddy had a stroke on the dive boat") == "emergency"
+    assert classify_safety("can I get a dive medical if I had a stroke") == "medical_question"
+    assert classify_safety("had a stroke two years ago, am I ok to dive?") == "medical_question"
