@@ -177,16 +177,39 @@ def play(stack: LaunchedStack, case: Case) -> Turn:
     )
 
 
+def _shown(path: Path) -> str:
+    """A path relative to the project when it is inside it, else as given."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(PROJECT_ROOT):
+        return str(resolved.relative_to(PROJECT_ROOT))
+    return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m dovvybuddy.evaluate_behaviour", description=__doc__
     )
-    parser.parse_args(argv)
-    cases = load_cases()
+    parser.add_argument(
+        "--eval-file",
+        type=Path,
+        default=EVAL_FILE,
+        help="items to play (default: tests/data/behaviour_eval.yml); e.g. a private probe set",
+    )
+    parser.add_argument(
+        "--report", type=Path, default=REPORT_FILE, help="where to write the JSON report"
+    )
+    parser.add_argument(
+        "--model-dir",
+        type=Path,
+        default=None,
+        help="where the model for the current training inputs is looked up (default: var/models)",
+    )
+    args = parser.parse_args(argv)
+    cases = load_cases(args.eval_file)
     var_dir = Path(tempfile.mkdtemp(prefix="dovvybuddy-behaviour-"))
     # Every message comes from 127.0.0.1 with its own sender id, so only the
     # per-address limit is lifted.
-    stack = LaunchedStack(var_dir, extra_env=ONE_ADDRESS_MANY_DIVERS)
+    stack = LaunchedStack(var_dir, model_dir=args.model_dir, extra_env=ONE_ADDRESS_MANY_DIVERS)
     try:
         stack.start()
         results = []
@@ -202,12 +225,12 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
         shutil.rmtree(var_dir, ignore_errors=True)
     report = {
-        "eval_file": str(EVAL_FILE.relative_to(PROJECT_ROOT)),
+        "eval_file": _shown(args.eval_file),
         **summarise(results),
     }
-    write_report(REPORT_FILE, report)
+    write_report(args.report, report)
     print(json.dumps({k: v for k, v in report.items() if k != "failures"}, indent=2))
-    print(f"{len(report['failures'])} failures; see {REPORT_FILE.relative_to(PROJECT_ROOT)}")
+    print(f"{len(report['failures'])} failures; see {_shown(args.report)}")
     return 0
 
 

@@ -65,6 +65,10 @@ _TOPICS = [
     "hypotherm\\w*|hyperthermia|arterial gas|(?:signs?|symptoms?) of (?:an )?age",
     "drown\\w*|out of (?:air|gas)|air runs out|free ?flow\\w*",
     "regulator (?:fail\\w*|stops?|broke\\w*|breaks|problems?)",
+    # Gear failing mid-dive: "what if my computer dies at 20 m?".
+    "(?:computer|regulator|reg|octo|bcd|bc|inflator|gauge|spg|torch|light|fins?|strap|hose"
+    "|o ?ring|tank|cylinder|valve) (?:\\w+ )?(?:dies|died|dying|fails?|failed|failing|breaks?|broke"
+    "|stops? working|stopped working|runs? out of battery|leaks?|leaking|bursts?|burst|snaps?)",
     "mask (?:flood\\w*|fill\\w*|squeeze|comes off|falls off|off)|flooded mask",
     "water in (?:my|the) mask",
     "(?:rapid|emergency|uncontrolled|fast) (?:swimming )?ascent",
@@ -100,7 +104,9 @@ _PEOPLE = (
 )
 _REPORT_MARKERS = [
     f"{_HYPOTHETICAL_LEAD}(?:i|we|he|she|they) (?:has|had|got|are|is|was|were|feel"
-    "|feels|felt|keep|keeps|started|start|cannot|just|still|now|came|went|did|dived|dove"
+    "|feels|felt|keep(?! (?:overthinking|thinking|worrying|imagining|picturing|wondering))"
+    "|keeps|started|start|cannot(?! stop (?:thinking|worrying))|just|still|now|came|went|did"
+    "|dived|dove"
     "|surfaced|noticed|think|thinks|woke|ascended|shot|bolted)",
     # Not "I have a question" or "I am learning to dive".
     f"{_HYPOTHETICAL_LEAD}i have(?! (?:a |one |another |some |two |few |a few )?(?:quick )?"
@@ -108,6 +114,7 @@ _REPORT_MARKERS = [
     f"{_HYPOTHETICAL_LEAD}i am(?! (?:a|an|the|just|curious|learning|doing|taking|new|planning"
     "|studying|wondering|interested|going|asking|reading|trying|about|not|still learning"
     "|currently|preparing|training|worried|scared|afraid|nervous|anxious|terrified|frightened"
+    "|paranoid|petrified|phobic|stressed|stressing|freaking|losing sleep"
     "|concerned|thinking|considering)(?!\\w))",
     # "Why do my ears hurt when ...?" asks about a pattern.
     f"{_HYPOTHETICAL_LEAD}(?<!why do )(?<!why does )(?<!how come )"
@@ -129,6 +136,12 @@ _FEAR_FORMS = [
     # "Worried about running out of air"; "worried about the tingling in my arm" is a report.
     "(?:afraid|scared|worried|terrified|nervous|anxious|fear|fears|frightened|panic) (?:about|of)"
     " (?:\\w+ )?(?:running|getting|losing|drowning|being|having|not|panicking|choking)",
+    # Rumination: "I keep overthinking running out of air".
+    "(?:overthink\\w*|keep (?:thinking|worrying) about"
+    "|(?:cant|cannot|can not) stop (?:thinking|worrying) about"
+    "|obsess\\w* (?:about|over)|paranoid (?:about|of)|dread\\w*|phobia of|anxiety (?:about|over)"
+    "|stress\\w* (?:about|over)|freak\\w* out (?:about|over)|lose sleep over|losing sleep over)"
+    " (?:\\w+ ){0,3}(?:running|getting|losing|drowning|being|having|not|panicking|choking|my|the)",
     "(?:afraid|scared|worried|terrified|nervous|anxious|fear|fears|frightened) (?:that )?"
     "(?:(?:i|we) (?:will|might|may|could|would|ll|ill|am going to|gonna)|ill)",
 ]
@@ -136,6 +149,7 @@ _FEAR_FORMS = [
 # come in July?" is an ordinary question.
 _FEAR_EVENTS = [
     "panic\\w*|freak\\w* out|fail\\w*|stops? working|breaks?|broke|run\\w* out|runs out|lose|lost",
+    "dies|died|leaks?|burst\\w*|snaps?",
     "cannot|drown\\w*|sharks?|stuck|claustrophob\\w*|chok\\w*|sweep\\w*|currents?|bends|bent",
     "dcs|flood\\w*|comes off|falls off|pass out|black out|faint|sink|sinks|separated",
     "disappear\\w*|attack\\w*|bite|bitten|sting|stung|air|equali[sz]e|ears|mask|regulator|reg",
@@ -170,6 +184,25 @@ _QUESTION_RE = words(_QUESTION_FORMS)
 _TOPIC_RE = words(_TOPICS)
 _REPORT_RE = words(_REPORT_MARKERS)
 _HYPOTHETICAL_CLAUSE_RE = words(["if|in case|whether"])
+# How to do a skill ("how do I equalise properly?") is a lesson, not a
+# danger, unless a problem is named with it ("... when my ears hurt").
+_SKILL_RE = words(
+    [
+        "how (?:do|can|should|would|could) (?:i|we|you|one|divers|beginners) (?:\\w+ )?"
+        "(?:equali[sz]e|clear|pop|practi[sc]e|get better at|improve|learn)",
+        "how to (?:\\w+ )?(?:equali[sz]e|clear|pop|practi[sc]e|get better at|improve|learn)",
+        "(?:best|right|proper|correct|easiest|different) (?:way|ways|technique|techniques|method)"
+        " (?:to|of|for) (?:equali[sz]\\w*|clear\\w*)",
+        "(?:equali[sz]ation|equali[sz]ing) (?:techniques?|methods?|tips)",
+    ]
+)
+_PROBLEM_RE = words(
+    [
+        "hurts?|hurting|pain\\w*|aches?|aching|blocked|block|squeeze|bleed\\w*|dizz\\w*|vertigo",
+        "cannot|can not|cant|wont|doesnt|not|never|unable|problems?|trouble|struggl\\w*|fail\\w*",
+        "injur\\w*|damage\\w*|burst|perforat\\w*|rupture\\w*|infection|sick|after",
+    ]
+)
 _FEAR_RE = words(_FEAR_FORMS)
 _FEAR_EVENT_RE = words(_FEAR_EVENTS)
 _COURSE_FITNESS_RE = words(_COURSE_FITNESS)
@@ -197,6 +230,8 @@ def asked_about(text: str, clauses: list[str]) -> str | None:
     """
     question = _QUESTION_RE.search(text)
     if question and _TOPIC_RE.search(text) and not reports_something(clauses):
+        if _SKILL_RE.search(text) and not _PROBLEM_RE.search(text):
+            return None
         return question.group(0)
     return None
 

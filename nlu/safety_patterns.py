@@ -139,6 +139,14 @@ _CRITICAL_OTHER_LANGUAGES = [
     "ne respire (?:plus|pas)|inconsciente?|se noie|au secours",
     "douleur (?:a la|dans la|thoracique)",
     "(?:appelez|appelle) (?:une |les )?(?:ambulance|secours|samu)",
+    # Indonesian.
+    "pingsan|tidak sadar(?:kan diri)?|tenggelam|sesak napas|(?:tidak|tak) bisa (?:bernapas|napas)",
+    "(?:panggil|telepon) ambulans|darurat",
+    # German.
+    "bewusstlos|atmet nicht|(?:keine|kaum) luft|ertrinkt|brustschmerzen|notfall",
+    "(?:ruf|ruft|rufen sie) (?:einen |den )?(?:krankenwagen|notarzt|rettungsdienst)",
+    # Chinese in pinyin.
+    "jiu ?ming|bu (?:neng )?hu ?xi|hun ?mi|ni ?shui|xiong ?(?:kou )?tong|jiu ?hu ?che",
 ]
 # Chinese is written without spaces, so these match anywhere.
 _CRITICAL_CJK = [
@@ -196,8 +204,15 @@ _SERIOUS_SYMPTOMS = [
     # Neurological and other acute states.
     "seizures?|seizing|convulsing|convulsions|fitting",
     "passed out|passing out|blacked out|fainted|fainting",
-    f"{_SUBJECT} (?:just |has |have )?collapsed",
-    "(?:having|had) (?:a )?(?:stroke|heart attack|seizure|fit)|heart attack|stroke symptoms",
+    f"{_SUBJECT} (?:\\w+ ){{0,5}}(?:collapsed|collapses)(?! lung)",
+    "collapsed (?:on|in|at|onto|by) (?:the )?"
+    "(?:deck|boat|beach|jetty|dock|shore|sand|ladder|floor)",
+    # A stroke or seizure now; "if I had a stroke years ago" is medical history.
+    "having (?:a )?(?:stroke|heart attack|seizure|fit)|heart attack|stroke symptoms",
+    "(?<!if i )(?<!if you )(?<!if he )(?<!if she )(?<!i ve )(?<!i have )"
+    "had (?:a )?(?:stroke|heart attack|seizure|fit)"
+    "(?! (?:\\w+ )?(?:years?|months?|yrs?) ago| (?:in|back in) (?:19|20)\\d\\d"
+    "| as a (?:kid|child))",
     "(?:severe|serious|bad|terrible|worst|excruciating|unbearable) (?:pain|headache)",
     "in (?:a lot of |so much |severe |serious |terrible )?pain",
     "(?:blurry|blurred|double|tunnel) vision",
@@ -424,6 +439,7 @@ _MEDICAL_TERMS = [
     # Metabolic and neurological.
     "diabetes|diabetic|insulin|metformin|blood sugar|hypoglyca?emia",
     "epilepsy|epileptic|seizures?|panic attacks?|migraines?|thyroid|multiple sclerosis|concussion",
+    "(?:had|have had|has had|history of|after|since|recovering from|a past) (?:a |my )?strokes?",
     # Pregnancy and hormones.
     "pregnant|pregnancy|breast ?feeding|ivf|postpartum|gave birth|c section|ca?esarean",
     "miscarriage|birth control|contraceptive|hrt",
@@ -496,6 +512,8 @@ _DIVING_INJURY_TERMS = [
     "ears? (?:pain|ache|aches|hurt|hurts|hurting)|earache|(?:ear|sinus|mask|tooth) squeeze",
     "barotrauma|(?:perforated|ruptured|burst|torn) (?:ear ?drums?)|ear ?drums?|nose ?bleeds?",
     "sinus|sinuses",
+    "ear infections?|otitis(?: externa)?|swimmers ear|(?:surfers|surfer s) ear",
+    "seasick(?:ness)?|motion sickness|(?:coral|reef) (?:cuts?|scrapes?|rash)",
 ]
 
 # Words that are medical only in a question about diving ("can I dive with a
@@ -692,7 +710,15 @@ _INJECTION = [
     "(?:text|words|everything|messages?) (?:above|before) (?:this|here)",
     "what (?:were|are) you (?:told|instructed|programmed|trained)",
     "how (?:were|are) you (?:programmed|instructed|configured|prompted)",
+    # "Ignore the above"; not "ignore the above question".
+    "(?:ignore|disregard|forget|skip) (?:all |everything |anything )?(?:of )?"
+    "(?:the |that |what s |what is )?(?:text |stuff |things |said |written )?"
+    "above(?! (?:question|message|site|sites|dive|answer))",
+    # Proof-of-takeover strings and jailbreak talk.
+    "pwned|pwnd|jailbr(?:eak|eaking|oken)|(?:i|you) (?:have been|ve been|got|are) (?:hacked|owned)",
     # Changing the assistant's role.
+    "(?:new|different|change your|switch your|your real) (?:role|persona|identity|character|job)"
+    "(?! (?:at|in|as a dive|as an instructor))",
     "you are now|you are no longer|stop being|you will now (?:be|act|play|respond|answer|pretend)",
     "from now on (?:you|respond|answer|reply|act|speak|talk|only|always|ignore|behave)",
     "(?:pretend|imagine) (?:to be|you are|that you are|youre|to have no)",
@@ -1080,7 +1106,9 @@ def _dive_plan(text: str) -> str | None:
         return plan_term.group(0)
     if quantities and (question := compute or _QUESTION_RE.search(text)):
         # "How deep can I go with Open Water, 18 m?" is about a certification.
-        certification_depth = quantities == {"depth"} and _CERTIFICATION.search(text)
+        certification_depth = quantities == {"depth"} and (
+            _CERTIFICATION.search(text) or (not compute and _CONCEPT_QUESTION.search(text))
+        )
         unrelated_time = quantities == {"time"} and not _DIVE_WORDS.search(text)
         if not (certification_depth or unrelated_time):
             return question.group(0)
@@ -1088,6 +1116,16 @@ def _dive_plan(text: str) -> str | None:
         if schedule := _SCHEDULE.search(text):
             return schedule.group(0)
     return None
+
+
+# A question about what something is like or why, which a depth only locates:
+# "what are the signs of narcosis at 30 m?", "what's the point of a stop at 5 m?".
+_CONCEPT_QUESTION = _words(
+    [
+        "signs?|symptoms?|point|purpose|reason|why|benefits?|risks?|dangers?|effects?|causes?",
+        "feels? like|looks? like|what happens|what is it like|what s it like|marine life|see",
+    ]
+)
 
 
 def _injection(text: str, raw: str) -> str | None:

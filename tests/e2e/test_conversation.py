@@ -17,6 +17,29 @@ def test_bot_challenge_is_answered_honestly(stack, sender):
     assert "I'm a bot" in stack.say(sender, "am I talking to a real person?")[0]
 
 
+def test_bot_challenge_says_it_is_automated_and_offers_a_person_at_a_dive_centre(stack, sender):
+    reply = stack.say(sender, "is a human typing these answers or some AI model?")[0]
+    assert "not a person" in reply
+    assert "dive centre" in reply
+
+
+def test_a_greeting_thanks_and_goodbye_in_other_languages_are_answered_in_kind(stack, sender):
+    assert "DovvyBuddy" in stack.say(sender, "selamat petang")[0]
+    assert "welcome" in stack.say(sender, "muchas gracias")[0]
+    assert "Bye" in stack.say(sender, "auf wiedersehen")[0]
+
+
+def test_a_question_in_another_language_gets_a_polite_reply_in_english(stack, sender):
+    reply = " ".join(stack.say(sender, "Combien coûte un baptême de plongée à Redang ?"))
+    assert "answer in English" in reply
+    assert "If this is happening to you or someone now:" in reply
+
+
+def test_an_emergency_in_another_language_still_gets_the_emergency_script(stack, sender):
+    reply = " ".join(stack.say(sender, "tolong! kawan saya tidak bernafas"))
+    assert "This sounds like a diving emergency" in reply
+
+
 def test_thanks_and_goodbye(stack, sender):
     assert "welcome" in stack.say(sender, "thanks a lot")[0]
     assert "Bye" in stack.say(sender, "ok bye")[0]

@@ -197,3 +197,69 @@ def test_held_out_questions_rarely_raise_a_false_alarm(name: str) -> None:
 def test_each_held_out_set_has_at_least_80_questions_and_fears(name: str) -> None:
     sections = load_sections(name)
     assert len(sections["questions"]) + len(sections["fears"]) >= 80
+
+
+# --------------------------------------------------------------------------- #
+# Classes found with a private probe of fresh diver messages (not in the repo)
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my instructor went up the ladder and collapsed",
+        "a student collapsed on the jetty after the second dive",
+        "Notfall! Mein Mann ist bewusstlos nach dem Tauchen",
+        "teman saya pingsan setelah menyelam",
+        "jiuming, ta bu neng huxi",
+    ],
+)
+def test_a_collapse_or_a_call_for_help_in_another_language_is_an_emergency(text: str) -> None:
+    assert classify_safety(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i can't stop thinking about my mask coming off at depth",
+        "I'm paranoid about running out of gas on a deep dive",
+        "been losing sleep over getting the bends on my trip",
+    ],
+)
+def test_rumination_about_a_danger_is_a_fear(text: str) -> None:
+    assert classify_safety(text) == "express_fear"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what happens if your inflator hose bursts underwater?",
+        "what's the drill when a torch dies on a night dive",
+        "what are the effects of narcosis at 35 m?",
+        "how should you treat a reef scrape after a dive",
+    ],
+)
+def test_gear_failures_and_concepts_at_a_depth_are_safety_questions(text: str) -> None:
+    assert classify_safety(text) not in SAFETY_CATEGORIES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how can beginners learn to equalise better?",
+        "what's the best technique for clearing a mask",
+    ],
+)
+def test_how_to_do_a_skill_is_a_lesson_not_a_danger(text: str) -> None:
+    assert classify_safety(text) is None
+
+
+def test_a_skill_question_naming_a_problem_is_a_safety_question() -> None:
+    text = "how do you equalise when your ears hurt on the way down"
+    assert classify_safety(text) == "ask_safety_question"
+
+
+def test_a_stroke_now_is_an_emergency_and_a_past_one_a_question_for_a_doctor() -> None:
+    assert classify_safety("my buddy had a stroke on the dive boat") == "emergency"
+    assert classify_safety("can I get a dive medical if I had a stroke") == "medical_question"
+    assert classify_safety("had a stroke two years ago, am I ok to dive?") == "medical_question"
