@@ -77,6 +77,7 @@ def test_covered_destinations_and_sites_are_covered(text, expected):
         ("sardine run south africa", "South Africa"),
         ("caribbean wrecks for a newbie", "Caribbean"),
         ("Did you ever look at diving in Komodo?", "Komodo"),
+        ("suggest dive spots in cebu", "Cebu"),  # typed in lower case, as in chat
     ],
 )
 def test_uncovered_dive_destinations_are_recognised(text, place):
