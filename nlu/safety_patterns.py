@@ -147,6 +147,14 @@ _CRITICAL_OTHER_LANGUAGES = [
     "(?:ruf|ruft|rufen sie) (?:einen |den )?(?:krankenwagen|notarzt|rettungsdienst)",
     # Chinese in pinyin.
     "jiu ?ming|bu (?:neng )?hu ?xi|hun ?mi|ni ?shui|xiong ?(?:kou )?tong|jiu ?hu ?che",
+    # Numbness, tingling and paralysis, the signs of decompression sickness
+    # divers describe in their own language: a diver writing them needs the
+    # emergency guidance, whatever else the message says.
+    "kebas|kesemutan|lumpuh|sakit (?:pada )?sendi|sendi (?:saya )?sakit",  # Malay, Indonesian
+    "fourmis dans (?:les|la|le|mes|ses|son|sa) (?:jambes?|bras|mains?|pieds?|doigts?)",
+    "engourdi(?:e|es|s)?|engourdissements?|picotements?|paralyse(?:e|es|s)?",  # French
+    "hormigueo|entumecid[oa]s?|adormecid[oa]s?|paralizad[oa]s?",  # Spanish
+    "kribbeln|taubheit|gelahmt",  # German
 ]
 # Chinese is written without spaces, so these match anywhere.
 _CRITICAL_CJK = [
@@ -181,6 +189,12 @@ _SERIOUS_SYMPTOMS = [
     f"{_CANNOT} (?:speak|talk) (?:properly|clearly|right)",
     "(?:skin )?(?:marbling|marbled|mottled|mottling)|cutis marmorata",
     "(?:blotchy|purple|red) (?:patches|blotches|skin)",
+    # Skin DCS described rather than named: "skin on her belly looks blotchy".
+    "skin (?:\\w+ ){0,4}(?:looks|is|went|gone|turned|turning|has gone|getting|got) (?:all )?"
+    "(?:blotchy|mottled|marbled|patchy|purple|like marble)",
+    # Lung over-expansion: breathing that hurts.
+    "(?:sharp|stabbing|shooting) pain (?:\\w+ ){0,3}(?:breathe|breathing|breath|inhale|inhaling)",
+    "(?:hurts|painful|pain) (?:to|when (?:i|he|she|they|we|you)) (?:breathe|inhale|take a breath)",
     # Lungs and blood.
     "(?:coughing|spitting|cough|spit|coughed|spat|vomiting) (?:up )?(?:some )?"
     "(?:blood|bloody|pink)",
@@ -317,6 +331,7 @@ _AFTER_DIVE_CONTEXT = [
     "(?:back )?on the (?:boat|surface)",
     "(?:during|on|at the end of) (?:the|my|our|his|her|this|that|today s)"
     " (?:dive|ascent|safety stop)",
+    "on the way up|(?:while|when) (?:ascending|coming up|going up)",
     "(?:dive|dived|dove|diving) (?:today|this morning|this afternoon|earlier|yesterday)",
     "(?:today|this morning|this afternoon|earlier|yesterday) s dive",
     "(?:deep|second|third|last|night|wreck) dive (?:today|this morning|earlier)",

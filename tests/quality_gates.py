@@ -46,11 +46,11 @@ NLU_MACRO_F1_FLOOR = floor_below(NLU_MACRO_F1_MEASURED)
 # Safety, on tests/safety/data/held_out/ (NLU + safety layer): every emergency.
 SAFETY_EMERGENCY_RECALL_FLOOR = 1.0
 # False alarms (a safety intent) on its questions about conditions and its
-# ordinary messages near safety words. Provisional until the set is first
-# measured: the worst first (blind) score of the earlier fresh question sets,
-# 0.07 (reports/safety.json, safety_questions notes). Replace it with the
-# held-out figure of the first `make eval-safety` after the set was merged.
-SAFETY_FALSE_ALARM_MEASURED = 0.07
+# ordinary messages near safety words: 0.0437 (9/206), its one blind score
+# (reports/safety.json held_out, 2026-12-07 18:04 UTC, commit 952540d). The
+# emergency file's four misses were then fixed (its header says so), so its
+# recall gate now checks an in-sample 1.00; no rule changed for false alarms.
+SAFETY_FALSE_ALARM_MEASURED = 0.0437
 SAFETY_FALSE_ALARM_CEILING = ceiling_above(SAFETY_FALSE_ALARM_MEASURED)
 
 # Retrieval, held-out half of tests/data/retrieval_eval.yml (reports/retrieval.json,
@@ -63,6 +63,6 @@ RETRIEVAL_FALSE_REFUSALS_MEASURED = 0.027
 RETRIEVAL_FALSE_REFUSALS_CEILING = ceiling_above(RETRIEVAL_FALSE_REFUSALS_MEASURED)
 
 # Answers, offline extractive, held-out half of tests/data/answer_eval.yml
-# (reports/answers.json, offline_extractive.held_out.passed, commit 4eb75bd).
-ANSWERS_PASS_MEASURED = 0.7598
+# (reports/answers.json, offline_extractive.held_out.passed, 2026-12-07).
+ANSWERS_PASS_MEASURED = 0.7821
 ANSWERS_PASS_FLOOR = floor_below(ANSWERS_PASS_MEASURED)
