@@ -30,6 +30,7 @@ import asyncio
 import json
 import logging
 import time
+import uuid
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine
 from email.utils import parsedate_to_datetime
@@ -285,6 +286,11 @@ class WhatsAppInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            # One request id for the POST and the turns it starts (the tasks
+            # copy this context); a keep-alive connection's earlier request
+            # must not lend its ids.
+            json_logging.request_id.set(uuid.uuid4().hex)
+            json_logging.conversation_id.set(None)
             return self._receive(request, on_new_message)
 
         return webhook

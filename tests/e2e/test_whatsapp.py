@@ -60,7 +60,7 @@ def post_webhook(
 
 
 def stored_user_texts(
-    stack: LaunchedStack, number: str, count: int | None = None, timeout: float = 30.0
+    stack: LaunchedStack, number: str, count: int | None = None, timeout: float = 60.0
 ) -> list[str]:
     """What Rasa stored the number as saying, once there are `count` texts (or after `timeout`).
 
@@ -242,6 +242,18 @@ def test_the_web_channel_refuses_a_whatsapp_sender(stack, sender):
     reply = stack.post({"sender": sender, "message": "hi"})
     assert reply.status_code == 400
     assert reply.json()["error"] == "invalid_sender"
+
+
+def test_a_number_flooding_the_bot_is_told_once_to_slow_down(stack, whatsapp_api, number):
+    flood = [text_message(number, f"hello {n}") for n in range(25)]
+    reply = post_webhook(stack, webhook(messages=flood))
+    assert reply.json() == {"status": "accepted", "messages": 25}
+    within_rate = [f"hello {n}" for n in range(20)]
+    assert stored_user_texts(stack, number, 20, timeout=120) == within_rate
+    time.sleep(1)
+    assert stored_user_texts(stack, number) == within_rate
+    slow_down = [t for t in whatsapp_api.texts_to(number) if "sending messages quickly" in t]
+    assert len(slow_down) == 1
 
 
 # --- forms -----------------------------------------------------------------------------
