@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install system-packages browser-packages run telegram shell train test lint load health retention insights review web validate validate-knowledge story-test pytest bench reports readme-figures ingest eval-retrieval eval-answers eval-nlu eval-safety eval-behaviour leads clean clean-all lock
+.PHONY: help install system-packages browser-packages run telegram whatsapp shell train test lint load health retention insights review web validate validate-knowledge story-test pytest bench reports readme-figures ingest eval-retrieval eval-answers eval-nlu eval-safety eval-behaviour leads clean clean-all lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -40,6 +40,12 @@ run: install ## start PostgreSQL, train if needed, start actions + Rasa; Ctrl-C 
 telegram: install ## `make run` with the Telegram bot in long-polling mode (needs TELEGRAM_BOT_TOKEN)
 	@test -n "$${TELEGRAM_BOT_TOKEN:-}" || { echo "Set TELEGRAM_BOT_TOKEN (from @BotFather) first." >&2; exit 2; }
 	TELEGRAM_MODE=polling $(PYTHON) -m dovvybuddy.stack run
+
+whatsapp: install ## `make run` with the WhatsApp channel on (needs the WHATSAPP_* settings, README)
+	@for name in WHATSAPP_ACCESS_TOKEN WHATSAPP_PHONE_NUMBER_ID WHATSAPP_APP_SECRET WHATSAPP_VERIFY_TOKEN; do \
+		test -n "$$(printenv $$name)" || { echo "Set $$name first (README: WhatsApp)." >&2; exit 2; }; \
+	done
+	$(PYTHON) -m dovvybuddy.stack run
 
 shell: install ## talk to DovvyBuddy in the terminal
 	$(PYTHON) -m dovvybuddy.stack shell

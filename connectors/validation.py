@@ -17,9 +17,10 @@ MAX_REQUEST_BYTES = 64 * 1024
 MAX_METADATA_BYTES = 2048
 MAX_METADATA_KEYS = 20
 MAX_METADATA_DEPTH = 3
-# Conversation ids of other channels (connectors/telegram_messages.py): a web
-# client must not be able to join, and read, someone's Telegram conversation.
-RESERVED_SENDER_PREFIXES = ("tg:",)
+# Conversation ids of other channels (connectors/telegram_messages.py,
+# connectors/whatsapp_messages.py): a web client must not be able to join,
+# and read, someone's Telegram or WhatsApp conversation.
+RESERVED_SENDER_PREFIXES = ("tg:", "wa:")
 # Rasa reads a message that starts with "/" as `/intent{entities}` after the
 # whole NLU pipeline, so it would override the safety layer and set any slot.
 # Only the payloads DovvyBuddy's own buttons and widget send pass as such

@@ -130,6 +130,14 @@ class Settings:
     telegram_bot_username: str | None
     telegram_rate_per_chat_per_minute: int
     telegram_max_concurrent_turns: int
+    whatsapp_access_token: str | None = field(repr=False)
+    whatsapp_phone_number_id: str | None
+    whatsapp_app_secret: str | None = field(repr=False)
+    whatsapp_verify_token: str | None = field(repr=False)
+    whatsapp_api_base_url: str
+    whatsapp_api_version: str
+    whatsapp_rate_per_number_per_minute: int
+    whatsapp_max_concurrent_turns: int
 
     @property
     def postgres_dir(self) -> Path:
@@ -255,6 +263,15 @@ def load_settings() -> Settings:
         or None,
         telegram_rate_per_chat_per_minute=_int("TELEGRAM_RATE_PER_CHAT_PER_MINUTE", 20),
         telegram_max_concurrent_turns=_int("TELEGRAM_MAX_CONCURRENT_TURNS", 8),
+        whatsapp_access_token=os.environ.get("WHATSAPP_ACCESS_TOKEN", "").strip() or None,
+        whatsapp_phone_number_id=os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "").strip() or None,
+        whatsapp_app_secret=os.environ.get("WHATSAPP_APP_SECRET", "").strip() or None,
+        whatsapp_verify_token=os.environ.get("WHATSAPP_VERIFY_TOKEN", "").strip() or None,
+        whatsapp_api_base_url=os.environ.get("WHATSAPP_API_BASE_URL", "").strip().rstrip("/")
+        or "https://graph.facebook.com",
+        whatsapp_api_version=os.environ.get("WHATSAPP_API_VERSION", "").strip() or "v21.0",
+        whatsapp_rate_per_number_per_minute=_int("WHATSAPP_RATE_PER_NUMBER_PER_MINUTE", 20),
+        whatsapp_max_concurrent_turns=_int("WHATSAPP_MAX_CONCURRENT_TURNS", 8),
     )
 
 

@@ -315,6 +315,11 @@ class Stack:
                     if self.settings.telegram_bot_token
                     else []
                 ),
+                *(
+                    [f"  WhatsApp:      webhook {rasa}/webhooks/whatsapp/webhook"]
+                    if self.settings.whatsapp_access_token
+                    else []
+                ),
                 f"  Database:      {database}",
                 f"  Logs:          {self.settings.log_dir}",
                 "Press Ctrl-C to stop.",

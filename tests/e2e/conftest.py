@@ -12,6 +12,7 @@ from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversa
 from dovvybuddy.settings import PROJECT_ROOT
 from tests.fakes.lead_receivers import SmtpInbox
 from tests.fakes.telegram_api import FakeTelegramApi
+from tests.fakes.whatsapp_api import API_VERSION, FakeWhatsAppApi
 
 TELEGRAM_WEBHOOK_SECRET = "e2e-telegram-webhook-secret"
 # Replies that mean the stack could not answer: a test of an answer refuses them.
@@ -28,6 +29,8 @@ DEGRADED_REPLIES = frozenset(
     }
 )
 TELEGRAM_WEBHOOK_URL = "https://dovvybuddy.example/webhooks/telegram/webhook"
+WHATSAPP_APP_SECRET = "e2e-whatsapp-app-secret"
+WHATSAPP_VERIFY_TOKEN = "e2e-whatsapp-verify-token"
 
 
 @pytest.fixture(scope="session")
@@ -48,10 +51,19 @@ def telegram_api() -> Iterator[FakeTelegramApi]:
 
 
 @pytest.fixture(scope="session")
+def whatsapp_api() -> Iterator[FakeWhatsAppApi]:
+    """Meta's Graph API for WhatsApp, on loopback."""
+    server = FakeWhatsAppApi()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
 def stack(
     tmp_path_factory: pytest.TempPathFactory,
     smtp_server: SmtpInbox,
     telegram_api: FakeTelegramApi,
+    whatsapp_api: FakeWhatsAppApi,
 ) -> Iterator[LaunchedStack]:
     launched = LaunchedStack(
         tmp_path_factory.mktemp("stack"),
@@ -66,6 +78,12 @@ def stack(
             "TELEGRAM_MODE": "webhook",
             # Learnt from getMe, as in production when it is not set.
             "TELEGRAM_BOT_USERNAME": "",
+            "WHATSAPP_ACCESS_TOKEN": whatsapp_api.token,
+            "WHATSAPP_PHONE_NUMBER_ID": whatsapp_api.phone_number_id,
+            "WHATSAPP_APP_SECRET": WHATSAPP_APP_SECRET,
+            "WHATSAPP_VERIFY_TOKEN": WHATSAPP_VERIFY_TOKEN,
+            "WHATSAPP_API_BASE_URL": whatsapp_api.base_url,
+            "WHATSAPP_API_VERSION": API_VERSION,
             # Every test talks from 127.0.0.1: only the per-sender limit applies.
             **ONE_ADDRESS_MANY_DIVERS,
         },

@@ -56,3 +56,12 @@ def test_no_spelling_of_the_telegram_prefix_reaches_a_telegram_conversation(send
     with pytest.raises(InvalidRequest) as refused:
         parse_request(body(sender=sender, message="hi"), LIMIT)
     assert (refused.value.status, refused.value.error) == (400, "invalid_sender")
+
+
+@pytest.mark.parametrize(
+    "sender", [" wa:60123456789", "WA:60123456789", "\uff57\uff41:6012", "wA:1"]
+)
+def test_no_spelling_of_the_whatsapp_prefix_reaches_a_whatsapp_conversation(sender):
+    with pytest.raises(InvalidRequest) as refused:
+        parse_request(body(sender=sender, message="hi"), LIMIT)
+    assert (refused.value.status, refused.value.error) == (400, "invalid_sender")
