@@ -569,8 +569,13 @@ def test_command_writes_json_and_html_without_personal_data(seeded, tmp_path):
 
     assert completed.returncode == 0, completed.stderr
     written = json.loads((out_dir / "insights.json").read_text())
+    # Like every report, it records the commit and the date it was made.
+    assert {"commit", "uncommitted_changes", "date"} <= set(written)
+    figures = {
+        k: v for k, v in written.items() if k not in ("commit", "uncommitted_changes", "date")
+    }
     # The command reads the threshold from config.yml.
-    assert written == report_for(seeded, Period(DAY_1, DAY_3), fallback_threshold())
+    assert figures == report_for(seeded, Period(DAY_1, DAY_3), fallback_threshold())
     outputs = (out_dir / "insights.json").read_text() + without_images(
         (out_dir / "insights.html").read_text()
     )

@@ -311,7 +311,7 @@ def test_a_training_lead_with_button_taps_is_stored_and_delivered(
     assert email in summary.text and "Tioman" in summary.text
     assert summary.kind == "button"
     done = tap(stack, whatsapp_api, number, summary, "Yes, send it")[-1]
-    assert done.text.startswith(f"Done! {TIOMAN_PARTNER} will contact you")
+    assert done.text.startswith(f"Done! I've sent your enquiry to {TIOMAN_PARTNER}")
 
     with psycopg.connect(stack.info["database_url"]) as conn:
         rows = conn.execute(
