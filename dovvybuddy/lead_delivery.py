@@ -279,6 +279,26 @@ def _lead_lines(delivery: Delivery, partner: Partner) -> list[str]:
     ]
 
 
+def _email(
+    delivery: Delivery, sender: str, to: str | None, reply_to: str, subject: str, body: list[str]
+) -> EmailMessage:
+    """A plain-text email for the outbox row `delivery` (one Message-ID for all attempts)."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = to
+    message["Reply-To"] = reply_to
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = message_id(delivery, sender)
+    message[DELIVERY_HEADER] = str(delivery.outbox_id)
+    message.set_content("\n".join(body) + "\n")
+    return message
+
+
+def _diver_address(lead: Lead) -> str:
+    return formataddr((_one_line(lead.name), lead.email))
+
+
 def compose_email(delivery: Delivery, partner: Partner, sender: str) -> EmailMessage:
     """The plain-text email a partner receives: everything needed to contact the diver."""
     lead = delivery.lead
@@ -293,31 +313,7 @@ def compose_email(delivery: Delivery, partner: Partner, sender: str) -> EmailMes
         "",
         *_lead_lines(delivery, partner),
     ]
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = sender
-    message["To"] = partner.email
-    message["Reply-To"] = formataddr((_one_line(lead.name), lead.email))
-    message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = message_id(delivery, sender)
-    message[DELIVERY_HEADER] = str(delivery.outbox_id)
-    message.set_content("\n".join(body) + "\n")
-    return message
-
-
-def _email(
-    delivery: Delivery, sender: str, to: str, reply_to: str, subject: str, body: list[str]
-) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = sender
-    message["To"] = to
-    message["Reply-To"] = reply_to
-    message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = message_id(delivery, sender)
-    message[DELIVERY_HEADER] = str(delivery.outbox_id)
-    message.set_content("\n".join(body) + "\n")
-    return message
+    return _email(delivery, sender, partner.email, _diver_address(lead), subject, body)
 
 
 def _request_summary(lead: Lead, partner: Partner) -> list[str]:
@@ -359,9 +355,7 @@ def compose_diver_copy(
         "diving, please see a doctor trained in dive medicine.",
     ]
     subject = f"Your enquiry to {partner.name} (copy)"
-    return _email(
-        delivery, sender, formataddr((_one_line(lead.name), lead.email)), operations, subject, body
-    )
+    return _email(delivery, sender, _diver_address(lead), operations, subject, body)
 
 
 def compose_failure_notice(
@@ -380,9 +374,7 @@ def compose_failure_notice(
         "To withdraw the enquiry and have your details deleted, reply to this email.",
     ]
     subject = f"Your enquiry to {partner.name} could not be delivered"
-    return _email(
-        delivery, sender, formataddr((_one_line(lead.name), lead.email)), operations, subject, body
-    )
+    return _email(delivery, sender, _diver_address(lead), operations, subject, body)
 
 
 def compose_operations_alert(
@@ -399,9 +391,7 @@ def compose_operations_alert(
         *_lead_lines(delivery, partner),
     ]
     subject = f"Lead delivery failed: {partner.name} ({_one_line(lead.name)})"
-    return _email(
-        delivery, sender, operations, formataddr((_one_line(lead.name), lead.email)), subject, body
-    )
+    return _email(delivery, sender, operations, _diver_address(lead), subject, body)
 
 
 NOTICES = {

@@ -86,6 +86,9 @@ _FILTERS = """embedding_provider = %(provider)s AND embedding_model = %(model)s
       AND (%(destination)s::text IS NULL OR destination = %(destination)s::text)"""
 
 
+# The chunks this store's embedder made (another embedder's vectors are not comparable).
+_THIS_EMBEDDER = " WHERE embedding_provider = %s AND embedding_model = %s AND embedding_dim = %s"
+
 _SENTENCES_SQL = """
 SELECT chunk_id, position, text, 1 - (embedding <=> %(vector)s) AS similarity
 FROM knowledge_sentences
@@ -188,14 +191,16 @@ class KnowledgeStore:
                 self.vocabulary = await self._read_vocabulary()
                 self._is_open = True
 
+    @property
+    def _embedder_key(self) -> tuple[str, str, int]:
+        return (self.embedder.provider, self.embedder.model, self.embedder.dimension)
+
     async def searchable_chunks(self) -> int:
         """How many chunks this store's embedder can search (0 before ingest)."""
         await self.pool.open()
         async with self.pool.connection() as conn:
             cursor = await conn.execute(
-                "SELECT count(*) FROM knowledge_chunks"
-                " WHERE embedding_provider = %s AND embedding_model = %s AND embedding_dim = %s",
-                (self.embedder.provider, self.embedder.model, self.embedder.dimension),
+                "SELECT count(*) FROM knowledge_chunks" + _THIS_EMBEDDER, self._embedder_key
             )
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
@@ -204,8 +209,8 @@ class KnowledgeStore:
         async with self.pool.connection() as conn:
             cursor = await conn.execute(
                 "SELECT title, heading, content, metadata->'topics', kind FROM knowledge_chunks"
-                " WHERE embedding_provider = %s AND embedding_model = %s AND embedding_dim = %s",
-                (self.embedder.provider, self.embedder.model, self.embedder.dimension),
+                + _THIS_EMBEDDER,
+                self._embedder_key,
             )
             rows = await cursor.fetchall()
         return KnowledgeVocabulary(
