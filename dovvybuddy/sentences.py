@@ -27,10 +27,27 @@ def _sentencizer() -> Any:
 
 def split_sentences(text: str) -> list[str]:
     """The sentences of `text` in order, list markers and blank lines dropped."""
-    pieces: list[str] = []
-    for line in text.splitlines():
-        line = line.strip().lstrip("-*").strip()
+    return [sentence for sentence, _ in _sentences_with_lines(text)]
+
+
+def list_item_positions(text: str) -> frozenset[int]:
+    """The positions (as `split_sentences` numbers them) of sentences that are
+    Markdown list items: an answer quoting one item of a list may need the rest."""
+    return frozenset(
+        position for position, (_, in_list) in enumerate(_sentences_with_lines(text)) if in_list
+    )
+
+
+@lru_cache(maxsize=512)
+def _sentences_with_lines(text: str) -> tuple[tuple[str, bool], ...]:
+    """Each sentence, and whether its line is a list item."""
+    pieces: list[tuple[str, bool]] = []
+    for raw in text.splitlines():
+        in_list = raw.lstrip().startswith(("- ", "* "))
+        line = raw.strip().lstrip("-*").strip()
         if line:
             for sentence in _sentencizer()(line).sents:
-                pieces.extend(p.strip() for p in _AFTER_UNIT.split(sentence.text) if p.strip())
-    return pieces
+                pieces.extend(
+                    (p.strip(), in_list) for p in _AFTER_UNIT.split(sentence.text) if p.strip()
+                )
+    return tuple(pieces)

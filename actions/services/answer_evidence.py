@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from actions.services.answerability import PREFIX_LENGTH, content_words
 from actions.services.knowledge_store import Passage, Sentence
 from dovvybuddy.certification_levels import level_mentions
-from dovvybuddy.sentences import split_sentences
+from dovvybuddy.sentences import list_item_positions, split_sentences
 
 MAX_EVIDENCE_SENTENCES = 4
 MAX_EVIDENCE_WORDS = 90
@@ -52,6 +52,9 @@ FOCUS_WEIGHT = 0.3
 MIN_ANSWER_WORDS = 60
 # Further sentences must score this share of the best one's score.
 COMPANION_SHARE = 0.7
+# A list the answer quotes from is finished even past the word budget, by up
+# to this many words: half a list of warning signs reads as the whole list.
+LIST_EXTRA_WORDS = 40
 
 _MONTH = (
     r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|"
@@ -279,6 +282,24 @@ def score_sentences(
     return scored
 
 
+def _list_runs(passage: Passage, own: dict[int, ScoredSentence]) -> list[set[int]]:
+    """Each Markdown list of the passage as the positions of its items, with
+    the sentence that introduces it ("Warning signs include:")."""
+    runs: list[set[int]] = []
+    for position in sorted(list_item_positions(passage.content)):
+        if position not in own:
+            continue
+        if runs and position - 1 in runs[-1]:
+            runs[-1].add(position)
+        else:
+            runs.append({position})
+    for run in runs:
+        intro = min(run) - 1
+        if intro in own and own[intro].sentence.text.rstrip().endswith(":"):
+            run.add(intro)
+    return runs
+
+
 _REFERS_BACK = re.compile(
     r"^(it|its|this|that|these|those|they|them|their|there|he|she|so|but|also|then)\b",
     re.IGNORECASE,
@@ -340,4 +361,13 @@ def select_evidence(
             break
         else:
             before -= 1
+    # A list the answer quotes from (or introduces) is quoted whole.
+    for run in _list_runs(best.passage, own):
+        if chosen & run:
+            for position in sorted(run - chosen):
+                size = len(own[position].sentence.text.split())
+                if words + size > max_words + LIST_EXTRA_WORDS:
+                    break
+                chosen.add(position)
+                words += size
     return Evidence(best.passage, tuple(own[p].sentence.text for p in sorted(chosen)))

@@ -45,6 +45,30 @@ def test_a_sentence_that_refers_back_brings_the_one_before_it():
     assert evidence.sentences[0] == "Titan triggerfish guard nests in the sand."
 
 
+SIGNS = (
+    "Symptoms most often appear within an hour of surfacing. Warning signs include:\n\n"
+    "- unusual tiredness, or pain in joints;\n"
+    "- skin itching or a rash;\n"
+    "- numbness, tingling or weakness in arms or legs;\n"
+    "- dizziness or headache.\n\n"
+    "Mild-seeming symptoms can come before serious ones."
+)
+
+
+def test_a_list_the_answer_quotes_from_is_quoted_whole():
+    evidence = select_evidence("how soon do symptoms appear after surfacing", [make_passage(SIGNS)])
+    assert "Warning signs include:" in evidence.sentences
+    for item in ("pain in joints", "rash", "tingling", "dizziness"):
+        assert item in evidence.text
+
+
+def test_a_list_only_beside_the_answer_is_not_dragged_in():
+    evidence = select_evidence(
+        "how soon do symptoms appear after surfacing", [make_passage(SIGNS)], max_words=10
+    )
+    assert evidence.sentences == ("Symptoms most often appear within an hour of surfacing.",)
+
+
 def test_stored_sentence_similarities_are_used_when_the_database_gave_them():
     passage = make_passage(
         "Masks fog. Fins push water.",
