@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install system-packages browser-packages run telegram whatsapp shell train test lint load health retention insights review web validate validate-knowledge story-test pytest bench reports readme-figures ingest eval-retrieval eval-answers eval-nlu eval-safety eval-behaviour leads clean clean-all lock
+.PHONY: help install system-packages browser-packages run telegram whatsapp shell train test lint load health retention insights review web validate validate-knowledge story-test pytest bench reports readme-figures ingest eval-retrieval eval-answers eval-nlu eval-safety eval-behaviour nlu-selection leads clean clean-all lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -98,6 +98,9 @@ story-test: install ## Rasa story tests in tests/ end to end (user text through 
 	model="$$($(PYTHON) -m dovvybuddy.stack train | tail -n 1)"; \
 	$(RASA) test core --stories tests/ --e2e --model "$$model" --out var/results/stories \
 	  --fail-on-prediction-errors
+
+nlu-selection: install ## choose the intent classifier's C and sentence weight by 5-fold cross-validation on data/nlu; writes reports/nlu_selection.json
+	$(RASA_VENV)/bin/python -m nlu.model_selection
 
 pytest: install ## unit tests and end-to-end tests against the real stack
 	$(PYTHON) -m pytest
