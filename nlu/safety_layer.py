@@ -35,8 +35,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from dovvybuddy.knowledge.vocabulary import GRADED_CATEGORIES, SAFETY_CATEGORIES
 from nlu.safety_grading import trip_planning
-from nlu.safety_patterns import GRADED_CATEGORIES, SAFETY_CATEGORIES, match_safety, normalise
+from nlu.safety_patterns import match_safety, normalise
 
 logger = logging.getLogger(__name__)
 

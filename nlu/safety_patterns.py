@@ -34,10 +34,6 @@ from nlu.phrases import words as _words
 from nlu.safety_grading import asked_about, course_fitness, feared, reports_something
 from nlu.safety_text import rule_text
 
-SAFETY_CATEGORIES = ("emergency", "medical_question", "dive_plan_request", "prompt_injection")
-# Messages that only sound alarming, and the intent each should get instead.
-GRADED_CATEGORIES = ("express_fear", "ask_safety_question", "ask_certification")
-
 
 @dataclass(frozen=True)
 class SafetyMatch:

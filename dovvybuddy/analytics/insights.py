@@ -1,4 +1,4 @@
-"""What divers do with DovvyBuddy: `python -m dovvybuddy.insights`.
+"""What divers do with DovvyBuddy: `python -m dovvybuddy.analytics.insights`.
 
     --since YYYY-MM-DD   first day to include (UTC; default: the first conversation)
     --until YYYY-MM-DD   last day to include (UTC; default: today)
@@ -19,7 +19,7 @@ writes one JSON file and one self-contained HTML page (charts inline) with:
   times) not verified for 18 months, to check against their sources.
 
 Nothing personal leaves the database: questions are shown with emails, phone
-numbers and the names given in the forms redacted (`dovvybuddy.redaction`),
+numbers and the names given in the forms redacted (`dovvybuddy.common.redaction`),
 and conversations are counted, never named. It uses DATABASE_URL, or starts
 the embedded database when that is unset.
 """
@@ -46,15 +46,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from psycopg.rows import dict_row
 
-from actions.lead_forms import FORM_LEAD_TYPES
-from actions.safety import SAFETY_RESPONSES
-from dovvybuddy.fact_freshness import MAX_AGE_MONTHS, stale_facts
-from dovvybuddy.knowledge import load_documents
-from dovvybuddy.knowledge_validation import DESTINATIONS
-from dovvybuddy.redaction import Redactor, conversation_hash, redactor_for
-from dovvybuddy.reports import write_report
-from dovvybuddy.settings import PROJECT_ROOT, load_settings
-from dovvybuddy.stack import running_database
+from dovvybuddy.common.redaction import Redactor, conversation_hash
+from dovvybuddy.common.reports import write_report
+from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.database.server import running_database
+from dovvybuddy.knowledge.documents import load_documents
+from dovvybuddy.knowledge.freshness import MAX_AGE_MONTHS, stale_facts
+from dovvybuddy.knowledge.vocabulary import DESTINATIONS, FORM_LEAD_TYPES, SAFETY_RESPONSES
+from dovvybuddy.leads.given_names import redactor_for
 
 Connection = psycopg.Connection[dict[str, Any]]
 
@@ -783,7 +782,7 @@ def write_outputs(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
 def main(argv: list[str] | None = None) -> int:
     """Build the report for the period asked; returns the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.insights",
+        prog="python -m dovvybuddy.analytics.insights",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -1,6 +1,6 @@
-"""Delete old conversations and old leads: `python -m dovvybuddy.retention`.
+"""Delete old conversations and old leads: `python -m dovvybuddy.analytics.retention`.
 
-    python -m dovvybuddy.retention [--days N] [--lead-days N] [--dry-run] [--batch-size N]
+    python -m dovvybuddy.analytics.retention [--days N] [--lead-days N] [--dry-run] [--batch-size N]
 
 A conversation (all the `events` rows of one `sender_id`) is deleted when its
 *last* event is older than N days, so a diver who is still talking keeps the
@@ -34,9 +34,9 @@ from typing import Any
 
 import psycopg
 
-from dovvybuddy.arguments import positive_int
-from dovvybuddy.settings import load_settings
-from dovvybuddy.stack import running_database
+from dovvybuddy.common.arguments import positive_int
+from dovvybuddy.common.settings import load_settings
+from dovvybuddy.database.server import running_database
 
 DEFAULT_BATCH_SIZE = 500
 SECONDS_PER_DAY = 86_400
@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one clean-up and print its summary; returns the exit status."""
     settings = load_settings()
     parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.retention",
+        prog="python -m dovvybuddy.analytics.retention",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

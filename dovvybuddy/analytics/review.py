@@ -1,4 +1,4 @@
-"""Misunderstood messages, ready to label as training data: `python -m dovvybuddy.review`.
+"""Misunderstood messages, ready to label as training data: `python -m dovvybuddy.analytics.review`.
 
     --since YYYY-MM-DD   only messages from this day on (UTC)
     --limit N            at most N examples, the most frequent first
@@ -13,7 +13,7 @@ repeats most of its words (token Jaccard similarity 0.5 or more) or answers
 a "sorry, I didn't understand". Answers typed into a lead form's fields and
 /commands are left out.
 
-Texts are redacted (`dovvybuddy.redaction`) and deduplicated (case, spacing
+Texts are redacted (`dovvybuddy.common.redaction`) and deduplicated (case, spacing
 and end punctuation ignored), then written to var/review/review-<time>.yml as
 Rasa NLU training data: one entry per suggested intent (TODO_assign_intent
 when the model had none that the domain knows), each example with the
@@ -39,8 +39,7 @@ import psycopg
 import yaml
 from psycopg.rows import dict_row
 
-from dovvybuddy.arguments import positive_int
-from dovvybuddy.insights import (
+from dovvybuddy.analytics.insights import (
     FALLBACK_INTENT,
     NO_TRACKER_STORE,
     USER_TURNS,
@@ -50,9 +49,11 @@ from dovvybuddy.insights import (
     normalised,
     tracker_store_exists,
 )
-from dovvybuddy.redaction import Redactor, redactor_for
-from dovvybuddy.settings import PROJECT_ROOT, load_settings
-from dovvybuddy.stack import running_database
+from dovvybuddy.common.arguments import positive_int
+from dovvybuddy.common.redaction import Redactor
+from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.database.server import running_database
+from dovvybuddy.leads.given_names import redactor_for
 
 REPHRASE_WINDOW_SECONDS = 120.0
 REPHRASE_MIN_SIMILARITY = 0.5
@@ -259,7 +260,7 @@ def export(
 def main(argv: list[str] | None = None) -> int:
     """Export what is new for review; returns the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.review",
+        prog="python -m dovvybuddy.analytics.review",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -11,22 +11,23 @@ from __future__ import annotations
 import logging
 import time
 
-from actions.extractive_answer import cite, extractive_answer
-from actions.fact_notes import with_fact_notes
-from actions.guardrails import violations
-from actions.services.answer_evidence import Evidence, preferred_kinds, select_evidence
-from actions.services.embeddings import embedder_for
-from actions.services.gemini import (
+from dovvybuddy.answering.evidence import Evidence, preferred_kinds, select_evidence
+from dovvybuddy.answering.extractive import cite, extractive_answer
+from dovvybuddy.answering.fact_notes import with_fact_notes
+from dovvybuddy.answering.gemini import (
     ConversationContext,
     GeminiAnswerWriter,
     GeminiUnavailable,
     system_instruction,
 )
-from actions.services.knowledge_store import KnowledgeStore, Passage, connection_pool
-from actions.services.llm_budget import TokenBudget
-from dovvybuddy.metrics import ANSWERS, GEMINI_CALLS, RETRIEVAL_SECONDS
-from dovvybuddy.rate_limit import SlidingWindowLimiter
-from dovvybuddy.settings import Settings, load_settings
+from dovvybuddy.answering.guardrails import violations
+from dovvybuddy.answering.llm_budget import TokenBudget
+from dovvybuddy.common.rate_limit import SlidingWindowLimiter
+from dovvybuddy.common.settings import Settings, load_settings
+from dovvybuddy.knowledge.embeddings import embedder_for
+from dovvybuddy.knowledge.passages import Passage
+from dovvybuddy.knowledge.store import KnowledgeStore, connection_pool
+from dovvybuddy.monitoring.metrics import ANSWERS, GEMINI_CALLS, RETRIEVAL_SECONDS
 
 logger = logging.getLogger(__name__)
 PASSAGES_PER_ANSWER = 4

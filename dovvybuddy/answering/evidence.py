@@ -27,10 +27,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from actions.services.answerability import PREFIX_LENGTH, content_words
-from actions.services.knowledge_store import Passage, Sentence
-from dovvybuddy.certification_levels import level_mentions
-from dovvybuddy.sentences import split_sentences
+from dovvybuddy.knowledge.answerability import PREFIX_LENGTH, content_words
+from dovvybuddy.knowledge.certification_levels import level_mentions
+from dovvybuddy.knowledge.passages import Passage, Sentence
+from dovvybuddy.knowledge.sentences import split_sentences
 
 MAX_EVIDENCE_SENTENCES = 4
 MAX_EVIDENCE_WORDS = 90

@@ -7,8 +7,8 @@ question that retrieval can answer gets a grounded reply without a model.
 
 from __future__ import annotations
 
-from actions.services.answer_evidence import Evidence
-from actions.services.knowledge_store import Passage
+from dovvybuddy.answering.evidence import Evidence
+from dovvybuddy.knowledge.passages import Passage
 
 
 def cite(passages: list[Passage]) -> str:

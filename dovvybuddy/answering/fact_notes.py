@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from actions.services.knowledge_store import Passage
-from dovvybuddy.destination_facts import Closure, closures_by_destination, months_named
-from dovvybuddy.knowledge import load_documents
+from dovvybuddy.knowledge.destination_facts import Closure, closures_by_destination, months_named
+from dovvybuddy.knowledge.documents import load_documents
+from dovvybuddy.knowledge.passages import Passage
 
 # The passages an answer's source line can cite (answering.py cites at most two).
 CITED_PASSAGES = 2

@@ -6,16 +6,16 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 
-from google import genai
 from google.genai import types
 
-from actions.services.answer_evidence import Evidence
-from actions.services.knowledge_store import Passage
-from actions.services.llm_budget import Reservation, TokenBudget
-from dovvybuddy.metrics import GEMINI_CALLS, GEMINI_COST, GEMINI_TOKENS
-from dovvybuddy.settings import Settings
+from dovvybuddy.answering.evidence import Evidence
+from dovvybuddy.answering.llm_budget import Reservation, TokenBudget
+from dovvybuddy.common.settings import Settings
+from dovvybuddy.knowledge.gemini_client import GeminiUnavailable, gemini_client
+from dovvybuddy.knowledge.passages import Passage
+from dovvybuddy.knowledge.vocabulary import COUNTRY, covered_destinations_for_prompt
+from dovvybuddy.monitoring.metrics import GEMINI_CALLS, GEMINI_COST, GEMINI_TOKENS
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +25,8 @@ Rules you always follow:
 - Answer only from the key evidence and the numbered passages you are given; start from \
 the key evidence. If they do not answer the question, \
 say you do not have that information.
-- Destinations you cover: Tioman, the Perhentian Islands, Redang and Sipadan (with Mabul and \
-Kapalai), Malaysia. Never describe any other destination or dive site.
+- Destinations you cover: {destinations}, {country}. Never describe any other destination \
+or dive site.
 - Never calculate or state numbers for the diver's own dive plan: no no-decompression limits, \
 surface intervals, no-fly times, gas or depth plans. Point to their dive computer and instructor.
 - Medical questions belong to a doctor trained in dive medicine; never say something is safe \
@@ -35,36 +35,8 @@ for the diver.
 - Plain, warm language for a beginner; at most {max_words} words; no headings."""
 
 
-class GeminiUnavailable(Exception):
-    """Gemini could not give a usable answer (timeout, error, malformed reply)."""
-
-
 class GeminiBudgetSpent(GeminiUnavailable):
     """The day's shared token budget is spent: answer offline."""
-
-
-@lru_cache(maxsize=4)
-def gemini_client(settings: Settings) -> genai.Client:
-    """A client created once per process, with a timeout and bounded retries.
-
-    `GEMINI_BASE_URL` points it elsewhere (the tests' fake server on 127.0.0.1).
-    """
-    if not settings.gemini_api_key:
-        raise RuntimeError("GEMINI_API_KEY is not set")
-    return genai.Client(
-        api_key=settings.gemini_api_key,
-        http_options=types.HttpOptions(
-            base_url=settings.gemini_base_url,
-            timeout=int(settings.gemini_timeout_seconds * 1000),
-            retry_options=types.HttpRetryOptions(
-                attempts=2,
-                initial_delay=0.2,
-                max_delay=1.0,
-                jitter=0.1,
-                http_status_codes=[429, 500, 503],
-            ),
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -76,7 +48,9 @@ class ConversationContext:
 
 
 def system_instruction(max_words: int) -> str:
-    return SYSTEM_INSTRUCTION.format(max_words=max_words)
+    return SYSTEM_INSTRUCTION.format(
+        max_words=max_words, destinations=covered_destinations_for_prompt(), country=COUNTRY
+    )
 
 
 def question_prompt(

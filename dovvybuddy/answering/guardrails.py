@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from actions.services.knowledge_store import Passage
+from dovvybuddy.knowledge.passages import Passage
 
 # Long enough to be distinctive, short enough to catch a paraphrased leak.
 _LEAK_WINDOW_WORDS = 8

@@ -16,7 +16,7 @@ from datetime import date
 
 from psycopg_pool import AsyncConnectionPool
 
-from dovvybuddy.metrics import GEMINI_BUDGET_USED
+from dovvybuddy.monitoring.metrics import GEMINI_BUDGET_USED
 
 logger = logging.getLogger(__name__)
 

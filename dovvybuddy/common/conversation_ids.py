@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from dovvybuddy.settings import Settings, keyed_hash
+from dovvybuddy.common.settings import Settings, keyed_hash
 
 # Issued by POST /webhooks/rest/conversations as "web.<nonce>.<mac>": a client
 # cannot choose one, so it cannot choose someone else's; the id itself is the

@@ -13,7 +13,7 @@ turn carry them too. Log texts never include what the diver typed.
 
 A web conversation's id is the only credential of that conversation, so no
 line carries it: a `conversation_id` (set by a channel or given in an event)
-is written as `conversation`, its keyed hash (dovvybuddy.settings.keyed_hash,
+is written as `conversation`, its keyed hash (dovvybuddy.common.settings.keyed_hash,
 16 hex digits), which still groups one conversation's lines.
 """
 
@@ -27,7 +27,7 @@ from contextvars import ContextVar
 from datetime import datetime, timezone
 from functools import lru_cache
 
-from dovvybuddy.settings import keyed_hash
+from dovvybuddy.common.settings import keyed_hash
 
 conversation_id: ContextVar[str | None] = ContextVar("conversation_id", default=None)
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)

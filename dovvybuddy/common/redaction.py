@@ -1,6 +1,6 @@
 """Take personal data out of what divers typed before operators read it.
 
-`python -m dovvybuddy.insights` and `python -m dovvybuddy.review` show
+`python -m dovvybuddy.analytics.insights` and `python -m dovvybuddy.analytics.review` show
 divers' own words (unanswered questions, misunderstood messages). Before any
 of it leaves the database, email addresses, phone numbers and the names
 divers gave in the lead forms are replaced by `[email]`, `[phone]` and
@@ -15,13 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
-import psycopg
-from psycopg.rows import scalar_row
-
-from actions.lead_fields import is_plausible_name
-from dovvybuddy.settings import keyed_hash
+from dovvybuddy.common.settings import keyed_hash
 
 _EMAIL = (
     r"[\w.+-]+\s?@\s?[\w-]+(?:\.[\w-]+)+"
@@ -59,29 +54,6 @@ class Redactor:
     def redact(self, text: str) -> str:
         """`text` with every email, phone number and given name replaced."""
         return self._pattern.sub(lambda match: f"[{match.lastgroup}]", text)
-
-
-def names_given_in_forms(connection: psycopg.Connection[Any]) -> set[str]:
-    """Every name a diver gave: stored leads and the forms' name answers.
-
-    Answers the form would not take as a name (an email, a question) are left
-    out; the rest of the text redaction still applies to them.
-    """
-    cursor = connection.cursor(row_factory=scalar_row)
-    names = set(cursor.execute("SELECT DISTINCT name FROM leads").fetchall())
-    if cursor.execute("SELECT to_regclass('events') IS NOT NULL").fetchone():
-        names.update(
-            cursor.execute(
-                "SELECT DISTINCT data::jsonb ->> 'value' FROM events"
-                " WHERE type_name = 'slot' AND action_name = 'lead_name'"
-            ).fetchall()
-        )
-    return {name for name in names if isinstance(name, str) and is_plausible_name(name)}
-
-
-def redactor_for(connection: psycopg.Connection[Any]) -> Redactor:
-    """A redactor that knows every name given in this database's forms."""
-    return Redactor(names_given_in_forms(connection))
 
 
 def conversation_hash(sender_id: str) -> str:

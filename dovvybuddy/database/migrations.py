@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.settings import PROJECT_ROOT
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 # Any constant works; it only has to be the same for every process migrating.

@@ -31,15 +31,15 @@ from typing import Any
 
 import yaml
 
-from actions.answering import Answerer
-from actions.services.embeddings import embedder_for
-from actions.services.gemini import ConversationContext, GeminiAnswerWriter
-from actions.services.knowledge_store import KnowledgeStore, connection_pool
-from dovvybuddy.ingest import ingest, key_facts
-from dovvybuddy.knowledge import Document, load_documents
-from dovvybuddy.reports import SPLITS, Split, split_of, write_report
-from dovvybuddy.settings import PROJECT_ROOT, Settings, load_settings
-from dovvybuddy.stack import running_database
+from dovvybuddy.answering.answerer import Answerer
+from dovvybuddy.answering.gemini import ConversationContext, GeminiAnswerWriter
+from dovvybuddy.common.reports import SPLITS, Split, split_of, write_report
+from dovvybuddy.common.settings import PROJECT_ROOT, Settings, load_settings
+from dovvybuddy.database.server import running_database
+from dovvybuddy.knowledge.documents import Document, load_documents
+from dovvybuddy.knowledge.embeddings import embedder_for
+from dovvybuddy.knowledge.ingest import ingest, key_facts
+from dovvybuddy.knowledge.store import KnowledgeStore, connection_pool
 
 EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "answer_eval.yml"
 REPORT_FILE = PROJECT_ROOT / "reports" / "answers.json"
@@ -218,7 +218,7 @@ async def run_benchmark(database_url: str, settings: Settings) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.evaluate_answers", description=__doc__
+        prog="python -m dovvybuddy.evaluation.answers", description=__doc__
     )
     parser.parse_args(argv)
     settings = load_settings()

@@ -27,9 +27,9 @@ from typing import Any
 import requests
 import yaml
 
-from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
-from dovvybuddy.reports import SPLITS, percentiles, write_report
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.reports import SPLITS, percentiles, write_report
+from dovvybuddy.common.settings import PROJECT_ROOT
+from dovvybuddy.ops.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
 
 EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "behaviour_eval.yml"
 REPORT_FILE = PROJECT_ROOT / "reports" / "behaviour.json"
@@ -187,7 +187,7 @@ def _shown(path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.evaluate_behaviour", description=__doc__
+        prog="python -m dovvybuddy.evaluation.behaviour", description=__doc__
     )
     parser.add_argument(
         "--eval-file",

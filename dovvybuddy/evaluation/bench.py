@@ -26,10 +26,10 @@ from pathlib import Path
 
 import psutil
 
-from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
-from dovvybuddy.processes import child_environment
-from dovvybuddy.reports import percentiles, write_report
-from dovvybuddy.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.common.reports import percentiles, write_report
+from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.ops.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
+from dovvybuddy.ops.processes import child_environment
 
 REPORT_FILE = PROJECT_ROOT / "reports" / "bench.json"
 RULE_TURNS = 200
@@ -66,7 +66,7 @@ class PeakMemory:
             return "action_server"
         if "bin/rasa" in command:
             return "rasa_server"
-        if "dovvybuddy.lead_delivery" in command:
+        if "dovvybuddy.leads.delivery" in command:
             return "lead_delivery_worker"
         return "other"
 
@@ -204,7 +204,7 @@ def bench_training() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.bench",
+        prog="python -m dovvybuddy.evaluation.bench",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -30,9 +30,9 @@ from pathlib import Path
 
 import httpx
 
-from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
-from dovvybuddy.reports import percentiles, write_report
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.reports import percentiles, write_report
+from dovvybuddy.common.settings import PROJECT_ROOT
+from dovvybuddy.ops.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
 
 REPORT_FILE = PROJECT_ROOT / "reports" / "load.json"
 DEGRADED_REPLIES = ("I'm having trouble answering", "taking me longer than usual")
@@ -168,7 +168,9 @@ async def run_load(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dovvybuddy.load", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m dovvybuddy.evaluation.load", description=__doc__
+    )
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--think", type=float, nargs=2, default=(3.0, 8.0), metavar=("MIN", "MAX"))

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import yaml
 
-from dovvybuddy.processes import child_environment
-from dovvybuddy.reports import write_report
-from dovvybuddy.settings import PROJECT_ROOT, load_settings
-from dovvybuddy.training import train_if_changed
+from dovvybuddy.common.reports import write_report
+from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.ops.processes import child_environment
+from dovvybuddy.ops.training import train_if_changed
 
 TEST_SET = PROJECT_ROOT / "tests" / "nlu_test.yml"
 REPORT_FILE = PROJECT_ROOT / "reports" / "nlu.json"
@@ -195,7 +195,9 @@ def compare_pipelines() -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dovvybuddy.evaluate_nlu", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m dovvybuddy.evaluation.nlu", description=__doc__
+    )
     parser.add_argument(
         "--no-cross-validation",
         action="store_true",

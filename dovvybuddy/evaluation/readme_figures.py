@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.settings import PROJECT_ROOT
 
 README = PROJECT_ROOT / "README.md"
 REPORTS_DIR = PROJECT_ROOT / "reports"
@@ -190,7 +190,7 @@ def with_figures(readme: str, table: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.readme_figures", description=__doc__
+        prog="python -m dovvybuddy.evaluation.readme_figures", description=__doc__
     )
     parser.add_argument("--check", action="store_true", help="exit 1 if README.md is out of date")
     args = parser.parse_args(argv)

@@ -30,20 +30,16 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from actions.services import answerability
-from actions.services.answerability import Evidence
-from actions.services.embeddings import embedder_for
-from actions.services.knowledge_store import (
-    KnowledgeStore,
-    Passage,
-    SearchMode,
-    connection_pool,
-)
-from dovvybuddy.ingest import ingest
-from dovvybuddy.knowledge import load_documents
-from dovvybuddy.reports import SPLITS, Split, split_of, write_report
-from dovvybuddy.settings import PROJECT_ROOT, load_settings
-from dovvybuddy.stack import running_database
+from dovvybuddy.common.reports import SPLITS, Split, split_of, write_report
+from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.database.server import running_database
+from dovvybuddy.knowledge import answerability
+from dovvybuddy.knowledge.answerability import Evidence
+from dovvybuddy.knowledge.documents import load_documents
+from dovvybuddy.knowledge.embeddings import embedder_for
+from dovvybuddy.knowledge.ingest import ingest
+from dovvybuddy.knowledge.passages import Passage
+from dovvybuddy.knowledge.store import KnowledgeStore, SearchMode, connection_pool
 
 EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "retrieval_eval.yml"
 ANSWER_EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "answer_eval.yml"
@@ -354,7 +350,7 @@ async def run_benchmark(database_url: str) -> tuple[dict, list[Outcome]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.evaluate_retrieval",
+        prog="python -m dovvybuddy.evaluation.retrieval",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

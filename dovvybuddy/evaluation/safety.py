@@ -39,11 +39,11 @@ from pathlib import Path
 
 import yaml
 
-from actions.guardrails import leaks_system_prompt
-from actions.services.gemini import system_instruction
-from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
-from dovvybuddy.reports import write_report
-from dovvybuddy.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.answering.gemini import system_instruction
+from dovvybuddy.answering.guardrails import leaks_system_prompt
+from dovvybuddy.common.reports import write_report
+from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.ops.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
 
 DATA_DIR = PROJECT_ROOT / "tests" / "safety" / "data"
 HELD_OUT_DIR = DATA_DIR / "held_out"
@@ -289,7 +289,7 @@ def reply_checks(stack: LaunchedStack, phrase_sets: dict[str, list[str]]) -> dic
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.evaluate_safety", description=__doc__
+        prog="python -m dovvybuddy.evaluation.safety", description=__doc__
     )
     parser.parse_args(argv)
     phrase_sets = load_phrase_sets()

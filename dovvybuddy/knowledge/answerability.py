@@ -5,7 +5,7 @@ Cosine similarity alone cannot tell "can I dive in Bali in August" from
 passages. Two checks on the best fused passages decide instead:
 
 1. **Uncovered place.** A dive destination the guides do not cover
-   (`dovvybuddy.places`) is refused: passages about covered places must not
+   (`dovvybuddy.knowledge.places`) is refused: passages about covered places must not
    answer for it.
 2. **Evidence score.** A logistic regression on four features must reach
    `MIN_PROBABILITY`: the best cosine similarity of the top
@@ -26,7 +26,7 @@ of six letters or more also matches a knowledge word one typo away, sharing
 all but its last three letters (claustrophobic, claustrophobia) or made of two
 knowledge words (swimthroughs). The weights are fitted on the tuning halves
 of tests/data/retrieval_eval.yml and tests/data/answer_eval.yml by
-`python -m dovvybuddy.evaluate_retrieval --fit`; the held-out halves are
+`python -m dovvybuddy.evaluation.retrieval --fit`; the held-out halves are
 never used to choose them.
 """
 
@@ -40,11 +40,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dovvybuddy.places import classify_places, uncovered_place_in
+from dovvybuddy.knowledge.places import classify_places, uncovered_place_in
 
 # How many of the best fused passages are checked for the question's words.
 EVIDENCE_PASSAGES = 5
-# Fitted by `python -m dovvybuddy.evaluate_retrieval --fit` on the tuning
+# Fitted by `python -m dovvybuddy.evaluation.retrieval --fit` on the tuning
 # halves: a logistic regression, then the threshold that refuses the most
 # unanswerable questions while refusing at most FALSE_REFUSAL_TARGET of the
 # answerable ones.

@@ -1,6 +1,6 @@
 """Every way a diver names a certification level, mapped to one level code.
 
-The codes are those of `knowledge_validation.CERTIFICATION_LEVELS`; other
+The codes are those of `vocabulary.CERTIFICATION_LEVELS`; other
 agencies' cards map as knowledge/equivalency/agency-equivalency.md places them
 (CMAS stars, BSAC grades, NAUI, SDI and RAID names). Instructors and assistant
 instructors rank above every level we grade sites by, so they count as
@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dovvybuddy.knowledge.vocabulary import AGENCIES
+
 # Regular expressions (lower case, matched on word boundaries) per level code.
 # Kept as patterns rather than a word list where a bare word would be
 # ambiguous: "2 star" alone is a hotel, "instructor" alone is who teaches.
-# Training agencies a diver's card may come from (the `agency` slot's values).
-AGENCIES = ("PADI", "SSI", "NAUI", "CMAS", "BSAC", "SDI", "TDI", "RAID")
 _AGENCY = rf"(?:{'|'.join(agency.lower() for agency in AGENCIES)})"
 LEVEL_PATTERNS: dict[str, tuple[str, ...]] = {
     "discover_scuba": (

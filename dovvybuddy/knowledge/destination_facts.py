@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from dovvybuddy.knowledge import Document
+from dovvybuddy.knowledge.documents import Document
 
 MONTH_NAMES = (
     "January February March April May June July August September October November December"

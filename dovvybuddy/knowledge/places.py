@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from dovvybuddy.knowledge import KNOWLEDGE_DIR, load_documents
-from dovvybuddy.nlu_lookups import place_names
+from dovvybuddy.knowledge.documents import KNOWLEDGE_DIR, load_documents
+from dovvybuddy.knowledge.lookups import place_names
 
 PLACES_FILE = KNOWLEDGE_DIR / "places" / "dive_regions.yml"
 # Smaller towns share their names with too many words and people.

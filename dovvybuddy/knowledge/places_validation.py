@@ -13,7 +13,7 @@ from typing import Any
 
 import pycountry
 
-from dovvybuddy.places import read_places_file
+from dovvybuddy.knowledge.places import read_places_file
 
 MIN_DIVE_REGIONS = 150
 _COVERED = ("tioman", "perhentian", "redang", "sipadan")

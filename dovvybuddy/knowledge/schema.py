@@ -4,7 +4,7 @@
 readable line each, starting with the document's path. Run the module to
 check a knowledge folder from the command line:
 
-    python -m dovvybuddy.knowledge_validation [--root DIR]
+    python -m dovvybuddy.knowledge.schema [--root DIR]
 
 The codes and fields below are the one place the schema is written down in
 code; other modules import them (for example to rank sites by
@@ -22,36 +22,21 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from dovvybuddy.fact_freshness import stale_facts
-from dovvybuddy.knowledge import (
+from dovvybuddy.knowledge.documents import (
     KNOWLEDGE_DIR,
     Document,
     KnowledgeError,
     knowledge_files,
     parse_document,
 )
-from dovvybuddy.places_validation import place_file_problems
-
-CERTIFICATION_LEVELS: tuple[str, ...] = (
-    "discover_scuba",
-    "open_water",
-    "advanced_open_water",
-    "rescue",
-    "divemaster",
+from dovvybuddy.knowledge.freshness import stale_facts
+from dovvybuddy.knowledge.places_validation import place_file_problems
+from dovvybuddy.knowledge.vocabulary import (
+    AGENCIES,
+    CERTIFICATION_LEVELS,
+    DESTINATIONS,
+    SPECIALTY_LEVELS,
 )
-"""Certification codes, lowest to highest."""
-
-CERTIFICATION_LEVEL_NAMES: dict[str, str] = {
-    "discover_scuba": "Discover Scuba (no certification yet)",
-    "open_water": "Open Water",
-    "advanced_open_water": "Advanced Open Water",
-    "rescue": "Rescue Diver",
-    "divemaster": "Divemaster",
-}
-"""How each certification code is said to a diver."""
-
-SPECIALTY_LEVELS: tuple[str, ...] = ("nitrox", "deep")
-"""Valid `level` values for certification documents, but not for `min_certification`."""
 
 CERTIFICATION_DEPTH_LIMITS_M: dict[str, int] = {
     "discover_scuba": 12,
@@ -97,15 +82,6 @@ RESTRICTIONS: dict[str, str] = {
 }
 """The specialties that alone open a restricted site, and who they mean, said to a diver."""
 
-AGENCIES: tuple[str, ...] = ("PADI", "SSI", "NAUI", "CMAS", "BSAC", "SDI", "TDI", "RAID")
-DESTINATIONS: tuple[str, ...] = ("tioman", "perhentian", "redang", "sipadan")
-# How replies name each destination, in running text ("sites in the Sipadan area").
-DESTINATION_NAMES: dict[str, str] = {
-    "tioman": "Tioman",
-    "perhentian": "the Perhentian Islands",
-    "redang": "Redang",
-    "sipadan": "the Sipadan area",
-}
 DIFFICULTIES: tuple[str, ...] = ("beginner", "intermediate", "advanced")
 ACCESS_TYPES: tuple[str, ...] = ("shore", "boat")
 MAX_SITE_DEPTH_M = CERTIFICATION_DEPTH_LIMITS_M["deep"]  # the recreational limit

@@ -10,7 +10,7 @@ heading.
 
 "Nothing relevant" is a real outcome rather than the least bad chunk:
 `search` first asks whether the best fused passages answer the question at
-all (`actions.services.answerability`), then keeps those whose cosine
+all (`dovvybuddy.knowledge.answerability`), then keeps those whose cosine
 similarity reaches the relevance cutoff.
 """
 
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass, replace
-from typing import Any, Literal
+from dataclasses import replace
+from typing import Literal
 
 import numpy as np
 from pgvector.psycopg import register_vector_async
@@ -27,7 +27,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
-from actions.services.answerability import (
+from dovvybuddy.knowledge.answerability import (
     EVIDENCE_PASSAGES,
     Evidence,
     KnowledgeVocabulary,
@@ -37,7 +37,8 @@ from actions.services.answerability import (
     question_words,
     text_stems,
 )
-from actions.services.embeddings import Embedder
+from dovvybuddy.knowledge.embeddings import Embedder
+from dovvybuddy.knowledge.passages import Passage, Sentence
 
 SearchMode = Literal["hybrid", "vector", "keyword"]
 
@@ -95,43 +96,6 @@ FROM knowledge_sentences
 WHERE chunk_id = ANY(%(chunk_ids)s)
 ORDER BY chunk_id, position
 """
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence of a passage and its cosine similarity to the question."""
-
-    position: int
-    text: str
-    similarity: float
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A retrieved chunk with where it came from and how well it matched.
-
-    `sentences` are the chunk's stored sentences scored against the question
-    (empty for a passage built without the database).
-    """
-
-    doc_path: str
-    kind: str
-    title: str
-    heading: str
-    destination: str | None
-    metadata: dict[str, Any]
-    content: str
-    similarity: float
-    score: float
-    chunk_id: int = 0
-    sentences: tuple[Sentence, ...] = ()
-
-    @property
-    def text(self) -> str:
-        """Title, heading, content and topics: what the answerability check reads."""
-        return passage_text(
-            self.title, self.heading, self.content, self.metadata.get("topics", ()), self.kind
-        )
 
 
 def keyword_terms(text: str) -> str:

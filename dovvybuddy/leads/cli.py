@@ -1,4 +1,4 @@
-"""Look after stored leads from the terminal: `python -m dovvybuddy.leads_cli`.
+"""Look after stored leads from the terminal: `python -m dovvybuddy.leads.cli`.
 
     list [--limit N]        recent leads and their delivery status (emails masked)
     show LEAD_ID            one lead in full, with its delivery attempts
@@ -23,9 +23,9 @@ from uuid import UUID
 import psycopg
 from psycopg.rows import dict_row
 
-from dovvybuddy.arguments import positive_int
-from dovvybuddy.settings import load_settings
-from dovvybuddy.stack import running_database
+from dovvybuddy.common.arguments import positive_int
+from dovvybuddy.common.settings import load_settings
+from dovvybuddy.database.server import running_database
 
 # Each lead with its latest delivery to the partner (the diver's copy and
 # notices are outbox rows too, for other recipients).
@@ -179,7 +179,7 @@ def redeliver(connection: psycopg.Connection[dict[str, Any]], lead_id: UUID) -> 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.leads_cli",
+        prog="python -m dovvybuddy.leads.cli",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

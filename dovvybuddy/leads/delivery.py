@@ -34,7 +34,7 @@ carry `X-DovvyBuddy-Delivery` (the outbox id), emails a Message-ID built from
 it. Logs carry ids, partner, transport, attempt and outcome, never the diver's
 details.
 
-`python -m dovvybuddy.lead_delivery` runs until SIGINT or SIGTERM;
+`python -m dovvybuddy.leads.delivery` runs until SIGINT or SIGTERM;
 `--once` delivers what is due now and exits.
 """
 
@@ -64,14 +64,14 @@ import httpx2
 import psycopg
 from psycopg.rows import dict_row
 
-from dovvybuddy.health_server import serve_health
-from dovvybuddy.json_logging import configure_json_logging
-from dovvybuddy.metrics import LEAD_DELIVERIES
-from dovvybuddy.partners import DEFAULT_PARTNER_ID, Partner, default_partner, load_partners
-from dovvybuddy.settings import Settings, load_settings
+from dovvybuddy.common.json_logging import configure_json_logging
+from dovvybuddy.common.settings import Settings, load_settings
+from dovvybuddy.leads.partners import DEFAULT_PARTNER_ID, Partner, default_partner, load_partners
+from dovvybuddy.monitoring.health_server import serve_health
+from dovvybuddy.monitoring.metrics import LEAD_DELIVERIES
 
 # Named explicitly: run with `python -m`, __name__ would be '__main__'.
-logger = logging.getLogger("dovvybuddy.lead_delivery")
+logger = logging.getLogger("dovvybuddy.leads.delivery")
 
 SIGNATURE_HEADER = "X-DovvyBuddy-Signature"
 DELIVERY_HEADER = "X-DovvyBuddy-Delivery"
@@ -755,7 +755,7 @@ async def _serve(settings: Settings, database_url: str, once: bool) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the worker (`--once`: deliver what is due and exit); returns the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.lead_delivery",
+        prog="python -m dovvybuddy.leads.delivery",
         description="Deliver stored leads to partner dive centres (email or webhook).",
     )
     parser.add_argument("--once", action="store_true", help="deliver what is due now, then exit")

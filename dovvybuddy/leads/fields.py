@@ -16,8 +16,8 @@ import dateparser
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from dovvybuddy.certification_levels import stated_level
-from dovvybuddy.knowledge_validation import CERTIFICATION_LEVELS
+from dovvybuddy.knowledge.certification_levels import stated_level
+from dovvybuddy.knowledge.vocabulary import CERTIFICATION_LEVELS
 
 MAX_GROUP_SIZE = 30
 DEFAULT_PHONE_REGION = "MY"  # the covered destinations are all in Malaysia

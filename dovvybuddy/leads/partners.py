@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dovvybuddy.knowledge import KNOWLEDGE_DIR, Document, KnowledgeError, parse_document
-from dovvybuddy.settings import Settings, load_settings
+from dovvybuddy.common.settings import Settings, load_settings
+from dovvybuddy.knowledge.documents import KNOWLEDGE_DIR, Document, KnowledgeError, parse_document
 
 DEFAULT_PARTNER_ID = "default"
 DEFAULT_PARTNER_NAME = "DovvyBuddy team"

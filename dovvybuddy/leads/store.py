@@ -28,10 +28,10 @@ import psycopg
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from dovvybuddy.metrics import LEAD_EVENTS
-from dovvybuddy.partners import Partner, partner_for
-from dovvybuddy.redaction import conversation_hash
-from dovvybuddy.settings import Settings, load_settings
+from dovvybuddy.common.redaction import conversation_hash
+from dovvybuddy.common.settings import Settings, load_settings
+from dovvybuddy.leads.partners import Partner, partner_for
+from dovvybuddy.monitoring.metrics import LEAD_EVENTS
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ import asyncio
 import json
 from collections.abc import Callable
 
-from dovvybuddy.metrics import exposition
+from dovvybuddy.monitoring.metrics import exposition
 
 HealthReport = Callable[[], tuple[bool, dict]]
 REQUEST_TIMEOUT_SECONDS = 5.0

@@ -13,7 +13,7 @@ are healthy. Each process's own endpoint:
 It also lists the TCP addresses each process listens on, so an action server
 reachable from other hosts (anything but loopback) shows at a glance, and the
 key figures since the processes started, summed from their Prometheus
-metrics (`dovvybuddy/metrics.py`): turns by outcome, the share not
+metrics (`dovvybuddy/monitoring/metrics.py`): turns by outcome, the share not
 understood, safety replies, answers by source, Gemini tokens, cost and budget,
 leads and deliveries.
 """
@@ -30,7 +30,7 @@ import psutil
 import psycopg
 from prometheus_client.parser import text_string_to_metric_families
 
-from dovvybuddy.settings import load_settings
+from dovvybuddy.common.settings import load_settings
 
 
 def check_url(url: str) -> dict:

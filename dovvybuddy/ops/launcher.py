@@ -1,4 +1,4 @@
-"""Launch `python -m dovvybuddy.stack run` as a child and talk to it.
+"""Launch `python -m dovvybuddy.ops.stack run` as a child and talk to it.
 
 Used by the end-to-end tests and by `make bench`: both want the real stack,
 exactly as `make run` starts it, on free loopback ports and in a separate
@@ -26,10 +26,10 @@ from pathlib import Path
 
 import requests
 
-from dovvybuddy.conversation_ids import conversation_id_with_nonce, is_issued_conversation_id
-from dovvybuddy.processes import ChildProcess
-from dovvybuddy.settings import PROJECT_ROOT, load_settings
-from dovvybuddy.stack import Stack
+from dovvybuddy.common.conversation_ids import conversation_id_with_nonce, is_issued_conversation_id
+from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.ops.processes import ChildProcess
+from dovvybuddy.ops.stack import Stack
 
 # Benchmarks send every turn from 127.0.0.1, so they lift the per-address
 # rate limit that protects a public deployment (per-sender limits stay).
@@ -143,7 +143,7 @@ class LaunchedStack:
         started = time.monotonic()
         with open(self.output_path, "ab") as output:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "dovvybuddy.stack", "run"],
+                [sys.executable, "-m", "dovvybuddy.ops.stack", "run"],
                 cwd=PROJECT_ROOT,
                 env=self.env,
                 stdin=subprocess.DEVNULL,

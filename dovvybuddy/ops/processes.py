@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.settings import PROJECT_ROOT
 
 # There is no network here and no telemetry wanted anywhere; TensorFlow and
 # SQLAlchemy otherwise fill the logs with warnings that bury real problems.
@@ -45,7 +45,7 @@ def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     # threads fought over the 2 cores: the grounded-answer turn measured p50
     # 118 ms, p95 188 ms; with one thread each, 77 ms and 84 ms (make bench).
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
-    # Rasa loads `connectors.*` and both sides import `dovvybuddy.settings`.
+    # Rasa loads `connectors.*` and both sides import `dovvybuddy.common.settings`.
     env["PYTHONPATH"] = os.pathsep.join(
         part for part in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if part
     )

@@ -1,6 +1,6 @@
 """Run the whole DovvyBuddy stack: database, model, action server and Rasa.
 
-`make run` calls `python -m dovvybuddy.stack run`. The steps, in order:
+`make run` calls `python -m dovvybuddy.ops.stack run`. The steps, in order:
 
 1. PostgreSQL: the embedded pgserver under var/postgres, unless DATABASE_URL
    points at another server; then the migrations in migrations/.
@@ -25,15 +25,19 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stdout
 from typing import NoReturn
 
-from dovvybuddy.database import apply_migrations, sqlalchemy_url
-from dovvybuddy.embedded_postgres import EmbeddedPostgres, start_embedded_postgres
-from dovvybuddy.processes import ChildProcess, CrashLoop, child_environment, start_child
-from dovvybuddy.settings import PROJECT_ROOT, Settings, configured_or_kept_secret, load_settings
-from dovvybuddy.training import train_if_changed
+from dovvybuddy.common.settings import (
+    PROJECT_ROOT,
+    Settings,
+    configured_or_kept_secret,
+    load_settings,
+)
+from dovvybuddy.database.embedded_postgres import EmbeddedPostgres
+from dovvybuddy.database.migrations import sqlalchemy_url
+from dovvybuddy.database.server import running_database, start_database
+from dovvybuddy.ops.processes import ChildProcess, CrashLoop, child_environment, start_child
+from dovvybuddy.ops.training import train_if_changed
 
 RASA_SERVER = "Rasa server"
 ACTION_SERVER = "action server"
@@ -58,23 +62,10 @@ class Stack:
         self.info_written = False
 
     def start_database(self, migrate_managed_database: bool = True) -> str:
-        """Start the embedded server if needed, migrate, and return the database URL.
-
-        The embedded database is always migrated; a managed one (DATABASE_URL)
-        only when `migrate_managed_database` (operations commands leave that
-        to the deployment's migrate job).
-        """
-        if self.settings.database_url:
-            self.database_url = self.settings.database_url
-            if not migrate_managed_database:
-                return self.database_url
-        else:
-            self.embedded_postgres = start_embedded_postgres(
-                self.settings.postgres_dir, self.settings.embedded_database_name
-            )
-            self.database_url = self.embedded_postgres.database_url
-        applied = apply_migrations(self.database_url)
-        print(f"Database ready ({len(applied)} migration(s) applied now).", flush=True)
+        """Start the embedded server if needed, migrate, and return the database URL."""
+        self.database_url, self.embedded_postgres = start_database(
+            self.settings, migrate_managed_database
+        )
         return self.database_url
 
     def ingest_knowledge(self) -> None:
@@ -84,7 +75,7 @@ class Stack:
         back once ingestion is done.
         """
         subprocess.run(
-            [str(self.settings.actions_python), "-m", "dovvybuddy.ingest"],
+            [str(self.settings.actions_python), "-m", "dovvybuddy.knowledge.ingest"],
             cwd=PROJECT_ROOT,
             env=self.service_environment("ingest"),
             check=True,
@@ -147,7 +138,7 @@ class Stack:
         """The worker that sends stored leads to partner dive centres (outbox)."""
         child = start_child(
             "lead delivery worker",
-            [str(self.settings.actions_python), "-m", "dovvybuddy.lead_delivery"],
+            [str(self.settings.actions_python), "-m", "dovvybuddy.leads.delivery"],
             self.settings.log_dir / "lead_delivery.log",
             self.service_environment("lead-worker"),
             health_url=f"http://127.0.0.1:{self.settings.worker_health_port}/health",
@@ -159,7 +150,7 @@ class Stack:
         """The chat widget and its demo page (web/); it needs no database."""
         child = start_child(
             "web server",
-            [str(self.settings.actions_python), "-m", "dovvybuddy.web_server"],
+            [str(self.settings.actions_python), "-m", "dovvybuddy.ops.web_server"],
             self.settings.log_dir / "web.log",
             child_environment({"DOVVY_SERVICE": "web"}),
             health_url=f"{self.settings.web_url}/health",
@@ -327,23 +318,6 @@ class Stack:
         )
 
 
-@contextmanager
-def running_database(settings: Settings, migrate_managed_database: bool = True) -> Iterator[str]:
-    """The database URL, with the embedded server running (if used) and migrated.
-
-    For commands (`make leads`, `make insights`, ...): its status line goes to
-    stderr, so their own output on stdout stays clean, and it leaves a running
-    stack's var/stack.json alone.
-    """
-    stack = Stack(settings)
-    try:
-        with redirect_stdout(sys.stderr):
-            url = stack.start_database(migrate_managed_database)
-        yield url
-    finally:
-        stack.stop()
-
-
 def start_backends(stack: Stack) -> None:
     """What answers Rasa's calls: the knowledge base, the actions, lead delivery."""
     stack.ingest_knowledge()
@@ -404,7 +378,7 @@ def shell(settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.stack",
+        prog="python -m dovvybuddy.ops.stack",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

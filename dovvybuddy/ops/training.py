@@ -12,9 +12,9 @@ import hashlib
 import subprocess
 from pathlib import Path
 
-from dovvybuddy.nlu_lookups import write_lookups
-from dovvybuddy.processes import child_environment
-from dovvybuddy.settings import PROJECT_ROOT, Settings
+from dovvybuddy.common.settings import PROJECT_ROOT, Settings
+from dovvybuddy.knowledge.lookups import write_lookups
+from dovvybuddy.ops.processes import child_environment
 
 # nlu/ holds the custom pipeline components: a change to how features are
 # computed needs a new model as much as a change to the data does.

@@ -1,6 +1,6 @@
 """Serve the chat widget and its demo page (`web/`) with the standard library.
 
-`python -m dovvybuddy.web_server` listens on DOVVY_BIND_HOST:DOVVY_WEB_PORT;
+`python -m dovvybuddy.ops.web_server` listens on DOVVY_BIND_HOST:DOVVY_WEB_PORT;
 `make run` starts it with the rest of the stack. It serves the files in
 `web/` and nothing else:
 
@@ -25,8 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from dovvybuddy.json_logging import configure_json_logging
-from dovvybuddy.settings import PROJECT_ROOT, Settings, load_settings
+from dovvybuddy.common.json_logging import configure_json_logging
+from dovvybuddy.common.settings import PROJECT_ROOT, Settings, load_settings
 
 logger = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from dovvybuddy.database import apply_migrations
-from dovvybuddy.partners import Partner
-from dovvybuddy.settings import Settings, load_settings
+from dovvybuddy.common.settings import Settings, load_settings
+from dovvybuddy.database.migrations import apply_migrations
+from dovvybuddy.leads.partners import Partner
 from tests.dovvybuddy.tracker_rows import RASA_EVENTS_TABLE
 from tests.fakes.lead_receivers import SmtpInbox, WebhookReceiver
 

@@ -6,11 +6,11 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from actions.services.embeddings import LocalEmbedder
-from dovvybuddy.database import apply_migrations
-from dovvybuddy.ingest import ingest
-from dovvybuddy.knowledge import load_documents
-from dovvybuddy.settings import load_settings
+from dovvybuddy.common.settings import load_settings
+from dovvybuddy.database.migrations import apply_migrations
+from dovvybuddy.knowledge.documents import load_documents
+from dovvybuddy.knowledge.embeddings import LocalEmbedder
+from dovvybuddy.knowledge.ingest import ingest
 
 
 @pytest.fixture(scope="session")

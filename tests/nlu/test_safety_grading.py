@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nlu.safety_patterns import SAFETY_CATEGORIES, classify_safety
+from dovvybuddy.knowledge.vocabulary import SAFETY_CATEGORIES
+from nlu.safety_patterns import classify_safety
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "safety" / "data"
 # The intent each section of the question sets must get; None: anything but safety.

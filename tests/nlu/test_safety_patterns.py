@@ -15,13 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nlu.safety_patterns import (
-    SAFETY_CATEGORIES,
-    SafetyMatch,
-    classify_safety,
-    match_safety,
-    normalise,
-)
+from dovvybuddy.knowledge.vocabulary import SAFETY_CATEGORIES
+from nlu.safety_patterns import SafetyMatch, classify_safety, match_safety, normalise
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "safety" / "data"
 

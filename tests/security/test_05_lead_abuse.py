@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.lead_forms as lead_forms
 from actions.lead_forms import ActionSubmitLead
-from actions.services.lead_store import LeadLimitReached
+from dovvybuddy.leads.store import LeadLimitReached
 from tests.actions.services.test_lead_store import LIMITS, record, rows
 from tests.actions.test_lead_forms import confirmed_lead_tracker
 

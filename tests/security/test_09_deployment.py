@@ -4,8 +4,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dovvybuddy.knowledge import KnowledgeError
-from dovvybuddy.partners import load_partners
+from dovvybuddy.knowledge.documents import KnowledgeError
+from dovvybuddy.leads.partners import load_partners
 from tests.deploy.test_deploy_files import (
     APPLICATION_SERVICES,
     DEPLOY,

@@ -2,7 +2,7 @@
 
 import json
 
-from dovvybuddy.settings import keyed_hash
+from dovvybuddy.common.settings import keyed_hash
 from tests.dovvybuddy.test_json_logging import formatted
 
 

@@ -23,9 +23,9 @@ import pytest
 from psycopg.rows import dict_row
 
 from dovvybuddy import insights
-from dovvybuddy.insights import Period, build_report, fallback_threshold, render_html
-from dovvybuddy.redaction import conversation_hash
-from dovvybuddy.settings import PROJECT_ROOT, hash_secret
+from dovvybuddy.analytics.insights import Period, build_report, fallback_threshold, render_html
+from dovvybuddy.common.redaction import conversation_hash
+from dovvybuddy.common.settings import PROJECT_ROOT, hash_secret
 from tests.dovvybuddy.lead_rows import insert_lead, set_outbox
 from tests.dovvybuddy.tracker_rows import THRESHOLD, Conversation, at, store
 
@@ -557,7 +557,7 @@ def test_command_writes_json_and_html_without_personal_data(seeded, tmp_path):
     }
     completed = subprocess.run(
         [
-            *(sys.executable, "-m", "dovvybuddy.insights"),
+            *(sys.executable, "-m", "dovvybuddy.analytics.insights"),
             *("--since", "2026-03-02", "--until", "2026-03-04", "--out-dir", str(out_dir)),
         ],
         cwd=PROJECT_ROOT,

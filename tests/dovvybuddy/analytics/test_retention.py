@@ -11,13 +11,13 @@ import psycopg
 import pytest
 
 from dovvybuddy import retention
-from dovvybuddy.database import apply_migrations
-from dovvybuddy.retention import (
+from dovvybuddy.analytics.retention import (
     SECONDS_PER_DAY,
     delete_conversations_if_expired,
     delete_old_conversations,
     delete_old_leads,
 )
+from dovvybuddy.database.migrations import apply_migrations
 from tests.dovvybuddy.lead_rows import insert_lead
 from tests.dovvybuddy.tracker_rows import RASA_EVENTS_TABLE
 

@@ -15,9 +15,8 @@ import yaml
 from psycopg.rows import dict_row
 
 from dovvybuddy import review
-from dovvybuddy.insights import Period
-from dovvybuddy.redaction import Redactor
-from dovvybuddy.review import (
+from dovvybuddy.analytics.insights import Period
+from dovvybuddy.analytics.review import (
     TODO_INTENT,
     ReviewItem,
     domain_intents,
@@ -27,7 +26,8 @@ from dovvybuddy.review import (
     render_nlu_yaml,
     was_rephrased,
 )
-from dovvybuddy.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.common.redaction import Redactor
+from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
 from tests.dovvybuddy.lead_rows import insert_lead
 from tests.dovvybuddy.tracker_rows import Conversation, at, store
 
@@ -288,7 +288,7 @@ def test_command_writes_the_review_file_under_var(seeded, tmp_path):
         "DOVVY_VAR_DIR": str(tmp_path),
         "PYTHONPATH": str(PROJECT_ROOT),
     }
-    command = [sys.executable, "-m", "dovvybuddy.review", "--since", "2026-03-02"]
+    command = [sys.executable, "-m", "dovvybuddy.analytics.review", "--since", "2026-03-02"]
 
     first, second = (
         subprocess.run(

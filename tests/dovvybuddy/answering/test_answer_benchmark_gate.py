@@ -2,15 +2,15 @@
 
 The same Answerer the action server uses answers each held-out question of
 tests/data/answer_eval.yml from the real knowledge base; the verdicts are the
-benchmark's (`dovvybuddy.evaluate_answers.judge`). The floor and its margin
+benchmark's (`dovvybuddy.evaluation.answers.judge`). The floor and its margin
 are in tests/quality_gates.py.
 """
 
-from actions.answering import Answerer
-from actions.services.knowledge_store import KnowledgeStore, connection_pool
-from dovvybuddy.evaluate_answers import load_cases, run_mode
-from dovvybuddy.knowledge import load_documents
-from dovvybuddy.settings import load_settings
+from dovvybuddy.answering.answerer import Answerer
+from dovvybuddy.common.settings import load_settings
+from dovvybuddy.evaluation.answers import load_cases, run_mode
+from dovvybuddy.knowledge.documents import load_documents
+from dovvybuddy.knowledge.store import KnowledgeStore, connection_pool
 from tests import quality_gates as gates
 
 

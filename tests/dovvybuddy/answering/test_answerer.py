@@ -2,9 +2,9 @@
 
 import dataclasses
 
-from actions.answering import Answerer, trim_to_words
-from actions.services.answerability import KnowledgeVocabulary
-from actions.services.gemini import ConversationContext, GeminiAnswerWriter, system_instruction
+from dovvybuddy.answering.answerer import Answerer, trim_to_words
+from dovvybuddy.answering.gemini import ConversationContext, GeminiAnswerWriter, system_instruction
+from dovvybuddy.knowledge.answerability import KnowledgeVocabulary
 from tests.conftest import make_passage
 from tests.fakes.gemini_server import Behaviour, answer
 

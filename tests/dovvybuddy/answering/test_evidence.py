@@ -1,11 +1,11 @@
 """Choosing the sentences that answer: the evidence of every answer."""
 
-from actions.services.answer_evidence import (
+from dovvybuddy.answering.evidence import (
     preferred_kinds,
     question_cues,
     select_evidence,
 )
-from actions.services.knowledge_store import Sentence
+from dovvybuddy.knowledge.passages import Sentence
 from tests.conftest import make_passage
 
 STOPS = (

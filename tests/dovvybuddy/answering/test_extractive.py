@@ -1,7 +1,7 @@
 """The offline answer: the evidence sentences, cited."""
 
-from actions.extractive_answer import cite, extractive_answer
-from actions.services.answer_evidence import Evidence
+from dovvybuddy.answering.evidence import Evidence
+from dovvybuddy.answering.extractive import cite, extractive_answer
 from tests.conftest import make_passage
 
 

@@ -1,7 +1,12 @@
 """Answers that cite a restricted site or name a closed month carry the warning."""
 
-from actions.fact_notes import closure_notes, known_closures, restriction_notes, with_fact_notes
-from actions.services.knowledge_store import Passage
+from dovvybuddy.answering.fact_notes import (
+    closure_notes,
+    known_closures,
+    restriction_notes,
+    with_fact_notes,
+)
+from dovvybuddy.knowledge.passages import Passage
 
 
 def passage(kind="destination", title="Sipadan overview", destination="sipadan", **meta):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from actions.services.answer_evidence import Evidence
-from actions.services.gemini import (
+from dovvybuddy.answering.evidence import Evidence
+from dovvybuddy.answering.gemini import (
     SYSTEM_INSTRUCTION,
     ConversationContext,
     GeminiAnswerWriter,

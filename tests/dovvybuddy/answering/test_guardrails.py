@@ -1,12 +1,12 @@
 """Checks every generated answer must pass before a diver sees it."""
 
-from actions.guardrails import (
+from dovvybuddy.answering.gemini import system_instruction
+from dovvybuddy.answering.guardrails import (
     leaks_system_prompt,
     ungrounded_names,
     ungrounded_numbers,
     violations,
 )
-from actions.services.gemini import system_instruction
 from tests.conftest import make_passage
 
 PASSAGES = [

@@ -8,11 +8,11 @@ import textwrap
 import pytest
 from psycopg_pool import AsyncConnectionPool
 
-from actions.answering import Answerer
-from actions.services.answer_evidence import select_evidence
-from actions.services.gemini import ConversationContext, GeminiAnswerWriter, GeminiBudgetSpent
-from actions.services.llm_budget import TokenBudget
-from dovvybuddy.database import apply_migrations
+from dovvybuddy.answering.answerer import Answerer
+from dovvybuddy.answering.evidence import select_evidence
+from dovvybuddy.answering.gemini import ConversationContext, GeminiAnswerWriter, GeminiBudgetSpent
+from dovvybuddy.answering.llm_budget import TokenBudget
+from dovvybuddy.database.migrations import apply_migrations
 from tests.actions.test_answering import PASSAGE, StoreReturning
 from tests.fakes.gemini_server import Behaviour, answer
 
@@ -108,7 +108,7 @@ RESERVING_PROCESS = textwrap.dedent(
     """
     import asyncio, sys
     from psycopg_pool import AsyncConnectionPool
-    from actions.services.llm_budget import TokenBudget
+    from dovvybuddy.answering.llm_budget import TokenBudget
 
     async def main(url):
         async with AsyncConnectionPool(url, min_size=1, max_size=1) as pool:

@@ -4,8 +4,8 @@ import json
 import logging
 import sys
 
-from dovvybuddy.json_logging import JsonFormatter, conversation_id, request_id
-from dovvybuddy.settings import keyed_hash
+from dovvybuddy.common.json_logging import JsonFormatter, conversation_id, request_id
+from dovvybuddy.common.settings import keyed_hash
 
 
 def formatted(message: str, *args, exc_info=None, **extra) -> dict:

@@ -1,6 +1,6 @@
 """Sliding-window rate limits (LLM calls, web channel messages)."""
 
-from dovvybuddy.rate_limit import SlidingWindowLimiter
+from dovvybuddy.common.rate_limit import SlidingWindowLimiter
 
 
 class Clock:
@@ -42,7 +42,7 @@ def test_retry_after_says_when_the_oldest_event_leaves_the_window():
 
 
 def test_idle_keys_are_forgotten_once_many_are_tracked(monkeypatch):
-    monkeypatch.setattr("dovvybuddy.rate_limit.PRUNE_AT_KEYS", 3)
+    monkeypatch.setattr("dovvybuddy.common.rate_limit.PRUNE_AT_KEYS", 3)
     clock = Clock()
     limiter = SlidingWindowLimiter(1, 60, clock=clock)
     for key in "abc":

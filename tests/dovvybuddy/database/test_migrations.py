@@ -3,7 +3,7 @@
 import psycopg
 import pytest
 
-from dovvybuddy.database import apply_migrations, pending_migrations, sqlalchemy_url
+from dovvybuddy.database.migrations import apply_migrations, pending_migrations, sqlalchemy_url
 
 
 def test_migrations_create_the_schema_once(database_url):

@@ -1,6 +1,6 @@
 """The answer benchmark's verdicts, without a database."""
 
-from dovvybuddy.evaluate_answers import AnswerCase, judge
+from dovvybuddy.evaluation.answers import AnswerCase, judge
 
 CASE = AnswerCase(
     question="how long is the open water course",

@@ -1,6 +1,7 @@
 """The behaviour evaluation's checks and report, without a running stack."""
 
-from dovvybuddy.evaluate_behaviour import (
+from dovvybuddy.common.reports import split_of
+from dovvybuddy.evaluation.behaviour import (
     Case,
     Turn,
     actions_after_last_message,
@@ -8,7 +9,6 @@ from dovvybuddy.evaluate_behaviour import (
     load_cases,
     summarise,
 )
-from dovvybuddy.reports import split_of
 
 EMERGENCY = r"This sounds like a diving emergency\. Act now:"
 

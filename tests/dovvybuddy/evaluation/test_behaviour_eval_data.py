@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import yaml
 
-from dovvybuddy.evaluate_behaviour import EVAL_FILE, load_cases
-from dovvybuddy.reports import SPLITS, split_of
-from dovvybuddy.settings import PROJECT_ROOT, load_settings
-from nlu.minilm import MiniLM
+from dovvybuddy.common.reports import SPLITS, split_of
+from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.evaluation.behaviour import EVAL_FILE, load_cases
+from dovvybuddy.knowledge.minilm import MiniLM
 
 DATA = yaml.safe_load(EVAL_FILE.read_text())
 ITEMS = DATA["items"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dovvybuddy.evaluate_nlu import load_test_examples, macro_f1, scored_intent
+from dovvybuddy.evaluation.nlu import load_test_examples, macro_f1, scored_intent
 
 
 def test_the_test_set_loads_as_plain_text_with_its_intent():

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from dovvybuddy.readme_figures import README, REPORTS_DIR, figures_table, with_figures
+from dovvybuddy.evaluation.readme_figures import README, REPORTS_DIR, figures_table, with_figures
 from tests import quality_gates as gates
 
 

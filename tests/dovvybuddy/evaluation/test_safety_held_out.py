@@ -4,7 +4,7 @@ tests/safety/data/held_out/)."""
 import pytest
 import yaml
 
-from dovvybuddy.evaluate_safety import held_out_metrics, load_held_out
+from dovvybuddy.evaluation.safety import held_out_metrics, load_held_out
 
 
 @pytest.fixture

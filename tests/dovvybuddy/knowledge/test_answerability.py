@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions.services.answerability import (
+from dovvybuddy.knowledge.answerability import (
     Evidence,
     KnowledgeVocabulary,
     assess,

@@ -5,9 +5,9 @@ import re
 import pytest
 import yaml
 
-from dovvybuddy.certification_levels import LEVEL_PATTERNS, level_mentions, stated_level
-from dovvybuddy.knowledge_validation import CERTIFICATION_LEVELS
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.settings import PROJECT_ROOT
+from dovvybuddy.knowledge.certification_levels import LEVEL_PATTERNS, level_mentions, stated_level
+from dovvybuddy.knowledge.vocabulary import CERTIFICATION_LEVELS
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,13 @@ import math
 
 import pytest
 
-from actions.services.embeddings import (
+from dovvybuddy.common.settings import load_settings
+from dovvybuddy.knowledge.embeddings import (
     EMBEDDING_DIMENSION,
     GeminiEmbedder,
     LocalEmbedder,
     embedder_for,
 )
-from dovvybuddy.settings import load_settings
 from tests.fakes.gemini_server import embeddings
 
 

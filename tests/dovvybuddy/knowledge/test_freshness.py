@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from dovvybuddy.fact_freshness import MAX_AGE_MONTHS, StaleFact, stale_facts
-from dovvybuddy.knowledge import Document, load_documents
+from dovvybuddy.knowledge.documents import Document, load_documents
+from dovvybuddy.knowledge.freshness import MAX_AGE_MONTHS, StaleFact, stale_facts
 
 TODAY = date(2026, 12, 7)
 

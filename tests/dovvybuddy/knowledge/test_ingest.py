@@ -6,9 +6,9 @@ import textwrap
 import psycopg
 import pytest
 
-from dovvybuddy.database import apply_migrations
-from dovvybuddy.ingest import chunk_document, ingest, split_text
-from dovvybuddy.knowledge import load_documents, parse_document
+from dovvybuddy.database.migrations import apply_migrations
+from dovvybuddy.knowledge.documents import load_documents, parse_document
+from dovvybuddy.knowledge.ingest import chunk_document, ingest, split_text
 
 
 class CountingEmbedder:

@@ -2,13 +2,13 @@
 
 import yaml
 
-from dovvybuddy.knowledge import load_documents
-from dovvybuddy.nlu_lookups import LOOKUP_FILE, lookups_yaml, place_names
+from dovvybuddy.knowledge.documents import load_documents
+from dovvybuddy.knowledge.lookups import LOOKUP_FILE, lookups_yaml, place_names
 
 
 def test_the_committed_lookup_file_matches_knowledge():
     assert LOOKUP_FILE.read_text() == lookups_yaml(load_documents()), (
-        "run `make train` (or python -m dovvybuddy.nlu_lookups) and commit the result"
+        "run `make train` (or python -m dovvybuddy.knowledge.lookups) and commit the result"
     )
 
 

@@ -10,8 +10,8 @@ import json
 import numpy as np
 import pytest
 
-from dovvybuddy.settings import PROJECT_ROOT
-from nlu.minilm import MAX_WORD_PIECES, MiniLM
+from dovvybuddy.common.settings import PROJECT_ROOT
+from dovvybuddy.knowledge.minilm import MAX_WORD_PIECES, MiniLM
 
 REFERENCE = json.loads((PROJECT_ROOT / "tests" / "data" / "minilm_reference.json").read_text())
 TEXTS = list(REFERENCE["vectors"])

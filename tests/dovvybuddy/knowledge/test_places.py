@@ -2,7 +2,7 @@
 
 import pytest
 
-from dovvybuddy.places import (
+from dovvybuddy.knowledge.places import (
     PlaceKind,
     classify_place_name,
     classify_places,

@@ -13,15 +13,14 @@ from typing import Any
 import pytest
 import yaml
 
-from dovvybuddy.knowledge import load_documents
-from dovvybuddy.knowledge_validation import (
+from dovvybuddy.knowledge.documents import load_documents
+from dovvybuddy.knowledge.schema import (
     CERTIFICATION_DEPTH_LIMITS_M,
-    CERTIFICATION_LEVELS,
-    DESTINATIONS,
     HAZARDS,
     main,
     validate_documents,
 )
+from dovvybuddy.knowledge.vocabulary import CERTIFICATION_LEVELS, DESTINATIONS
 
 THIS_MONTH = f"{date.today():%Y-%m}"
 SOURCE = {"title": "A source", "url": "https://example.com/source"}

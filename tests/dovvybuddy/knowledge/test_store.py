@@ -4,9 +4,9 @@ import psycopg
 import pytest
 import pytest_asyncio
 
-from actions.services.knowledge_store import KnowledgeStore, connection_pool, keyword_terms
-from dovvybuddy.evaluate_retrieval import Outcome, load_questions, rank_documents, score
-from dovvybuddy.settings import load_settings
+from dovvybuddy.common.settings import load_settings
+from dovvybuddy.evaluation.retrieval import Outcome, load_questions, rank_documents, score
+from dovvybuddy.knowledge.store import KnowledgeStore, connection_pool, keyword_terms
 from tests import quality_gates as gates
 
 

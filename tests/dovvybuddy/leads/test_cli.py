@@ -11,8 +11,8 @@ import psycopg
 import pytest
 
 from dovvybuddy import leads_cli
-from dovvybuddy.lead_delivery import LeadDeliveryWorker
-from dovvybuddy.leads_cli import EXPORT_COLUMNS, mask_email
+from dovvybuddy.leads.cli import EXPORT_COLUMNS, mask_email
+from dovvybuddy.leads.delivery import LeadDeliveryWorker
 from tests.dovvybuddy.conftest import EMAIL_PARTNER
 from tests.dovvybuddy.lead_rows import insert_lead, lead_status, outbox_row, set_outbox
 

@@ -18,14 +18,14 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 
-from dovvybuddy.database import apply_migrations
-from dovvybuddy.lead_delivery import (
+from dovvybuddy.common.settings import PROJECT_ROOT
+from dovvybuddy.database.migrations import apply_migrations
+from dovvybuddy.leads.delivery import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
     LeadDeliveryWorker,
     backoff_seconds,
 )
-from dovvybuddy.settings import PROJECT_ROOT
 from tests.dovvybuddy.conftest import EMAIL_PARTNER, WEBHOOK_SECRET
 from tests.dovvybuddy.lead_rows import insert_lead, lead_status, outbox_row, set_outbox
 
@@ -408,7 +408,7 @@ async def test_a_row_locked_by_another_transaction_is_skipped_not_waited_for(
 async def test_worker_survives_an_unreachable_database_and_delivers_once_it_is_back(
     postgres_server, database_url, smtp_inbox, delivery_settings, caplog
 ):
-    caplog.set_level("INFO", logger="dovvybuddy.lead_delivery")
+    caplog.set_level("INFO", logger="dovvybuddy.leads.delivery")
     late_url = database_url.replace("?", "_late?", 1)
     late_name = late_url.split("?")[0].rsplit("/", 1)[1]
     stop = asyncio.Event()
@@ -435,7 +435,7 @@ async def test_worker_survives_an_unreachable_database_and_delivers_once_it_is_b
 async def test_logs_and_stored_errors_carry_no_personal_data(
     leads_database, smtp_inbox, delivery_settings, webhook_receiver, webhook_partner, caplog
 ):
-    caplog.set_level("INFO", logger="dovvybuddy.lead_delivery")
+    caplog.set_level("INFO", logger="dovvybuddy.leads.delivery")
     webhook_receiver.statuses = [500]
     personal = ("Jane Diver", "jane.diver@example.com", "+60123456789", "morning sessions")
     insert_lead(leads_database)
@@ -514,7 +514,7 @@ def test_command_once_delivers_with_the_partners_in_knowledge(leads_database, sm
     insert_lead(leads_database, partner_id="tioman-demo-divers")
 
     finished = subprocess.run(
-        [sys.executable, "-m", "dovvybuddy.lead_delivery", "--once"],
+        [sys.executable, "-m", "dovvybuddy.leads.delivery", "--once"],
         cwd=PROJECT_ROOT,
         env=_command_environment(leads_database, smtp_inbox.port),
         capture_output=True,
@@ -530,7 +530,7 @@ def test_command_once_delivers_with_the_partners_in_knowledge(leads_database, sm
 
 def test_command_runs_until_sigterm(leads_database, smtp_inbox):
     worker_process = subprocess.Popen(
-        [sys.executable, "-m", "dovvybuddy.lead_delivery"],
+        [sys.executable, "-m", "dovvybuddy.leads.delivery"],
         cwd=PROJECT_ROOT,
         env=_command_environment(leads_database, smtp_inbox.port),
         stderr=subprocess.PIPE,
@@ -553,7 +553,7 @@ def test_command_runs_until_sigterm(leads_database, smtp_inbox):
 
 def test_command_refuses_to_start_without_database_url():
     finished = subprocess.run(
-        [sys.executable, "-m", "dovvybuddy.lead_delivery", "--once"],
+        [sys.executable, "-m", "dovvybuddy.leads.delivery", "--once"],
         cwd=PROJECT_ROOT,
         env=_command_environment(None, 1025),
         capture_output=True,

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from actions.lead_fields import (
+from dovvybuddy.leads.fields import (
     format_date_range,
     is_plausible_name,
     is_skip,

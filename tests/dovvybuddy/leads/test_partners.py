@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
-from dovvybuddy.knowledge import KnowledgeError
-from dovvybuddy.partners import load_partners, partner_for
-from dovvybuddy.settings import load_settings
+from dovvybuddy.common.settings import load_settings
+from dovvybuddy.knowledge.documents import KnowledgeError
+from dovvybuddy.leads.partners import load_partners, partner_for
 
 
 def write_partner(root, file_name, partner_id, destination, delivery):

@@ -6,9 +6,9 @@ import psycopg
 import pytest
 from psycopg_pool import AsyncConnectionPool
 
-from actions.services.lead_store import LeadLimits, LeadRecord, LeadStore
-from dovvybuddy.database import apply_migrations
-from dovvybuddy.partners import partner_for
+from dovvybuddy.database.migrations import apply_migrations
+from dovvybuddy.leads.partners import partner_for
+from dovvybuddy.leads.store import LeadLimits, LeadRecord, LeadStore
 
 LIMITS = LeadLimits(per_conversation=3, per_email=3, per_client=10)
 
@@ -129,7 +129,7 @@ async def test_with_the_database_down_the_lead_is_spooled_then_stored(database_u
 async def test_a_spooled_lead_is_stored_in_the_background_once_the_database_is_back(
     store, database_url, monkeypatch
 ):
-    monkeypatch.setattr("actions.services.lead_store.SPOOL_RETRY_FIRST_SECONDS", 0.05)
+    monkeypatch.setattr("dovvybuddy.leads.store.SPOOL_RETRY_FIRST_SECONDS", 0.05)
     insert = store._insert
     outage = {"failures_left": 2}  # the save, then the first background retry
 

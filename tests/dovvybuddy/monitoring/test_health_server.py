@@ -3,7 +3,7 @@
 import asyncio
 import json
 
-from dovvybuddy.health_server import serve_health
+from dovvybuddy.monitoring.health_server import serve_health
 
 
 async def get(port: int, path: str) -> tuple[str, dict]:

@@ -3,8 +3,8 @@
 import shutil
 from pathlib import Path
 
-from dovvybuddy.settings import PROJECT_ROOT
-from dovvybuddy.training import TRAINING_INPUTS, training_fingerprint
+from dovvybuddy.common.settings import PROJECT_ROOT
+from dovvybuddy.ops.training import TRAINING_INPUTS, training_fingerprint
 
 
 def copy_training_inputs(target: Path) -> Path:

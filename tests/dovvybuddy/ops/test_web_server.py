@@ -10,9 +10,9 @@ from typing import NamedTuple
 
 import pytest
 
-from dovvybuddy.launcher import free_port
-from dovvybuddy.settings import Settings, load_settings
-from dovvybuddy.web_server import RASA_URL_PLACEHOLDER, browser_rasa_url, make_server
+from dovvybuddy.common.settings import Settings, load_settings
+from dovvybuddy.ops.launcher import free_port
+from dovvybuddy.ops.web_server import RASA_URL_PLACEHOLDER, browser_rasa_url, make_server
 
 
 class Reply(NamedTuple):
@@ -115,7 +115,7 @@ def test_paths_outside_web_or_missing_are_not_found(web_port, path):
 def test_files_of_other_types_are_not_served(web_port, tmp_path, monkeypatch):
     (tmp_path / "notes.txt").write_text("private")
     (tmp_path / "widget.js").write_text("// widget")
-    monkeypatch.setattr("dovvybuddy.web_server.WEB_ROOT", tmp_path)
+    monkeypatch.setattr("dovvybuddy.ops.web_server.WEB_ROOT", tmp_path)
     assert request(web_port, "/widget.js").status == 200
     assert request(web_port, "/notes.txt").status == 404
 

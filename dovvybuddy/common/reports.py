@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.settings import PROJECT_ROOT
 
 Split = Literal["tuning", "held_out"]
 SPLITS: tuple[Split, ...] = ("tuning", "held_out")

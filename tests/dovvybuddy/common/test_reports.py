@@ -4,8 +4,8 @@ import json
 import re
 import subprocess
 
-from dovvybuddy.reports import write_report
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.reports import write_report
+from dovvybuddy.common.settings import PROJECT_ROOT
 
 
 def head() -> str:
