@@ -90,7 +90,7 @@ eval-answers: install ## answer benchmark (offline, and Gemini with a key); writ
 	$(PYTHON) -m dovvybuddy.evaluation.answers
 
 validate-knowledge: install ## check knowledge/ against its schema (knowledge/README.md)
-	$(PYTHON) -m dovvybuddy.knowledge.schema
+	$(PYTHON) -m dovvybuddy.knowledge.validation
 
 validate: install ## Rasa's data validation (domain, NLU, stories, rules)
 	$(RASA) data validate --fail-on-warnings --max-history 5

@@ -39,7 +39,7 @@ import psycopg
 import yaml
 from psycopg.rows import dict_row
 
-from dovvybuddy.analytics.insights import (
+from dovvybuddy.analytics.tracker_queries import (
     FALLBACK_INTENT,
     NO_TRACKER_STORE,
     USER_TURNS,

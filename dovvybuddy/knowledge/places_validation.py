@@ -1,6 +1,6 @@
 """Checking knowledge/places/dive_regions.yml, the places DovvyBuddy recognises.
 
-Called from `knowledge_validation.main` (`make validate-knowledge`); each
+Called from `dovvybuddy.knowledge.validation.main` (`make validate-knowledge`); each
 problem is one readable line starting with the file's path.
 """
 
@@ -14,9 +14,10 @@ from typing import Any
 import pycountry
 
 from dovvybuddy.knowledge.places import read_places_file
+from dovvybuddy.knowledge.vocabulary import DESTINATIONS
 
 MIN_DIVE_REGIONS = 150
-_COVERED = ("tioman", "perhentian", "redang", "sipadan")
+_COVERED = DESTINATIONS
 _SECTIONS = ("sources", "last_reviewed", "covered", "covered_regions", "transit_points")
 _SECTIONS += ("capitalised_only", "dive_regions")
 

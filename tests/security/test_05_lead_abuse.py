@@ -7,8 +7,8 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.lead_forms as lead_forms
 from actions.lead_forms import ActionSubmitLead
 from dovvybuddy.leads.store import LeadLimitReached
-from tests.actions.services.test_lead_store import LIMITS, record, rows
 from tests.actions.test_lead_forms import confirmed_lead_tracker
+from tests.dovvybuddy.leads.test_store import LIMITS, record, rows
 
 
 async def test_a_lead_over_a_cap_is_not_sent_and_the_diver_is_told(

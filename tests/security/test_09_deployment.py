@@ -15,7 +15,7 @@ from tests.deploy.test_deploy_files import (
     environment_names,
     interpolated,
 )
-from tests.dovvybuddy.test_partners import write_partner
+from tests.dovvybuddy.leads.test_partners import write_partner
 
 
 @pytest.mark.parametrize(

@@ -22,8 +22,10 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from dovvybuddy import insights
-from dovvybuddy.analytics.insights import Period, build_report, fallback_threshold, render_html
+from dovvybuddy.analytics import insights
+from dovvybuddy.analytics.insights import build_report
+from dovvybuddy.analytics.insights_page import render_html
+from dovvybuddy.analytics.tracker_queries import Period, fallback_threshold
 from dovvybuddy.common.redaction import conversation_hash
 from dovvybuddy.common.settings import PROJECT_ROOT, hash_secret
 from tests.dovvybuddy.lead_rows import insert_lead, set_outbox

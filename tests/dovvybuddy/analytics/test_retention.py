@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from dovvybuddy import retention
+from dovvybuddy.analytics import retention
 from dovvybuddy.analytics.retention import (
     SECONDS_PER_DAY,
     delete_conversations_if_expired,

@@ -14,8 +14,7 @@ import pytest
 import yaml
 from psycopg.rows import dict_row
 
-from dovvybuddy import review
-from dovvybuddy.analytics.insights import Period
+from dovvybuddy.analytics import review
 from dovvybuddy.analytics.review import (
     TODO_INTENT,
     ReviewItem,
@@ -26,6 +25,7 @@ from dovvybuddy.analytics.review import (
     render_nlu_yaml,
     was_rephrased,
 )
+from dovvybuddy.analytics.tracker_queries import Period
 from dovvybuddy.common.redaction import Redactor
 from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
 from tests.dovvybuddy.lead_rows import insert_lead

@@ -13,7 +13,7 @@ from dovvybuddy.answering.evidence import select_evidence
 from dovvybuddy.answering.gemini import ConversationContext, GeminiAnswerWriter, GeminiBudgetSpent
 from dovvybuddy.answering.llm_budget import TokenBudget
 from dovvybuddy.database.migrations import apply_migrations
-from tests.actions.test_answering import PASSAGE, StoreReturning
+from tests.dovvybuddy.answering.test_answerer import PASSAGE, StoreReturning
 from tests.fakes.gemini_server import Behaviour, answer
 
 CONTEXT = ConversationContext(profile={}, history=[])

@@ -7,7 +7,7 @@ import yaml
 from dovvybuddy.knowledge.documents import KNOWLEDGE_DIR
 from dovvybuddy.knowledge.places import read_places_file
 from dovvybuddy.knowledge.places_validation import MIN_DIVE_REGIONS, place_file_problems
-from dovvybuddy.knowledge.schema import main as validate_knowledge
+from dovvybuddy.knowledge.validation import main as validate_knowledge
 
 
 def write_places(tmp_path, change):

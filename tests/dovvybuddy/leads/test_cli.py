@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from dovvybuddy import leads_cli
+from dovvybuddy.leads import cli as leads_cli
 from dovvybuddy.leads.cli import EXPORT_COLUMNS, mask_email
-from dovvybuddy.leads.delivery import LeadDeliveryWorker
+from dovvybuddy.leads.worker import LeadDeliveryWorker
 from tests.dovvybuddy.conftest import EMAIL_PARTNER
 from tests.dovvybuddy.lead_rows import insert_lead, lead_status, outbox_row, set_outbox
 

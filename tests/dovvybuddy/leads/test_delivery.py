@@ -20,12 +20,8 @@ import pytest
 
 from dovvybuddy.common.settings import PROJECT_ROOT
 from dovvybuddy.database.migrations import apply_migrations
-from dovvybuddy.leads.delivery import (
-    DELIVERY_HEADER,
-    SIGNATURE_HEADER,
-    LeadDeliveryWorker,
-    backoff_seconds,
-)
+from dovvybuddy.leads.messages import DELIVERY_HEADER, SIGNATURE_HEADER
+from dovvybuddy.leads.worker import LeadDeliveryWorker, backoff_seconds
 from tests.dovvybuddy.conftest import EMAIL_PARTNER, WEBHOOK_SECRET
 from tests.dovvybuddy.lead_rows import insert_lead, lead_status, outbox_row, set_outbox
 

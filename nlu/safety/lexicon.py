@@ -1,51 +1,27 @@
-"""Deterministic safety layer that runs next to the DIET intent classifier.
+"""The safety rules' lexicon: phrase lists per category and their compiled patterns.
 
-A trained classifier can miss an unusual phrasing; for an emergency that is not
-acceptable. These rules give a second, predictable opinion for the four safety
-intents. They lean towards recall for emergencies (a false alarm costs a diver
-a few lines of emergency guidance, a miss could cost much more) and towards
-precision for the other three categories, where the classifier helps.
-
-Standard library only: the module is imported inside the Rasa server.
-
-How a message is read:
-
-1. `normalise` applies NFKC, lower-cases, drops Latin accents, removes
-   apostrophes ("can't" -> "cant"), turns other punctuation into spaces,
-   repairs elongated words and single typos in safety words ("helpppp",
-   "unconcious"), and expands contractions and chat slang ("cant" -> "cannot").
-2. Each category has named lists of phrases (regular-expression fragments,
-   matched on whole words; "a|b" lists alternatives) plus a little context
-   logic: negation ("no pain"), history ("years ago"), habit ("I always get
-   ..."), general questions ("what are the symptoms of ...") and training.
-3. Categories are tried in `SAFETY_CATEGORIES` order; the first match wins.
+Phrases are regular-expression fragments matched on whole words ("a|b" lists
+alternatives), built from the small building blocks at the top. The plain
+lists (other languages' emergency phrases, CJK injection phrases) are data in
+nlu/safety/words.yml; the rest stays here with the comments that say why
+each phrase is there. Standard library and PyYAML only: imported inside the
+Rasa server.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from itertools import combinations
+from pathlib import Path
 
-from nlu.phrases import alt as _alt
-from nlu.phrases import words as _words
-from nlu.safety_grading import asked_about, course_fitness, feared, reports_something
-from nlu.safety_text import rule_text
+import yaml
 
+from nlu.safety.phrases import alt as _alt
+from nlu.safety.phrases import words as _words
 
-@dataclass(frozen=True)
-class SafetyMatch:
-    """The category a message was put in and the (normalised) text that decided it."""
+WORDS = yaml.safe_load((Path(__file__).parent / "words.yml").read_text(encoding="utf-8"))
+"""The plain word lists and maps of nlu/safety/words.yml."""
 
-    category: str
-    phrase: str
-
-
-# --------------------------------------------------------------------------- #
 # Pattern helpers and shared vocabulary
-# --------------------------------------------------------------------------- #
 
 
 _POSS = "(?:my|his|her|their|our|the|your|a)"
@@ -119,44 +95,10 @@ _CRITICAL = [
     "(?! (?:course|certification|cert|training|class|card))|cpr now",
 ]
 
-# The same signs in other languages divers in Malaysia write in. Accents are
-# removed by normalisation.
-_CRITICAL_OTHER_LANGUAGES = [
-    # Malay.
-    "pengsan|lemas|sesak nafas|sakit dada|penyelam hilang|ada kecemasan",
-    "(?:tidak|tak) sedar(?:kan diri)?",
-    "(?:tidak|tak|tak boleh|tidak boleh|sukar|susah) bernafas",
-    "(?:panggil|telefon|call) ambulans",
-    # Spanish.
-    "no respira|inconsciente|socorro|(?:se esta )?ahogando",
-    "dolor (?:en el|de) pecho",
-    "(?:llama|llamen|llamad) (?:a )?(?:una )?ambulancia",
-    # French.
-    "ne respire (?:plus|pas)|inconsciente?|se noie|au secours",
-    "douleur (?:a la|dans la|thoracique)",
-    "(?:appelez|appelle) (?:une |les )?(?:ambulance|secours|samu)",
-    # Indonesian.
-    "pingsan|tidak sadar(?:kan diri)?|tenggelam|sesak napas|(?:tidak|tak) bisa (?:bernapas|napas)",
-    "(?:panggil|telepon) ambulans|darurat",
-    # German.
-    "bewusstlos|atmet nicht|(?:keine|kaum) luft|ertrinkt|brustschmerzen|notfall",
-    "(?:ruf|ruft|rufen sie) (?:einen |den )?(?:krankenwagen|notarzt|rettungsdienst)",
-    # Chinese in pinyin.
-    "jiu ?ming|bu (?:neng )?hu ?xi|hun ?mi|ni ?shui|xiong ?(?:kou )?tong|jiu ?hu ?che",
-    # Numbness, tingling and paralysis, the signs of decompression sickness
-    # divers describe in their own language: a diver writing them needs the
-    # emergency guidance, whatever else the message says.
-    "kebas|kesemutan|lumpuh|sakit (?:pada )?sendi|sendi (?:saya )?sakit",  # Malay, Indonesian
-    "fourmis dans (?:les|la|le|mes|ses|son|sa) (?:jambes?|bras|mains?|pieds?|doigts?)",
-    "engourdi(?:e|es|s)?|engourdissements?|picotements?|paralyse(?:e|es|s)?",  # French
-    "hormigueo|entumecid[oa]s?|adormecid[oa]s?|paralizad[oa]s?",  # Spanish
-    "kribbeln|taubheit|gelahmt",  # German
-]
+# The same signs in the other languages divers in Malaysia write in.
+_CRITICAL_OTHER_LANGUAGES = WORDS["critical_other_languages"]
 # Chinese is written without spaces, so these match anywhere.
-_CRITICAL_CJK = [
-    "救命|呼吸困难|昏迷|失去知觉|不省人事|晕倒|暈倒|溺水|胸(?:口)?痛|(?:叫|打)救护车",
-    "(?:不能|无法|無法|没有|沒有|没|停止)呼吸",
-]
+_CRITICAL_CJK = WORDS["critical_cjk"]
 
 # Serious symptoms. They can be negated ("no numbness"), put in the past ("had
 # the bends years ago") or asked about in general ("what are the signs of
@@ -508,7 +450,7 @@ _MEDICAL_TERMS = [
     "(?:doctor|gp|physician|cardiologist|specialist) (?:to )?"
     "(?:clear|sign|approve|said|says|cleared|signed)",
     "(?:see|ask|consult|check with) (?:a|my|your|the) (?:doctor|gp|physician)",
-    # Age and swimming ability alone are course questions (nlu.safety_grading).
+    # Age and swimming ability alone are course questions (nlu.safety.grading).
     "too (?:unfit|fat)|(?:very |really )?unfit",
     # Malay, Spanish, French.
     "asma|kencing manis|darah tinggi|tekanan darah|sawan|epilepsi|penyakit jantung",
@@ -782,17 +724,8 @@ _INJECTION = [
     "системн\\w+ (?:промпт|подсказк\\w+|инструкци\\w+)",
 ]
 
-# Chinese, Japanese and Korean: written without spaces, so matched anywhere.
-_INJECTION_CJK = [
-    "(?:忽略|无视|忘记|忘掉|不要理会|跳过|忽視|忘記|無視)[^。？！]{0,10}"
-    "(?:指令|指示|说明|說明|提示|规则|規則|设定|設定)",
-    "系[统統](?:提示|指令|消息|訊息|设定|設定)",
-    "(?:显示|顯示|告诉我|告訴我|输出|輸出|打印|泄露|透露|给我|給我|展示)[^。？！]{0,10}"
-    "(?:提示词|提示詞|指令|密钥|密鑰|密码|密碼|配置|API)",
-    "你现在是|你現在是|扮演|开发者模式|開發者模式",
-    "(?:指示|命令|プロンプト|ルール)[^。？！]{0,8}(?:無視|忘れ)|システムプロンプト",
-    "(?:지시|지침|명령|프롬프트)[^.?!]{0,8}무시|시스템 ?프롬프트",
-]
+# Chinese, Japanese and Korean injection phrases, matched anywhere.
+_INJECTION_CJK = WORDS["injection_cjk"]
 
 # Chat-template markers pasted in to fake a system turn. Checked on the raw
 # text, as normalisation removes the punctuation they are made of.
@@ -837,370 +770,3 @@ _INJECTION_CJK_RE = re.compile(_alt(*_INJECTION_CJK))
 # Shouting for help ("HELP", "helpppp", "help!!") is urgent on its own, while
 # "can you help me plan a trip?" is not. Checked on the raw text.
 _SHOUTED_HELP = re.compile(r"\bHELP\b|(?i:\bh+e+l+p+\b(?<!\bhelp)|\bhelp\s*!{2,})")
-
-# --------------------------------------------------------------------------- #
-# Normalisation
-# --------------------------------------------------------------------------- #
-
-# Where a message splits into clauses: a question and a report can share it.
-_CLAUSE_BREAK = re.compile(r"[.?!;,\n]+")
-_APOSTROPHES = re.compile(r"['’‘`´ʼ]")
-_NON_WORD = re.compile(r"[^\w%.]+")
-_STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
-# "18m" -> "18 m", "60ft" -> "60 ft"; "2nd" stays.
-_NUMBER_UNIT = re.compile(r"(\d)(?!(?:st|nd|rd|th)\b)([a-z])")
-_LONG_RUN = re.compile(r"(.)\1{2,}")
-_DOUBLE_LETTER = re.compile(r"([a-z])\1")
-
-# Contractions (apostrophes already removed) and chat slang, word for word.
-_SPELLING = {
-    "cant": "cannot",
-    "couldnt": "could not",
-    "wont": "will not",
-    "wouldnt": "would not",
-    "dont": "do not",
-    "doesnt": "does not",
-    "didnt": "did not",
-    "isnt": "is not",
-    "arent": "are not",
-    "wasnt": "was not",
-    "werent": "were not",
-    "hasnt": "has not",
-    "havent": "have not",
-    "hadnt": "had not",
-    "shouldnt": "should not",
-    "aint": "is not",
-    "im": "i am",
-    "ive": "i have",
-    "hes": "he is",
-    "shes": "she is",
-    "theyre": "they are",
-    "youre": "you are",
-    "whats": "what is",
-    "thats": "that is",
-    "theres": "there is",
-    "its": "it is",
-    "u": "you",
-    "ur": "your",
-    "pls": "please",
-    "plz": "please",
-    "plis": "please",
-    "rn": "right now",
-    "cuz": "because",
-    "coz": "because",
-    "bc": "because",
-    "wat": "what",
-    "abt": "about",
-    "ppl": "people",
-    "o2": "oxygen",
-    "dr": "doctor",
-    "doc": "doctor",
-    "breathin": "breathing",
-    "bouyancy": "buoyancy",
-}
-# Multi-word spellings, applied after the word map.
-_PHRASE_SPELLING = [
-    (re.compile(r"\bcan not\b"), "cannot"),
-    (re.compile(r"\bi m\b"), "i am"),
-    (re.compile(r"\bpins ?n ?needles\b"), "pins and needles"),
-]
-
-# Long, distinctive safety words: a token one typo away from one of them is
-# read as that word ("unconcious", "breathng", "instrucions"). Words with a
-# common English neighbour ("bleeding"/"breeding") are left out on purpose.
-_TYPO_TARGETS = (
-    "unconscious unresponsive breathing ambulance emergency seizure numbness tingling paralysed "
-    "paralyzed disoriented dizziness drowning decompression instructions previous disregard "
-    "jailbreak developer pregnant diabetes diabetic epilepsy medication asthma consumption "
-    "interval calculate nitrogen oxygen surgery confused"
-).split()
-
-
-def _vocabulary() -> frozenset[str]:
-    """Every word the phrase lists use: elongated words are repaired towards these."""
-    sources = [
-        *_URGENT_CALLS,
-        *_CRITICAL,
-        *_SERIOUS_SYMPTOMS,
-        *_INCIDENTS,
-        *_AFTER_DIVE_SYMPTOMS,
-        *_AFTER_DIVE_CONTEXT,
-        *_MEDICAL_TERMS,
-        *_MEDICAL_IF_ASKED,
-        *_PLAN_TERMS,
-        *_INJECTION,
-        *_SPELLING,
-        *_SPELLING.values(),
-        *_TYPO_TARGETS,
-        "help please no so yes",
-    ]
-    return frozenset(word for source in sources for word in re.findall(r"[a-z]{2,}", source))
-
-
-_VOCABULARY = _vocabulary()
-
-
-def _within_one_edit(word: str, target: str) -> bool:
-    """True if `word` is at most one insertion, deletion, substitution or swap from `target`."""
-    if word == target:
-        return True
-    if abs(len(word) - len(target)) > 1:
-        return False
-    if len(word) == len(target):
-        diffs = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
-        if len(diffs) == 1:
-            return True
-        i, j = diffs[0], diffs[-1]
-        return len(diffs) == 2 and j == i + 1 and word[i] == target[j] and word[j] == target[i]
-    shorter, longer = sorted((word, target), key=len)
-    i = 0
-    while i < len(shorter) and shorter[i] == longer[i]:
-        i += 1
-    return shorter[i:] == longer[i + 1 :]
-
-
-def _degeminated(word: str) -> Iterator[str]:
-    """`word`, then `word` with some of its double letters made single (fewest first)."""
-    doubles = [match.start() for match in _DOUBLE_LETTER.finditer(word)][:4]
-    yield word
-    for size in range(1, len(doubles) + 1):
-        for chosen in combinations(doubles, size):
-            yield "".join(ch for i, ch in enumerate(word) if i - 1 not in chosen)
-
-
-def _repair(token: str) -> str:
-    """Undo elongation ("helpppp", "breathingg") and single typos in safety words."""
-    if token in _VOCABULARY or not token.isascii() or not token.isalpha():
-        return token
-    squeezed = _LONG_RUN.sub(r"\1\1", token)
-    for candidate in _degeminated(squeezed):
-        if candidate in _VOCABULARY:
-            return candidate
-    if len(token) >= 6:
-        for target in _TYPO_TARGETS:
-            if _within_one_edit(squeezed, target):
-                return target
-    return squeezed
-
-
-def normalise(text: str) -> str:
-    """Reduce a message to lower-case words, numbers and "%" separated by single spaces."""
-    text = unicodedata.normalize("NFKC", text)
-    # Drop Latin accents only ("précédentes" -> "precedentes"); other scripts'
-    # combining marks (Japanese voicing marks) are part of the letter.
-    decomposed = unicodedata.normalize("NFD", text)
-    text = unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if not "\u0300" <= ch <= "\u036f")
-    )
-    text = _APOSTROPHES.sub("", text.casefold())
-    text = _STRAY_DOT.sub(" ", _NON_WORD.sub(" ", text.replace("_", " ")))
-    text = _NUMBER_UNIT.sub(r"\1 \2", text)
-    words = []
-    for token in text.split():
-        token = _repair(token)
-        words.append(_SPELLING.get(token, token))
-    text = " ".join(words)
-    for pattern, replacement in _PHRASE_SPELLING:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-# --------------------------------------------------------------------------- #
-# Category rules (all take normalised text; some also look at the raw text)
-# --------------------------------------------------------------------------- #
-
-
-def _negated(text: str, start: int) -> bool:
-    """True if a negator directly precedes position `start` ("no pain", "not any numbness")."""
-    for word in reversed(text[:start].split()[-_NEGATION_WINDOW:]):
-        if word in _NEGATORS:
-            return True
-        if word not in _NEGATION_FILLERS:
-            return False
-    return False
-
-
-def _first_symptom(
-    pattern: re.Pattern[str], text: str, *, event: bool = False
-) -> re.Match[str] | None:
-    """The first match of `pattern` that is neither negated nor feared ("scared of drowning").
-
-    For an `event` (drowning, running out of air), "feels like ..." also softens it.
-    """
-    for match in pattern.finditer(text):
-        before = text[: match.start()]
-        if _negated(text, match.start()) or _FEAR_BEFORE.search(before):
-            continue
-        if event and _LIKENESS_BEFORE.search(before):
-            continue
-        return match
-    return None
-
-
-def _emergency(
-    text: str, raw: str, *, asked: bool, reported: bool
-) -> tuple[str | None, str | None]:
-    """(phrase that makes the message an emergency, symptom that context made non-urgent).
-
-    The second value is a serious symptom turned off by history, a general
-    question or a fitness-to-dive question: not an emergency, but still a
-    medical question. `asked`: the message asks about a danger or voices a
-    "what if" worry (nlu.safety_grading) rather than reporting it; unless it
-    also speaks of now, even critical signs are then hypothetical.
-    `reported`: someone reports a state ("my husband surfaced with joint
-    pain"), so a question in the same message does not make it general.
-    """
-    if match := _SHOUTED_HELP.search(raw) or _URGENT_RE.search(text):
-        return match.group(0), None
-    if _TRAINING_RE.search(text):
-        return None, None
-
-    now = bool((_SPECIFIC_NOW_RE if asked else _NOW_RE).search(text))
-    after_dive = bool(_AFTER_DIVE_RE.search(text))
-    general = bool(_GENERAL_QUESTION_RE.search(text) or asked) and not (now or reported)
-    history = bool(_HISTORY_RE.search(text)) and not _STRONG_NOW_RE.search(text)
-    # "Can I dive with seizures?" and "I always get headaches" are about
-    # fitness to dive, unless the symptom is tied to a dive just done or to now.
-    fitness = bool(_ELIGIBILITY_RE.search(text) or _HABITUAL_RE.search(text)) and not (
-        now or after_dive
-    )
-
-    critical = _CRITICAL_RE.search(text) or _CRITICAL_CJK_RE.search(text)
-    if critical and not history and not (asked and not now):
-        return critical.group(0), None
-    symptom = _first_symptom(_SERIOUS_SYMPTOMS_RE, text)
-    incident = _first_symptom(_INCIDENTS_RE, text, event=True)
-    if general or history or fitness:
-        return None, symptom.group(0) if symptom else None
-    if serious := symptom or incident:
-        return serious.group(0), None
-    if _HABITUAL_RE.search(text) or not (now or after_dive):
-        return None, None
-    mild = _first_symptom(_AFTER_DIVE_SYMPTOMS_RE, text)
-    return (mild.group(0) if mild else None), None
-
-
-def _medical(text: str, *, asked: bool = False) -> str | None:
-    """The condition, medicine or fitness phrase that makes this a medical question.
-
-    `asked`: a question about a danger, where words such as "bends" or
-    "headache" are its topic, not a condition the diver has; then only the
-    conditions themselves count.
-    """
-    match = _MEDICAL_RE.search(text)
-    if not match and not asked and _ELIGIBILITY_RE.search(text):
-        match = _MEDICAL_IF_ASKED_RE.search(text)
-    if match and not _negated(text, match.start()):
-        return match.group(0)
-    return None
-
-
-def _quantities(text: str) -> set[str]:
-    """The kinds of dive numbers in `text` (depth, time, pressure, ...)."""
-    return {kind for kind, pattern in _QUANTITY_RES.items() if pattern.search(text)}
-
-
-def _dive_plan(text: str) -> str | None:
-    """The planning phrase or quantity that makes this a request to compute a dive plan."""
-    quantities = _quantities(text)
-    # "Plan my dives" without a single number is about a trip, not a profile.
-    plan_term = next(
-        (
-            m
-            for m in _PLAN_TERMS_RE.finditer(text)
-            if quantities or not m.group(0).startswith("plan ")
-        ),
-        None,
-    )
-    compute = _COMPUTE_RE.search(text)
-    if plan_term and (quantities or compute or _SCHEDULE.search(text)):
-        return plan_term.group(0)
-    if quantities and (question := compute or _QUESTION_RE.search(text)):
-        # "How deep can I go with Open Water, 18 m?" is about a certification.
-        certification_depth = quantities == {"depth"} and (
-            _CERTIFICATION.search(text) or (not compute and _CONCEPT_QUESTION.search(text))
-        )
-        unrelated_time = quantities == {"time"} and not _DIVE_WORDS.search(text)
-        if not (certification_depth or unrelated_time):
-            return question.group(0)
-    if compute and _FLY.search(text) and _DIVE_ACTIVITY.search(text):
-        if schedule := _SCHEDULE.search(text):
-            return schedule.group(0)
-    return None
-
-
-# A question about what something is like or why, which a depth only locates:
-# "what are the signs of narcosis at 30 m?", "what's the point of a stop at 5 m?".
-_CONCEPT_QUESTION = _words(
-    [
-        "signs?|symptoms?|point|purpose|reason|why|benefits?|risks?|dangers?|effects?|causes?",
-        "feels? like|looks? like|what happens|what is it like|what s it like|marine life|see",
-    ]
-)
-
-
-def _injection(text: str, raw: str) -> str | None:
-    """The phrase that tries to override, re-role or extract DovvyBuddy's instructions."""
-    match = (
-        _TEMPLATE_MARKERS.search(raw)
-        or _INJECTION_RE.search(text)
-        or _INJECTION_CJK_RE.search(text)
-    )
-    return match.group(0) if match else None
-
-
-# --------------------------------------------------------------------------- #
-# Public API
-# --------------------------------------------------------------------------- #
-
-
-def match_safety(text: str) -> SafetyMatch | None:
-    """Classify `text` into a safety or graded category and report the phrase that decided it.
-
-    An emergency wins over everything; then a medical condition, a dive-plan
-    request and an injection attempt (`SAFETY_CATEGORIES`). Only then do the
-    graded categories (`GRADED_CATEGORIES`) apply: a "what if" worry, a
-    question about a danger, an age or swimming question about a course.
-    Returns None for ordinary messages.
-    """
-    text = rule_text(text)
-    normalised = normalise(text)
-    if not normalised:
-        return None
-    clauses = [normalise(clause) for clause in _CLAUSE_BREAK.split(text)]
-    fear = feared(normalised, clauses)
-    question = asked_about(normalised, clauses)
-    asked = bool(fear or question)
-    reported = reports_something(clauses)
-    emergency, health_topic = _emergency(normalised, text, asked=asked, reported=reported)
-    rules: list[tuple[str, Callable[[], str | None]]] = [
-        ("emergency", lambda: emergency),
-        ("medical_question", lambda: _medical_for(normalised, health_topic, asked=asked)),
-        # A question about a danger asks for a number only when it gives one.
-        (
-            "dive_plan_request",
-            lambda: None if question and not _quantities(normalised) else _dive_plan(normalised),
-        ),
-        ("prompt_injection", lambda: _injection(normalised, text)),
-        ("express_fear", lambda: fear),
-        ("ask_safety_question", lambda: question),
-        ("ask_certification", lambda: course_fitness(normalised)),
-    ]
-    for category, rule in rules:
-        if phrase := rule():
-            return SafetyMatch(category, phrase)
-    return None
-
-
-def _medical_for(text: str, health_topic: str | None, *, asked: bool) -> str | None:
-    """The medical phrase, unless the message only asks about an injury diving causes."""
-    if asked:
-        condition = _medical(text, asked=True)
-        return None if condition and _DIVING_INJURY_RE.fullmatch(condition) else condition
-    return health_topic or _medical(text)
-
-
-def classify_safety(text: str) -> str | None:
-    """The safety category of `text` (one of `SAFETY_CATEGORIES`), or None."""
-    match = match_safety(text)
-    return match.category if match else None

@@ -14,12 +14,8 @@ import pytest
 import yaml
 
 from dovvybuddy.knowledge.documents import load_documents
-from dovvybuddy.knowledge.schema import (
-    CERTIFICATION_DEPTH_LIMITS_M,
-    HAZARDS,
-    main,
-    validate_documents,
-)
+from dovvybuddy.knowledge.schema import CERTIFICATION_DEPTH_LIMITS_M, HAZARDS
+from dovvybuddy.knowledge.validation import main, validate_documents
 from dovvybuddy.knowledge.vocabulary import CERTIFICATION_LEVELS, DESTINATIONS
 
 THIS_MONTH = f"{date.today():%Y-%m}"

@@ -4,17 +4,17 @@ A dive professional answers "what are the signs of DCS?" and acts on "my
 buddy surfaced and is confused". These detectors find the messages that only
 sound alarming: a question about a condition, symptom or hazard; a "what if
 ..." worry; an age or swimming question about a course; a request to plan a
-dive trip. `nlu.safety_patterns` asks them before it calls anything an
+dive trip. `nlu.safety.rules` asks them before it calls anything an
 emergency, and an incident marker (someone reporting a symptom, "right now",
 "is this DCS?") keeps a message out of them: in doubt, the emergency wins.
 
-All functions take text already normalised by `nlu.safety_patterns.normalise`.
+All functions take text already normalised by `nlu.safety.normalisation.normalise`.
 Standard library only: imported inside the Rasa server.
 """
 
 from __future__ import annotations
 
-from nlu.phrases import words
+from nlu.safety.phrases import words
 
 # A question about something, general or hypothetical.
 _QUESTION_FORMS = [

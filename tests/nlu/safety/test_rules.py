@@ -1,4 +1,4 @@
-"""Tests for the deterministic safety layer in `nlu.safety_patterns`.
+"""Tests for the deterministic safety layer in `nlu.safety.rules`.
 
 The rules were first written from how divers describe these situations,
 without looking at tests/safety/data (first pass: emergency recall 0.90,
@@ -16,9 +16,10 @@ import pytest
 import yaml
 
 from dovvybuddy.knowledge.vocabulary import SAFETY_CATEGORIES
-from nlu.safety_patterns import SafetyMatch, classify_safety, match_safety, normalise
+from nlu.safety.normalisation import normalise
+from nlu.safety.rules import SafetyMatch, classify_safety, match_safety
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "safety" / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "safety" / "data"
 
 # Recall the rules reach on each held-out set, with a little room for future
 # rule changes. The emergency set is stricter: every phrase, tested one by one.

@@ -1,6 +1,6 @@
 """Graded safety: an incident gets the emergency script, a question about a danger an answer.
 
-The rules in `nlu.safety_grading` were tuned on
+The rules in `nlu.safety.grading` were tuned on
 tests/safety/data/safety_questions_dev.yml. Three held-out sets were each
 written before a round of rule changes and scored blind once (false alarms
 with the NLU: 5/116, 8/115, 7/100; reports/safety.json keeps these); their
@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from dovvybuddy.knowledge.vocabulary import SAFETY_CATEGORIES
-from nlu.safety_patterns import classify_safety
+from nlu.safety.rules import classify_safety
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "safety" / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "safety" / "data"
 # The intent each section of the question sets must get; None: anything but safety.
 EXPECTED = {
     "questions": "ask_safety_question",
