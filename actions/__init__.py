@@ -9,8 +9,8 @@ the same JSON logs when it imports this package (the stack sets DOVVY_SERVICE).
 
 import os
 
-from dovvybuddy.json_logging import configure_json_logging
-from dovvybuddy.settings import load_settings
+from dovvybuddy.common.json_logging import configure_json_logging
+from dovvybuddy.common.settings import load_settings
 
 if os.environ.get("DOVVY_SERVICE"):
     configure_json_logging(os.environ["DOVVY_SERVICE"], load_settings().log_level)

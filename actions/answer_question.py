@@ -8,14 +8,14 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import default_answerer
 from actions.profile import (
     PROFILE_SLOTS,
     covered_destination_named,
     refuse_uncovered_place,
     remembered_destination,
 )
-from actions.services.gemini import ConversationContext
+from dovvybuddy.answering.answerer import default_answerer
+from dovvybuddy.answering.gemini import ConversationContext
 
 logger = logging.getLogger(__name__)
 

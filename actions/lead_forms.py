@@ -19,7 +19,16 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.lead_fields import (
+from actions.profile import PROFILE_SLOTS, uncovered_place_named
+from dovvybuddy.common.settings import CLIENT_METADATA_KEY
+from dovvybuddy.knowledge.places import PlaceKind, classify_place_name
+from dovvybuddy.knowledge.vocabulary import (
+    CERTIFICATION_LEVEL_NAMES,
+    DESTINATION_NAMES,
+    DESTINATIONS,
+    FORM_LEAD_TYPES,
+)
+from dovvybuddy.leads.fields import (
     format_date_range,
     is_plausible_name,
     is_skip,
@@ -29,20 +38,11 @@ from actions.lead_fields import (
     parse_level,
     parse_phone,
 )
-from actions.profile import PROFILE_SLOTS, uncovered_place_named
-from actions.services.lead_store import LeadLimitReached, LeadRecord, default_lead_store
-from dovvybuddy.knowledge_validation import (
-    CERTIFICATION_LEVEL_NAMES,
-    DESTINATION_NAMES,
-    DESTINATIONS,
-)
-from dovvybuddy.partners import Partner, partner_for
-from dovvybuddy.places import PlaceKind, classify_place_name
-from dovvybuddy.settings import CLIENT_METADATA_KEY
+from dovvybuddy.leads.partners import Partner, partner_for
+from dovvybuddy.leads.store import LeadLimitReached, LeadRecord, default_lead_store
 
 logger = logging.getLogger(__name__)
 
-FORM_LEAD_TYPES = {"training_form": "training", "trip_form": "trip"}
 FORM_SLOTS = (
     "lead_name",
     "lead_email",

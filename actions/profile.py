@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from dovvybuddy.knowledge_validation import CERTIFICATION_LEVELS, DESTINATIONS
-from dovvybuddy.places import classify_places, covered_destination_in, uncovered_place_in
+from dovvybuddy.knowledge.places import classify_places, covered_destination_in, uncovered_place_in
+from dovvybuddy.knowledge.vocabulary import CERTIFICATION_LEVELS, DESTINATIONS
 
 PROFILE_SLOTS = ("certification_level", "agency", "dive_count", "destination")
 

@@ -17,10 +17,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from dovvybuddy.destination_facts import Chamber, chambers_by_destination
-from dovvybuddy.knowledge import Document, load_documents
-from dovvybuddy.knowledge_validation import DESTINATION_NAMES
-from dovvybuddy.metrics import SAFETY_REPLIES
+from dovvybuddy.knowledge.destination_facts import Chamber, chambers_by_destination
+from dovvybuddy.knowledge.documents import Document, load_documents
+from dovvybuddy.knowledge.vocabulary import DESTINATION_NAMES, SAFETY_RESPONSES
+from dovvybuddy.monitoring.metrics import SAFETY_REPLIES
 
 logger = logging.getLogger(__name__)
 
@@ -141,13 +141,6 @@ class ActionEmergencyGuidance(Action):
         )
         log_safety_reply("emergency", tracker)
         return []
-
-
-SAFETY_RESPONSES = {
-    "medical_question": "utter_medical_referral",
-    "dive_plan_request": "utter_no_dive_plans",
-    "prompt_injection": "utter_injection_refusal",
-}
 
 
 class ActionSafetyReply(Action):

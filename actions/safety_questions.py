@@ -17,8 +17,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_question import conversation_context
-from actions.answering import default_answerer
 from actions.safety import EmergencyContacts, emergency_contacts, log_safety_reply
+from dovvybuddy.answering.answerer import default_answerer
 
 logger = logging.getLogger(__name__)
 

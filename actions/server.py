@@ -26,9 +26,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.worker.loader import AppLoader
 
-from actions.answering import default_answerer
-from dovvybuddy.metrics import exposition
-from dovvybuddy.settings import load_settings
+from dovvybuddy.answering.answerer import default_answerer
+from dovvybuddy.common.settings import load_settings
+from dovvybuddy.monitoring.metrics import exposition
 
 logger = logging.getLogger(__name__)
 

@@ -30,13 +30,13 @@ from actions.profile import (
     refuse_uncovered_place,
     remembered_destination,
 )
-from dovvybuddy.knowledge import Document, load_documents
-from dovvybuddy.knowledge_validation import (
+from dovvybuddy.knowledge.documents import Document, load_documents
+from dovvybuddy.knowledge.schema import DIFFICULTIES
+from dovvybuddy.knowledge.vocabulary import (
     CERTIFICATION_LEVEL_NAMES,
     CERTIFICATION_LEVELS,
     DESTINATION_NAMES,
     DESTINATIONS,
-    DIFFICULTIES,
 )
 
 logger = logging.getLogger(__name__)

@@ -16,8 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
 from actions.profile import PROFILE_SLOTS
-from dovvybuddy.certification_levels import AGENCIES
-from dovvybuddy.knowledge_validation import CERTIFICATION_LEVELS, DESTINATIONS
+from dovvybuddy.knowledge.vocabulary import AGENCIES, CERTIFICATION_LEVELS, DESTINATIONS
 
 # More dives than any recreational diver logs: a number past it is a misreading.
 MAX_LOGGED_DIVES = 20_000

@@ -37,7 +37,7 @@ from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, Lo
 from rasa.utils.endpoints import EndpointConfig
 from redis.exceptions import LockError as RedisLockError
 
-from dovvybuddy.settings import load_settings
+from dovvybuddy.common.settings import load_settings
 
 logger = logging.getLogger(__name__)
 

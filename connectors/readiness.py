@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from dovvybuddy.settings import load_settings
+from dovvybuddy.common.settings import load_settings
 
 logger = logging.getLogger(__name__)
 

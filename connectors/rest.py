@@ -41,10 +41,10 @@ from connectors.fallback_replies import NO_REPLY_TEXT, SLOW_TURN_TEXT
 from connectors.readiness import RETRY_AFTER_SECONDS, STARTING_UP_TEXT, Readiness
 from connectors.validation import MAX_REQUEST_BYTES, InvalidRequest, parse_request
 from connectors.web_access import Caller, RateLimited, WebAccessPolicy, address_key
-from dovvybuddy.conversation_ids import is_issued_conversation_id, issue_conversation_id
-from dovvybuddy.json_logging import conversation_id, request_id
-from dovvybuddy.metrics import RATE_LIMITED, TURN_SECONDS, TURNS, exposition
-from dovvybuddy.settings import CLIENT_METADATA_KEY, keyed_hash, load_settings
+from dovvybuddy.common.conversation_ids import is_issued_conversation_id, issue_conversation_id
+from dovvybuddy.common.json_logging import conversation_id, request_id
+from dovvybuddy.common.settings import CLIENT_METADATA_KEY, keyed_hash, load_settings
+from dovvybuddy.monitoring.metrics import RATE_LIMITED, TURN_SECONDS, TURNS, exposition
 
 logger = logging.getLogger(__name__)
 

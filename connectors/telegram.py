@@ -49,9 +49,9 @@ from connectors.telegram_messages import (
     read_update,
     split_text,
 )
-from dovvybuddy.metrics import RATE_LIMITED, TURN_SECONDS, TURNS
-from dovvybuddy.rate_limit import SlidingWindowLimiter
-from dovvybuddy.settings import Settings, load_settings
+from dovvybuddy.common.rate_limit import SlidingWindowLimiter
+from dovvybuddy.common.settings import Settings, load_settings
+from dovvybuddy.monitoring.metrics import RATE_LIMITED, TURN_SECONDS, TURNS
 
 logger = logging.getLogger(__name__)
 # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
@@ -181,7 +181,7 @@ class TelegramInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> TelegramInput:
-        # Token and secrets come from the environment (dovvybuddy.settings),
+        # Token and secrets come from the environment (dovvybuddy.common.settings),
         # so credentials.yml holds no secrets.
         return cls()
 

@@ -1,8 +1,8 @@
 """What a Telegram update means for Rasa, and how a reply is laid out for Telegram.
 
 Pure functions without I/O: `connectors/telegram.py` does the talking to
-Telegram and to Rasa. Imports only python-telegram-bot and the standard
-library, so it is unit-tested from the action-server environment.
+Telegram and to Rasa. Imports only python-telegram-bot, the standard library
+and the vocabulary, so it is unit-tested from the action-server environment.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from telegram import (
 from telegram.constants import ChatType, InlineKeyboardButtonLimit, MessageLimit
 
 from connectors.validation import clean_text, plain_text_unless_payload
+from dovvybuddy.knowledge.vocabulary import DESTINATION_NAMES, DESTINATIONS
 
 TELEGRAM_MAX_MESSAGE_CHARS = MessageLimit.MAX_TEXT_LENGTH
 
@@ -32,7 +33,8 @@ RESTART_PAYLOAD = "/restart"
 
 HELP_TEXT = (
     "I'm DovvyBuddy, a scuba-diving assistant. Just type your question, for example "
-    '"What is the Open Water course?" or "Which sites suit a beginner in Tioman?".\n'
+    f'"What is the Open Water course?" or "Which sites suit a beginner in '
+    f'{DESTINATION_NAMES[DESTINATIONS[0]]}?".\n'
     "/start says hello, /restart forgets our conversation, /help shows this message."
 )
 TEXT_ONLY_TEXT = "Sorry, I can only read text messages. Please type your question."

@@ -30,7 +30,7 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, ensur
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import Session
 
-from dovvybuddy.metrics import INTENTS
+from dovvybuddy.monitoring.metrics import INTENTS
 
 # The last message counted per conversation, for this many conversations.
 COUNTED_CONVERSATIONS = 10_000

@@ -29,7 +29,7 @@ import math
 from dataclasses import dataclass
 
 from connectors.validation import InvalidRequest
-from dovvybuddy.rate_limit import SlidingWindowLimiter
+from dovvybuddy.common.rate_limit import SlidingWindowLimiter
 
 
 @dataclass(frozen=True)

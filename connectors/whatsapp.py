@@ -21,7 +21,7 @@ are sent only within Meta's 24-hour customer-service window after the
 person's last message.
 
 Phone numbers never reach the logs: log lines carry the conversation's keyed
-hash (dovvybuddy.json_logging), never the number nor what people wrote.
+hash (dovvybuddy.common.json_logging), never the number nor what people wrote.
 """
 
 from __future__ import annotations
@@ -58,10 +58,10 @@ from connectors.whatsapp_messages import (
     valid_signature,
     verification_challenge,
 )
-from dovvybuddy import json_logging
-from dovvybuddy.metrics import RATE_LIMITED, TURN_SECONDS, TURNS
-from dovvybuddy.rate_limit import SlidingWindowLimiter
-from dovvybuddy.settings import Settings, load_settings
+from dovvybuddy.common import json_logging
+from dovvybuddy.common.rate_limit import SlidingWindowLimiter
+from dovvybuddy.common.settings import Settings, load_settings
+from dovvybuddy.monitoring.metrics import RATE_LIMITED, TURN_SECONDS, TURNS
 
 logger = logging.getLogger(__name__)
 # httpx logs every request URL at INFO.
@@ -238,7 +238,7 @@ class WhatsAppInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WhatsAppInput:
-        # Tokens and secrets come from the environment (dovvybuddy.settings),
+        # Tokens and secrets come from the environment (dovvybuddy.common.settings),
         # so credentials.yml holds no secrets.
         return cls()
 

@@ -1,9 +1,9 @@
 # syntax=docker/dockerfile:1
 # The Python 3.11 image. By default it runs the action server; with another
 # command (deploy/compose.yml) it is the lead delivery worker
-# (`python -m dovvybuddy.lead_delivery`), the web widget server
-# (`python -m dovvybuddy.web_server`) and the one-shot migrate + ingest job
-# (`python -m dovvybuddy.ingest`). From the repository root:
+# (`python -m dovvybuddy.leads.delivery`), the web widget server
+# (`python -m dovvybuddy.ops.web_server`) and the one-shot migrate + ingest job
+# (`python -m dovvybuddy.knowledge.ingest`). From the repository root:
 #
 #   docker build -f deploy/actions.Dockerfile -t dovvybuddy-actions .
 

@@ -6,7 +6,7 @@ keeps the last one: the diver became Open Water. This component runs after
 every extractor and the synonym mapper and:
 
 - replaces DIET's level entities with the mentions found by the phrase rules
-  of `dovvybuddy.certification_levels` (the longest mention wins, every
+  of `dovvybuddy.knowledge.certification_levels` (the longest mention wins, every
   agency's spelling maps to one level code, a negated mention such as "not
   advanced yet" is no level at all);
 - drops any entity that lies inside a longer entity of the same type (a
@@ -32,7 +32,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from dovvybuddy import certification_levels
+from dovvybuddy.knowledge import certification_levels
 from nlu import level_entities, source_fingerprint
 from nlu.level_entities import resolve_entities
 

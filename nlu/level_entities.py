@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dovvybuddy import certification_levels
+from dovvybuddy.knowledge import certification_levels
 
 EXTRACTOR = "CertificationLevelExtractor"  # the component's class name, as Rasa reports it
 ENTITY = "certification_level"

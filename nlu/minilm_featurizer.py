@@ -28,9 +28,9 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-import nlu.minilm
+import dovvybuddy.knowledge.minilm
+from dovvybuddy.knowledge.minilm import MiniLM
 from nlu import source_fingerprint
-from nlu.minilm import MiniLM
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -53,7 +53,7 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str:
-        return source_fingerprint(nlu.minilm, sys.modules[__name__])
+        return source_fingerprint(dovvybuddy.knowledge.minilm, sys.modules[__name__])
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:

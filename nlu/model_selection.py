@@ -31,14 +31,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from dovvybuddy.reports import write_report
+from dovvybuddy.common.reports import write_report
+from dovvybuddy.knowledge.minilm import MiniLM
 from nlu.intent_classifier import (
     MAX_ITERATIONS,
     NgramMeaningIntentClassifier,
     feature_matrix,
     fit_vectorizers,
 )
-from nlu.minilm import MiniLM
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PIPELINE_CONFIG = PROJECT_ROOT / "config.yml"

@@ -1,7 +1,7 @@
 """A Rasa NLU component that makes safety win over the classifier.
 
 It runs last in the pipeline (after DIET and the FallbackClassifier) and asks
-the deterministic phrase rules in `nlu.safety_patterns` whether a message is
+the deterministic phrase rules in `nlu.safety.rules` whether a message is
 an emergency, a medical question, a dive-plan request or an injection attempt.
 When they say so, that becomes the intent, whatever the classifier guessed:
 a misclassified emergency still gets emergency guidance. An emergency the
@@ -35,8 +35,10 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.safety_grading import trip_planning
-from nlu.safety_patterns import GRADED_CATEGORIES, SAFETY_CATEGORIES, match_safety, normalise
+from dovvybuddy.knowledge.vocabulary import GRADED_CATEGORIES, SAFETY_CATEGORIES
+from nlu.safety.grading import trip_planning
+from nlu.safety.normalisation import normalise
+from nlu.safety.rules import match_safety
 
 logger = logging.getLogger(__name__)
 

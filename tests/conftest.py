@@ -13,9 +13,9 @@ import yaml
 from psycopg import sql
 from rasa_sdk import Tracker
 
-from actions.services.knowledge_store import Passage
-from dovvybuddy.embedded_postgres import EmbeddedPostgres, start_embedded_postgres
-from dovvybuddy.settings import PROJECT_ROOT, Settings, load_settings
+from dovvybuddy.common.settings import PROJECT_ROOT, Settings, load_settings
+from dovvybuddy.database.embedded_postgres import EmbeddedPostgres, start_embedded_postgres
+from dovvybuddy.knowledge.passages import Passage
 from tests.fakes.gemini_server import FakeGemini
 
 

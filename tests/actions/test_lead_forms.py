@@ -11,7 +11,7 @@ from actions.lead_forms import (
     ValidateTripForm,
     summary,
 )
-from dovvybuddy.settings import CLIENT_METADATA_KEY
+from dovvybuddy.common.settings import CLIENT_METADATA_KEY
 
 
 def validate(make_tracker, domain, method, value, slots=None):

@@ -13,7 +13,7 @@ from actions.site_suggestions import (
     level_rank,
     suggest_sites,
 )
-from dovvybuddy.knowledge_validation import CERTIFICATION_LEVELS, DESTINATIONS
+from dovvybuddy.knowledge.vocabulary import CERTIFICATION_LEVELS, DESTINATIONS
 
 
 @pytest.mark.parametrize("level", ["open_water", "advanced_open_water", "divemaster"])

@@ -1,6 +1,6 @@
 """Checks on the offline answer benchmark, tests/data/answer_eval.yml.
 
-The benchmark is read by `dovvybuddy/evaluate_answers.py`; these tests only
+The benchmark is read by `dovvybuddy/evaluation/answers.py`; these tests only
 check the file itself against knowledge/ (no database, no model): every
 expected source exists, the set is big enough and covers every kind of
 document, questions are not copied from the guides, and no question is

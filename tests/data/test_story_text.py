@@ -8,8 +8,8 @@ import re
 
 import yaml
 
-from dovvybuddy.settings import PROJECT_ROOT
-from tests.dovvybuddy.test_behaviour_eval_data import training_examples
+from dovvybuddy.common.settings import PROJECT_ROOT
+from tests.dovvybuddy.evaluation.test_behaviour_eval_data import training_examples
 
 STORY_FILES = sorted((PROJECT_ROOT / "tests" / "stories").glob("*.yml"))
 _ANNOTATION = re.compile(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})")

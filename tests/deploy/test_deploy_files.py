@@ -3,7 +3,7 @@
 Docker cannot run in the test environment, so these tests read the files:
 the compose services, their environment, the Dockerfiles' COPY, RUN, CMD,
 USER and HEALTHCHECK lines, Rasa's endpoints and nginx's upstreams are
-checked against the repository and dovvybuddy/settings.py.
+checked against the repository and dovvybuddy/common/settings.py.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.settings import PROJECT_ROOT
 
 DEPLOY = PROJECT_ROOT / "deploy"
 RASA_DOCKERFILE = DEPLOY / "rasa.Dockerfile"
@@ -58,7 +58,7 @@ SECRET_SETTINGS = set().union(*SECRETS_BY_SERVICE.values())
 APPLICATION_SERVICES = ("migrate", "actions", "rasa-1", "rasa-2", "lead-worker", "web")
 RASA_VARIABLES = {"TRACKER_STORE_URL", "SQL_POOL_SIZE", "SQL_MAX_OVERFLOW"}  # endpoints, pool
 SANIC_VARIABLES = {"SANIC_PROXIES_COUNT"}  # Rasa's web framework
-LOG_VARIABLES = {"DOVVY_SERVICE"}  # dovvybuddy/json_logging.py: the process in each log line
+LOG_VARIABLES = {"DOVVY_SERVICE"}  # dovvybuddy/common/json_logging.py: the process in each log line
 RUNTIME_VARIABLES = {
     "PYTHONDONTWRITEBYTECODE",
     "PYTHONUNBUFFERED",
@@ -69,7 +69,7 @@ RUNTIME_VARIABLES = {
     "TF_CPP_MIN_LOG_LEVEL",
     "SQLALCHEMY_SILENCE_UBER_WARNING",
     "SQLALCHEMY_WARN_20",
-    "OPENBLAS_NUM_THREADS",  # dovvybuddy/processes.py: one BLAS thread per process
+    "OPENBLAS_NUM_THREADS",  # dovvybuddy/ops/processes.py: one BLAS thread per process
 }
 KNOWN_VARIABLES = (
     POSTGRES_IMAGE_VARIABLES
@@ -83,8 +83,8 @@ ROOT_USERS = {"root", "0", "0:0"}
 
 
 def setting_variables() -> set[str]:
-    """The environment variables dovvybuddy/settings.py reads."""
-    source = (PROJECT_ROOT / "dovvybuddy" / "settings.py").read_text()
+    """The environment variables dovvybuddy/common/settings.py reads."""
+    source = (PROJECT_ROOT / "dovvybuddy" / "common" / "settings.py").read_text()
     readers = r"(?:environ\.get|_int|_float|_bool|_path|_csv)"
     return set(re.findall(readers + r'\(\s*"([A-Z][A-Z0-9_]*)"', source))
 
@@ -364,7 +364,11 @@ def test_every_python_module_a_command_runs_exists(services):
         cmd = the_one(final_stage(dockerfile), "CMD")
         commands.append(cmd.exec_form() or cmd.arguments)
     modules = {module for command in commands for module in python_modules(command)}
-    assert {"dovvybuddy.ingest", "dovvybuddy.lead_delivery", "dovvybuddy.web_server"} <= modules
+    assert {
+        "dovvybuddy.knowledge.ingest",
+        "dovvybuddy.leads.delivery",
+        "dovvybuddy.ops.web_server",
+    } <= modules
     for module in modules:
         source = PROJECT_ROOT / (module.replace(".", "/") + ".py")
         assert source.is_file() or importlib.util.find_spec(module), module

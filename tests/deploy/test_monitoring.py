@@ -10,8 +10,8 @@ import subprocess
 import pytest
 from prometheus_client import REGISTRY
 
-import dovvybuddy.metrics  # noqa: F401  (registers every DovvyBuddy metric)
-from dovvybuddy.settings import PROJECT_ROOT
+import dovvybuddy.monitoring.metrics  # noqa: F401  (registers every DovvyBuddy metric)
+from dovvybuddy.common.settings import PROJECT_ROOT
 
 MONITORING = PROJECT_ROOT / "deploy" / "prometheus"
 METRIC_NAME = re.compile(r"\bdovvybuddy_[a-z0-9_]+")

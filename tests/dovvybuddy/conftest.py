@@ -1,4 +1,5 @@
-"""Fixtures for lead delivery: a migrated database, an SMTP inbox, a webhook receiver."""
+"""Fixtures for the core's tests: a migrated database, an SMTP inbox, a webhook
+receiver, the ingested knowledge base."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from dovvybuddy.database import apply_migrations
-from dovvybuddy.partners import Partner
-from dovvybuddy.settings import Settings, load_settings
+from dovvybuddy.common.settings import Settings, load_settings
+from dovvybuddy.database.migrations import apply_migrations
+from dovvybuddy.leads.partners import Partner
+from tests.dovvybuddy.knowledge_base import embedder, knowledge_url  # noqa: F401 (fixtures)
 from tests.dovvybuddy.tracker_rows import RASA_EVENTS_TABLE
 from tests.fakes.lead_receivers import SmtpInbox, WebhookReceiver
 

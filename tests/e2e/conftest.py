@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from connectors.fallback_replies import NO_REPLY_TEXT, SLOW_TURN_TEXT
-from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.settings import PROJECT_ROOT
+from dovvybuddy.ops.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
 from tests.fakes.lead_receivers import SmtpInbox
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.whatsapp_api import API_VERSION, FakeWhatsAppApi

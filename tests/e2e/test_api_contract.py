@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import positive_data_acceptance
 
-from dovvybuddy.launcher import conversation_id
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.settings import PROJECT_ROOT
+from dovvybuddy.ops.launcher import conversation_id
 
 pytestmark = pytest.mark.e2e
 

@@ -21,7 +21,7 @@ import psycopg
 import pytest
 import requests
 
-from dovvybuddy.launcher import LaunchedStack
+from dovvybuddy.ops.launcher import LaunchedStack
 from tests.fakes.gemini_server import Behaviour, FakeGemini, answer
 from tests.fakes.lead_receivers import SmtpInbox
 

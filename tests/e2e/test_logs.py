@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from dovvybuddy.launcher import conversation_id
+from dovvybuddy.ops.launcher import conversation_id
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.settings import PROJECT_ROOT
 from tests.e2e.test_leads import TIOMAN_PARTNER, converse
 
 pytestmark = pytest.mark.e2e
@@ -110,7 +110,7 @@ def test_an_answer_a_safety_reply_and_a_lead_move_their_counters(stack, sender):
 
     # `make health` sums the same metrics into its key figures.
     health = subprocess.run(
-        [sys.executable, "-m", "dovvybuddy.health"],
+        [sys.executable, "-m", "dovvybuddy.ops.health"],
         env={**os.environ, "DOVVY_VAR_DIR": str(stack.var_dir)},
         capture_output=True,
         text=True,

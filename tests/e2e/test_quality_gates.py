@@ -6,8 +6,8 @@ tests/quality_gates.py.
 
 import pytest
 
-from dovvybuddy.evaluate_nlu import load_test_examples, macro_f1, scored_intent
-from dovvybuddy.evaluate_safety import classify_held_out, held_out_metrics, load_held_out
+from dovvybuddy.evaluation.nlu import load_test_examples, macro_f1, scored_intent
+from dovvybuddy.evaluation.safety import classify_held_out, held_out_metrics, load_held_out
 from tests import quality_gates as gates
 
 pytestmark = pytest.mark.e2e

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dovvybuddy.evaluate_safety import classification_metrics, classify, load_phrase_sets
+from dovvybuddy.evaluation.safety import classification_metrics, classify, load_phrase_sets
 
 pytestmark = pytest.mark.e2e
 

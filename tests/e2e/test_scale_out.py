@@ -18,7 +18,7 @@ import psycopg
 import pytest
 import requests
 
-from dovvybuddy.launcher import RasaReplica, free_port, start_rasa_replica
+from dovvybuddy.ops.launcher import RasaReplica, free_port, start_rasa_replica
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 def test_make_health_shows_every_server_on_loopback_only(stack):
     report = subprocess.run(
-        [sys.executable, "-m", "dovvybuddy.health"],
+        [sys.executable, "-m", "dovvybuddy.ops.health"],
         env={**os.environ, "DOVVY_VAR_DIR": str(stack.var_dir)},
         capture_output=True,
         text=True,

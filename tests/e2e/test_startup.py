@@ -15,7 +15,7 @@ import time
 import pytest
 import requests
 
-from dovvybuddy.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
+from dovvybuddy.ops.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
 from tests.e2e.conftest import DEGRADED_REPLIES
 
 pytestmark = pytest.mark.e2e

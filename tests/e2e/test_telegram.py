@@ -16,8 +16,8 @@ import requests
 import yaml
 
 from connectors.telegram_messages import GREET_PAYLOAD
-from dovvybuddy.launcher import LaunchedStack, RasaReplica, start_rasa_replica
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.settings import PROJECT_ROOT
+from dovvybuddy.ops.launcher import LaunchedStack, RasaReplica, start_rasa_replica
 from tests.e2e.conftest import TELEGRAM_WEBHOOK_SECRET, TELEGRAM_WEBHOOK_URL
 from tests.fakes.telegram_api import (
     FakeTelegramApi,

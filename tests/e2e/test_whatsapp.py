@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from connectors.whatsapp_messages import sign
-from dovvybuddy.launcher import LaunchedStack
+from dovvybuddy.ops.launcher import LaunchedStack
 from tests.e2e.conftest import WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN
 from tests.fakes.whatsapp_api import (
     FakeWhatsAppApi,

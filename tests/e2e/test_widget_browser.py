@@ -16,8 +16,8 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
 
-from dovvybuddy.launcher import LaunchedStack
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.settings import PROJECT_ROOT
+from dovvybuddy.ops.launcher import LaunchedStack
 
 pytestmark = pytest.mark.e2e
 

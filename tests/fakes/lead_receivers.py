@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
 
-from dovvybuddy.launcher import free_port
+from dovvybuddy.ops.launcher import free_port
 
 
 class SmtpInbox:

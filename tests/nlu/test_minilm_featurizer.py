@@ -9,9 +9,9 @@ import subprocess
 
 import numpy as np
 
-from dovvybuddy.processes import child_environment
-from dovvybuddy.settings import PROJECT_ROOT, load_settings
-from nlu.minilm import MiniLM
+from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.knowledge.minilm import MiniLM
+from dovvybuddy.ops.processes import child_environment
 
 TEXTS = ["I'm AOW with ~40 dives, scared of sharks!", "hi", "🐠🐠", "plongée à Tioman"]
 

@@ -7,8 +7,8 @@ environment (Python 3.10) as a child process and prints what it found.
 import json
 import subprocess
 
-from dovvybuddy.processes import child_environment
-from dovvybuddy.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
+from dovvybuddy.ops.processes import child_environment
 
 PROBE = """
 import json

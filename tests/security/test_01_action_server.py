@@ -12,8 +12,8 @@ import psutil
 import pytest
 import requests
 
-from dovvybuddy.launcher import free_port
-from dovvybuddy.settings import PROJECT_ROOT
+from dovvybuddy.common.settings import PROJECT_ROOT
+from dovvybuddy.ops.launcher import free_port
 
 TOKEN = "test-action-token"
 EMERGENCY_CALL = {

@@ -3,8 +3,8 @@
 import pytest
 
 from connectors.validation import InvalidRequest, parse_request
-from dovvybuddy.conversation_ids import is_issued_conversation_id, issue_conversation_id
-from dovvybuddy.launcher import conversation_id
+from dovvybuddy.common.conversation_ids import is_issued_conversation_id, issue_conversation_id
+from dovvybuddy.ops.launcher import conversation_id
 from tests.connectors.test_validation import LIMIT, body
 
 

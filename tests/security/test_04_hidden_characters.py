@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlu.safety_patterns import match_safety
-from nlu.safety_text import rule_text
-from tests.nlu.test_safety_patterns import load_phrases
+from nlu.safety.rules import match_safety
+from nlu.safety.text import rule_text
+from tests.nlu.safety.test_rules import load_phrases
 
 
 @pytest.mark.parametrize(

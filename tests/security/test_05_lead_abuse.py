@@ -6,9 +6,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.lead_forms as lead_forms
 from actions.lead_forms import ActionSubmitLead
-from actions.services.lead_store import LeadLimitReached
-from tests.actions.services.test_lead_store import LIMITS, record, rows
+from dovvybuddy.leads.store import LeadLimitReached
 from tests.actions.test_lead_forms import confirmed_lead_tracker
+from tests.dovvybuddy.leads.test_store import LIMITS, record, rows
 
 
 async def test_a_lead_over_a_cap_is_not_sent_and_the_diver_is_told(

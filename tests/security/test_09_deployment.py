@@ -4,8 +4,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dovvybuddy.knowledge import KnowledgeError
-from dovvybuddy.partners import load_partners
+from dovvybuddy.knowledge.documents import KnowledgeError
+from dovvybuddy.leads.partners import load_partners
 from tests.deploy.test_deploy_files import (
     APPLICATION_SERVICES,
     DEPLOY,
@@ -15,7 +15,7 @@ from tests.deploy.test_deploy_files import (
     environment_names,
     interpolated,
 )
-from tests.dovvybuddy.test_partners import write_partner
+from tests.dovvybuddy.leads.test_partners import write_partner
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 import json
 
-from dovvybuddy.settings import keyed_hash
-from tests.dovvybuddy.test_json_logging import formatted
+from dovvybuddy.common.settings import keyed_hash
+from tests.dovvybuddy.common.test_json_logging import formatted
 
 
 def test_no_line_carries_a_conversation_id_only_its_keyed_hash():

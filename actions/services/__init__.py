@@ -1,1 +1,0 @@
-"""External services behind small interfaces: embeddings, the knowledge store, Gemini."""

@@ -1,0 +1,373 @@
+"""Which sentences answer a question: the evidence every answer is built from.
+
+Retrieval finds the passages (sections of the guides); this module reads
+their sentences and picks the one to four that answer what was asked,
+scoring each sentence of the candidate passages on:
+
+- its cosine similarity to the question (the query vector retrieval already
+  computed; the sentences were embedded at ingest),
+- how many of the question's content words it, or the heading and title it
+  sits under, uses (rare words count more),
+- whether it has the kind of fact the question asks for: a duration, a
+  depth, an age, a price, a month or season, a way of travelling, and
+- whether its document is the kind that answers this kind of question: a
+  transport question is for a logistics guide or an overview's "Getting
+  there", a course question for a course document, a site question for a
+  site card; and whether it is the course page of the certification level
+  the question names ("open water max depth?" is about Open Water, not the
+  try dive or the deep specialty).
+
+The offline answer quotes the chosen sentences; Gemini is given them as the
+key evidence, with their passages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from dovvybuddy.knowledge.answerability import PREFIX_LENGTH, content_words
+from dovvybuddy.knowledge.certification_levels import level_mentions
+from dovvybuddy.knowledge.passages import Passage, Sentence
+from dovvybuddy.knowledge.sentences import list_item_positions, split_sentences
+
+MAX_EVIDENCE_SENTENCES = 4
+MAX_EVIDENCE_WORDS = 90
+# Passages this close to the best in similarity may supply the answer, and so
+# may a passage of a kind the question needs, wherever it ranks.
+SIMILARITY_MARGIN = 0.2
+CANDIDATE_PASSAGES = 4
+
+COSINE_WEIGHT = 1.0
+COVERAGE_WEIGHT = 1.2
+CUE_WEIGHT = 0.5
+KIND_WEIGHT = 0.1
+PASSAGE_WEIGHT = 1.2
+TITLE_WEIGHT = 0.2
+LEVEL_WEIGHT = 0.3
+# A passage about the destination the conversation is about.
+FOCUS_WEIGHT = 0.3
+# An answer shorter than this grows with the sentences around its best one.
+MIN_ANSWER_WORDS = 60
+# Further sentences must score this share of the best one's score.
+COMPANION_SHARE = 0.7
+# A list the answer quotes from is finished even past the word budget, by up
+# to this many words: half a list of warning signs reads as the whole list.
+LIST_EXTRA_WORDS = 40
+
+_MONTH = (
+    r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|"
+    r"oct(ober)?|nov(ember)?|dec(ember)?"
+)
+_NUMBER = r"(\d+(\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen)"
+
+
+@dataclass(frozen=True)
+class AnswerCue:
+    """A kind of fact a question can ask for, and how a sentence shows it."""
+
+    name: str
+    question: re.Pattern[str]
+    sentence: re.Pattern[str]
+    kinds: tuple[str, ...] = ()
+    """Kinds of document that hold this kind of fact (none: any)."""
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    return re.compile(text, re.IGNORECASE)
+
+
+ANSWER_CUES: tuple[AnswerCue, ...] = (
+    AnswerCue(
+        "duration",
+        _pattern(
+            r"\bhow long\b|\bhow many (days|hours|minutes|weeks|months)\b|\bduration\b|"
+            r"\bhow (quick|fast|soon)\b|\btakes?\b.*\b(days?|weeks?|hours?)\b"
+        ),
+        _pattern(
+            rf"\b{_NUMBER}\b[\s-]*(to[\s-]*{_NUMBER}\b[\s-]*)?(minutes?|mins?|hours?|hrs?|"
+            r"days?|weeks?|months?|nights?)\b|\bhalf an hour\b|\bovernight\b"
+        ),
+    ),
+    AnswerCue(
+        "depth",
+        _pattern(r"\bhow deep\b|\bdepths?\b|\bdeep\b|\bhow far down\b|\bmax(imum)? (to )?\d+"),
+        _pattern(r"\b\d+(\.\d+)?\s*(m|metres?|meters?|ft|feet)\b"),
+    ),
+    AnswerCue(
+        "age",
+        _pattern(
+            r"\bhow old\b|\bages?\b|\byears? old\b|\byo\b|\b(kids?|child(ren)?|son|daughter|"
+            r"teens?|teenagers?|junior|too old|minimum age)\b"
+        ),
+        _pattern(rf"\b{_NUMBER}[\s-]*(years?|yrs?)\b|\bages?d?\b|\bjunior\b|\bchildren\b"),
+    ),
+    AnswerCue(
+        "price",
+        _pattern(
+            # "How much air / weight / time" asks for something else.
+            r"\bhow much\b(?!\s+(air|gas|weight|lead|time|longer|deeper|nitrogen|oxygen))|"
+            r"\bcosts?\b|\bprices?\b|\bfees?\b|\bcheap|\bexpensive\b|\bbudget\b|"
+            r"\brm\b|\bmyr\b|\bringgit\b|\bpay\b|\$"
+        ),
+        _pattern(r"\bRM\s?\d|\bMYR\b|\bUSD\b|\$\s?\d|\bringgit\b|\bfees?\b|\bcosts?\b|\bprices?\b"),
+        ("logistics", "destination"),
+    ),
+    AnswerCue(
+        "season",
+        _pattern(rf"\bwhen\b|\bbest time\b|\bseasons?\b|\bmonsoon\b|\bmonths?\b|\b({_MONTH})\b"),
+        _pattern(rf"\b({_MONTH})\b|\bseasons?\b|\bmonsoon\b|\ball year\b|\byear[\s-]round\b"),
+    ),
+    AnswerCue(
+        "transport",
+        _pattern(
+            r"\bget(ting)? (to|there)\b|\bferr(y|ies)\b|\bspeedboats?\b|\bbus(es)?\b|"
+            r"\bflights?\b|\bfly (to|into|from)\b|\bjett(y|ies)\b|\btransfers?\b|\bhow far\b|"
+            r"\bdrive\b|\btaxi\b|\bgrab\b|\bairport\b|\broute\b|\btravel (to|from)\b|"
+            r"\bfrom \w+( \w+)? to \w+"
+        ),
+        _pattern(
+            r"\bferr(y|ies)\b|\bboats?\b|\bspeedboats?\b|\bbus(es)?\b|\bflights?\b|\bfly\b|"
+            r"\bjett(y|ies)\b|\bdrive\b|\btaxi\b|\btransfers?\b|\bairport\b|\bkm\b"
+        ),
+        ("logistics", "destination"),
+    ),
+)
+
+# Words that ask for a kind of fact rather than name what the fact is about.
+_QUESTION_ONLY_STEMS = frozenset(
+    word_stem[:PREFIX_LENGTH]
+    for _, word_stem in content_words("long deep old much far many soon quick fast time")
+)
+
+# The kind of document a question needs, from what it is about.
+_COURSE_QUESTION = _pattern(
+    r"\bcourses?\b|\bcert(s|ification|ifications|ified)?\b|\bc-?cards?\b|\blicen[cs]es?\b|"
+    r"\bopen water\b|\badvanced\b|\brescue\b|\bdivemaster\b|\bdm\b|\baow\b|\bow\b|"
+    r"\bspecialt(y|ies)\b|\bprereq|\bprerequisites?\b|\btraining\b|\binstructor\b"
+)
+_AGENCY_QUESTION = _pattern(
+    r"\bnaui\b|\bcmas\b|\bbsac\b|\bsdi\b|\btdi\b|\braid\b|\bgue\b|\bniveau\b|\bvdst\b|"
+    r"\bacuc\b|\biso\b|\bagenc(y|ies)\b|\bequivalen"
+)
+_SITE_QUESTION = _pattern(r"\bdive sites?\b|\bsites?\b|\breefs?\b|\bwrecks?\b|\bpoint\b")
+
+
+# Written in capitals, these are acronyms, not the words the cues look for
+# ("AGE and the bends" asks about arterial gas embolism, not an age).
+_ACRONYMS = re.compile(r"\b(AGE|DAN|MOD)\b")
+
+
+def question_cues(question: str) -> tuple[AnswerCue, ...]:
+    """The kinds of fact `question` asks for."""
+    question = _ACRONYMS.sub(" ", question)
+    return tuple(cue for cue in ANSWER_CUES if cue.question.search(question))
+
+
+def preferred_kinds(question: str, cues: Sequence[AnswerCue] | None = None) -> frozenset[str]:
+    """The kinds of document that answer this kind of question (empty: any)."""
+    cues = question_cues(question) if cues is None else cues
+    kinds: set[str] = {kind for cue in cues for kind in cue.kinds}
+    if kinds:  # getting there and paying: the logistics guides and overviews
+        return frozenset(kinds)
+    if _AGENCY_QUESTION.search(question):
+        kinds.update(("equivalency", "certification"))
+    elif _COURSE_QUESTION.search(question):
+        kinds.update(("certification", "equivalency"))
+    if _SITE_QUESTION.search(question):
+        kinds.update(("dive_site", "destination"))
+    return frozenset(kinds)
+
+
+def _stems(text: str) -> set[str]:
+    return {word_stem[:PREFIX_LENGTH] for _, word_stem in content_words(text)}
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    passage: Passage
+    sentence: Sentence
+    score: float
+    cue_hit: bool
+    overlap: int
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The passage that answers and the sentences of it to quote, in document order."""
+
+    passage: Passage
+    sentences: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+def passage_sentences(passage: Passage) -> tuple[Sentence, ...]:
+    """The passage's stored sentences, or (built without the database) its text
+    split the same way, with no similarity."""
+    if passage.sentences:
+        return passage.sentences
+    return tuple(
+        Sentence(position, text, 0.0)
+        for position, text in enumerate(split_sentences(passage.content))
+    )
+
+
+def candidate_passages(
+    passages: Sequence[Passage], kinds: frozenset[str] = frozenset()
+) -> list[Passage]:
+    """The passages that may supply the answer: the CANDIDATE_PASSAGES most
+    similar, if nearly as similar as the best, and any of a kind the question
+    needs."""
+    if not passages:
+        return []
+    ranked = sorted(passages, key=lambda p: -p.similarity)
+    floor = ranked[0].similarity - SIMILARITY_MARGIN
+    close = [p for p in ranked[:CANDIDATE_PASSAGES] if p.similarity >= floor]
+    return [p for p in passages if any(p is c for c in close) or p.kind in kinds]
+
+
+def score_sentences(
+    question: str,
+    passages: Sequence[Passage],
+    weight: Callable[[str], float] = lambda _: 1.0,
+    destination: str | None = None,
+) -> list[ScoredSentence]:
+    """Every sentence of the candidate passages, scored (see the module docstring).
+
+    `weight` gives a question word's weight (rare words in the knowledge base
+    weigh more); by default all weigh the same.
+    """
+    cues = question_cues(question)
+    kinds = preferred_kinds(question, cues)
+    # "How long", "how deep", "how much": a duration, depth or price answers
+    # those words, so they are not looked for in the sentence itself ("how
+    # many days" still wants a sentence about days).
+    wanted = {s: weight(s) for s in _stems(question) - _QUESTION_ONLY_STEMS}
+    named_levels = {m.level for m in level_mentions(question) if not m.negated}
+    total = sum(wanted.values())
+    scored: list[ScoredSentence] = []
+    for passage in candidate_passages(passages, kinds):
+        context = _stems(f"{passage.title} {passage.heading}")
+        # How much of its document's subject the question names: a question
+        # about "open water" is about the Open Water page more than the
+        # Advanced Open Water one.
+        title = _stems(passage.title)
+        named = len(title & set(wanted)) / len(title) if title else 0.0
+        for sentence in passage_sentences(passage):
+            words = _stems(sentence.text)
+            # A sentence says what it says under its heading and title.
+            covered = sum(w for s, w in wanted.items() if s in words or s in context)
+            cue_hit = any(cue.sentence.search(sentence.text) for cue in cues)
+            score = (
+                COSINE_WEIGHT * sentence.similarity
+                + COVERAGE_WEIGHT * (covered / total if total else 0.0)
+                + CUE_WEIGHT * cue_hit
+                + KIND_WEIGHT * (passage.kind in kinds)
+                + PASSAGE_WEIGHT * passage.similarity
+                + TITLE_WEIGHT * named
+                + LEVEL_WEIGHT
+                * (
+                    passage.kind == "certification"
+                    and passage.metadata.get("level") in named_levels
+                )
+                + FOCUS_WEIGHT * (destination is not None and passage.destination == destination)
+            )
+            scored.append(
+                ScoredSentence(passage, sentence, score, cue_hit, len(words & set(wanted)))
+            )
+    return scored
+
+
+def _list_runs(passage: Passage, own: dict[int, ScoredSentence]) -> list[set[int]]:
+    """Each Markdown list of the passage as the positions of its items, with
+    the sentence that introduces it ("Warning signs include:")."""
+    runs: list[set[int]] = []
+    for position in sorted(list_item_positions(passage.content)):
+        if position not in own:
+            continue
+        if runs and position - 1 in runs[-1]:
+            runs[-1].add(position)
+        else:
+            runs.append({position})
+    for run in runs:
+        intro = min(run) - 1
+        if intro in own and own[intro].sentence.text.rstrip().endswith(":"):
+            run.add(intro)
+    return runs
+
+
+_REFERS_BACK = re.compile(
+    r"^(it|its|this|that|these|those|they|them|their|there|he|she|so|but|also|then)\b",
+    re.IGNORECASE,
+)
+
+
+def select_evidence(
+    question: str,
+    passages: Sequence[Passage],
+    weight: Callable[[str], float] = lambda _: 1.0,
+    max_words: int = MAX_EVIDENCE_WORDS,
+    destination: str | None = None,
+) -> Evidence:
+    """The best-scoring sentence, with the sentences of its passage that also
+    answer (or that it refers back to), at most MAX_EVIDENCE_SENTENCES and
+    `max_words`, in document order."""
+    scored = score_sentences(question, passages, weight, destination)
+    if not scored:
+        return Evidence(passages[0], (passages[0].content,))
+    best = max(scored, key=lambda s: (s.score, -s.sentence.position))
+    own = {s.sentence.position: s for s in scored if s.passage is best.passage}
+    chosen = {best.sentence.position}
+    words = len(best.sentence.text.split())
+
+    def add(position: int) -> bool:
+        nonlocal words
+        size = len(own[position].sentence.text.split())
+        if position in chosen or len(chosen) >= MAX_EVIDENCE_SENTENCES or words + size > max_words:
+            return False
+        chosen.add(position)
+        words += size
+        return True
+
+    # A sentence that starts "It ..." needs the one before it to make sense.
+    position = best.sentence.position
+    while _REFERS_BACK.match(own[position].sentence.text) and position - 1 in own:
+        if not add(position - 1):
+            break
+        position -= 1
+    companions = sorted(
+        (
+            s
+            for s in own.values()
+            if s.score >= COMPANION_SHARE * best.score and (s.overlap or s.cue_hit)
+        ),
+        key=lambda s: -s.score,
+    )
+    for companion in companions:
+        add(companion.sentence.position)
+    # A thin answer grows with the sentences around the best one, following
+    # ones first: they usually finish the thought.
+    after, before = best.sentence.position + 1, best.sentence.position - 1
+    while words < MIN_ANSWER_WORDS and (after in own or before in own):
+        if after in own:
+            if not add(after):
+                break
+            after += 1
+        elif not add(before):
+            break
+        else:
+            before -= 1
+    # A list the answer quotes from (or introduces) is quoted whole.
+    for run in _list_runs(best.passage, own):
+        if chosen & run:
+            for position in sorted(run - chosen):
+                size = len(own[position].sentence.text.split())
+                if words + size > max_words + LIST_EXTRA_WORDS:
+                    break
+                chosen.add(position)
+                words += size
+    return Evidence(best.passage, tuple(own[p].sentence.text for p in sorted(chosen)))

@@ -1,0 +1,238 @@
+"""Behaviour evaluation: `make eval-behaviour`.
+
+Starts the real stack and sends every message of tests/data/behaviour_eval.yml
+over the REST channel as the first message of a new conversation, then checks
+what the diver would see: the reply text against the item's regexes, the
+actions that answered (read from the tracker's events) and, where an item
+says so, the slots after the turn. Prints and writes reports/behaviour.json:
+pass rates for the held-out half, the tuning half and overall, per category,
+every failure with the check that failed, and REST turn latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+
+from dovvybuddy.common.reports import SPLITS, percentiles, write_report
+from dovvybuddy.common.settings import PROJECT_ROOT
+from dovvybuddy.ops.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
+
+EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "behaviour_eval.yml"
+REPORT_FILE = PROJECT_ROOT / "reports" / "behaviour.json"
+REPLY_EXCERPT_CHARS = 400
+# Actions every turn runs that say nothing about which flow answered.
+_BOOKKEEPING_ACTIONS = {"action_listen", "action_session_start"}
+_FLAGS = re.IGNORECASE | re.MULTILINE
+
+
+@dataclass(frozen=True)
+class Case:
+    """One diver message and everything its reply is checked against."""
+
+    text: str
+    category: str
+    split: str
+    must: tuple[str, ...] = ()
+    must_not: tuple[str, ...] = ()
+    flow_any_of: tuple[str, ...] = ()
+    flow_none_of: tuple[str, ...] = ()
+    slots: dict[str, Any] = field(default_factory=dict)
+
+
+def load_cases(path: Path = EVAL_FILE) -> list[Case]:
+    """The items, each with its category's checks merged into its own."""
+    data = yaml.safe_load(path.read_text())
+    always_must_not = tuple(data.get("always_must_not", ()))
+    cases = []
+    for item in data["items"]:
+        category = data["categories"][item["category"]]
+        flow = category.get("flow", {})
+        cases.append(
+            Case(
+                text=item["text"],
+                category=item["category"],
+                split=item["split"],
+                must=(*category.get("must", ()), *item.get("must", ())),
+                must_not=(
+                    *always_must_not,
+                    *category.get("must_not", ()),
+                    *item.get("must_not", ()),
+                ),
+                flow_any_of=tuple(flow.get("any_of", ())),
+                flow_none_of=tuple(flow.get("none_of", ())),
+                slots=dict(item.get("slots", {})),
+            )
+        )
+    return cases
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the bot did with one message."""
+
+    reply: str
+    actions: tuple[str, ...]
+    slots: dict[str, Any]
+    seconds: float
+
+
+def failed_checks(case: Case, turn: Turn) -> list[str]:
+    """Each check the turn failed, described for the report; empty when it passed."""
+    if not turn.reply.strip():
+        return ["no reply"]
+    failures = [f"must: {p}" for p in case.must if not re.search(p, turn.reply, _FLAGS)]
+    failures += [f"must_not: {p}" for p in case.must_not if re.search(p, turn.reply, _FLAGS)]
+    if case.flow_any_of and not set(case.flow_any_of) & set(turn.actions):
+        failures.append(f"flow: ran {list(turn.actions)}, expected one of {list(case.flow_any_of)}")
+    forbidden = [action for action in case.flow_none_of if action in turn.actions]
+    if forbidden:
+        failures.append(f"flow: ran {forbidden}, which must not answer {case.category}")
+    failures += [
+        f"slot {name}: {turn.slots.get(name)!r}, expected {value!r}"
+        for name, value in case.slots.items()
+        if turn.slots.get(name) != value
+    ]
+    return failures
+
+
+def _rate(verdicts: Iterable[bool]) -> dict[str, Any]:
+    verdicts = list(verdicts)
+    if not verdicts:
+        return {"items": 0, "pass_rate": None}
+    return {"items": len(verdicts), "pass_rate": round(sum(verdicts) / len(verdicts), 4)}
+
+
+def _rates(results: list[tuple[Case, list[str]]]) -> dict[str, Any]:
+    """Pass rates of the held-out half first, then the tuning half, then all items."""
+    return {
+        **{split: _rate(not f for c, f in results if c.split == split) for split in SPLITS},
+        "overall": _rate(not f for _, f in results),
+    }
+
+
+def summarise(results: list[tuple[Case, Turn, list[str]]]) -> dict[str, Any]:
+    """The report: pass rates overall and per category, failures, latency."""
+    verdicts = [(case, failures) for case, _, failures in results]
+    categories = sorted({case.category for case, _ in verdicts})
+    return {
+        "pass_rate": _rates(verdicts),
+        "by_category": {
+            category: _rates([(c, f) for c, f in verdicts if c.category == category])
+            for category in categories
+        },
+        "latency": percentiles([turn.seconds for _, turn, _ in results]),
+        "failures": [
+            {
+                "text": case.text,
+                "category": case.category,
+                "split": case.split,
+                "reply": turn.reply[:REPLY_EXCERPT_CHARS],
+                "actions": list(turn.actions),
+                "failed": failures,
+            }
+            for case, turn, failures in results
+            if failures
+        ],
+    }
+
+
+def actions_after_last_message(events: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The actions the bot ran in answer to the latest user message."""
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    return tuple(
+        e["name"]
+        for e in events[last_user + 1 :]
+        if e.get("event") == "action" and e.get("name") not in _BOOKKEEPING_ACTIONS
+    )
+
+
+def play(stack: LaunchedStack, case: Case) -> Turn:
+    """Send the message as a new conversation; read the reply and the tracker."""
+    sender = conversation_id(f"behaviour-{uuid.uuid4().hex}")
+    started = time.perf_counter()
+    replies = stack.say(sender, case.text)
+    seconds = time.perf_counter() - started
+    tracker = stack.api(f"/conversations/{sender}/tracker")
+    tracker.raise_for_status()
+    state = tracker.json()
+    return Turn(
+        reply="\n".join(replies),
+        actions=actions_after_last_message(state.get("events", [])),
+        slots=state.get("slots", {}),
+        seconds=seconds,
+    )
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the project when it is inside it, else as given."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(PROJECT_ROOT):
+        return str(resolved.relative_to(PROJECT_ROOT))
+    return str(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m dovvybuddy.evaluation.behaviour", description=__doc__
+    )
+    parser.add_argument(
+        "--eval-file",
+        type=Path,
+        default=EVAL_FILE,
+        help="items to play (default: tests/data/behaviour_eval.yml); e.g. a private probe set",
+    )
+    parser.add_argument(
+        "--report", type=Path, default=REPORT_FILE, help="where to write the JSON report"
+    )
+    parser.add_argument(
+        "--model-dir",
+        type=Path,
+        default=None,
+        help="where the model for the current training inputs is looked up (default: var/models)",
+    )
+    args = parser.parse_args(argv)
+    cases = load_cases(args.eval_file)
+    var_dir = Path(tempfile.mkdtemp(prefix="dovvybuddy-behaviour-"))
+    # Every message comes from 127.0.0.1 with its own sender id, so only the
+    # per-address limit is lifted.
+    stack = LaunchedStack(var_dir, model_dir=args.model_dir, extra_env=ONE_ADDRESS_MANY_DIVERS)
+    try:
+        stack.start()
+        results = []
+        for case in cases:
+            try:
+                turn = play(stack, case)
+            except requests.RequestException as error:
+                # One failed request is one failed item, not a lost run.
+                results.append((case, Turn("", (), {}, 0.0), [f"request failed: {error}"]))
+                continue
+            results.append((case, turn, failed_checks(case, turn)))
+    finally:
+        stack.stop()
+        shutil.rmtree(var_dir, ignore_errors=True)
+    report = {
+        "eval_file": _shown(args.eval_file),
+        **summarise(results),
+    }
+    write_report(args.report, report)
+    print(json.dumps({k: v for k, v in report.items() if k != "failures"}, indent=2))
+    print(f"{len(report['failures'])} failures; see {_shown(args.report)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

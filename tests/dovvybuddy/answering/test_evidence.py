@@ -1,0 +1,148 @@
+"""Choosing the sentences that answer: the evidence of every answer."""
+
+from dovvybuddy.answering.evidence import (
+    preferred_kinds,
+    question_cues,
+    select_evidence,
+)
+from dovvybuddy.knowledge.passages import Sentence
+from tests.conftest import make_passage
+
+STOPS = (
+    "A safety stop is a short pause near the end of a dive. It lets the body release "
+    "some nitrogen before surfacing. Divers are taught to keep buoyancy steady while "
+    "they hover. On recreational dives it typically lasts three minutes at about 5 m. "
+    "Your computer may show a countdown."
+)
+
+
+def cue_names(question):
+    return {cue.name for cue in question_cues(question)}
+
+
+def test_the_sentence_with_the_kind_of_fact_asked_for_is_chosen():
+    passage = make_passage(STOPS, title="Safety stops and slow ascents", heading="Typical practice")
+    evidence = select_evidence("how long is a safety stop and how deep", [passage], max_words=20)
+    assert evidence.sentences[0] == (
+        "On recreational dives it typically lasts three minutes at about 5 m."
+    )
+    assert "short pause" not in evidence.text
+
+
+def test_sentences_are_quoted_whole_and_in_the_guides_order():
+    evidence = select_evidence("how long is a safety stop", [make_passage(STOPS)], max_words=90)
+    positions = [STOPS.index(sentence) for sentence in evidence.sentences]
+    assert positions == sorted(positions)
+    assert "three minutes" in evidence.text
+    assert len(evidence.sentences) <= 4
+
+
+def test_a_sentence_that_refers_back_brings_the_one_before_it():
+    passage = make_passage(
+        "Titan triggerfish guard nests in the sand. They charge divers who come close."
+    )
+    evidence = select_evidence("why do they charge at divers", [passage], max_words=20)
+    assert evidence.sentences[0] == "Titan triggerfish guard nests in the sand."
+
+
+SIGNS = (
+    "Symptoms most often appear within an hour of surfacing. Warning signs include:\n\n"
+    "- unusual tiredness, or pain in joints;\n"
+    "- skin itching or a rash;\n"
+    "- numbness, tingling or weakness in arms or legs;\n"
+    "- dizziness or headache.\n\n"
+    "Mild-seeming symptoms can come before serious ones."
+)
+
+
+def test_a_list_the_answer_quotes_from_is_quoted_whole():
+    evidence = select_evidence("how soon do symptoms appear after surfacing", [make_passage(SIGNS)])
+    assert "Warning signs include:" in evidence.sentences
+    for item in ("pain in joints", "rash", "tingling", "dizziness"):
+        assert item in evidence.text
+
+
+def test_a_list_only_beside_the_answer_is_not_dragged_in():
+    evidence = select_evidence(
+        "how soon do symptoms appear after surfacing", [make_passage(SIGNS)], max_words=10
+    )
+    assert evidence.sentences == ("Symptoms most often appear within an hour of surfacing.",)
+
+
+def test_stored_sentence_similarities_are_used_when_the_database_gave_them():
+    passage = make_passage(
+        "Masks fog. Fins push water.",
+        sentences=(Sentence(0, "Masks fog.", 0.1), Sentence(1, "Fins push water.", 0.9)),
+    )
+    assert select_evidence("what moves me", [passage], max_words=3).sentences == (
+        "Fins push water.",
+    )
+
+
+def test_a_passage_of_the_kind_the_question_needs_can_answer_however_it_ranks():
+    course = make_passage(
+        "The course takes three days of training.", similarity=0.55, kind="certification"
+    )
+    boats = make_passage(
+        "The boat takes two hours to the island.",
+        similarity=0.8,
+        kind="logistics",
+        title="Getting to Tioman",
+    )
+    evidence = select_evidence("how many days does the open water course take", [boats, course])
+    assert evidence.passage is course
+
+
+def test_questions_name_the_kind_of_fact_they_want():
+    assert cue_names("how long does the ferry take") >= {"duration", "transport"}
+    assert cue_names("how deep can an open water diver go") == {"depth"}
+    assert "age" in cue_names("my daughter is 12, is she old enough")
+    assert "price" in cue_names("how much is the marine park fee")
+    assert "season" in cue_names("best time to dive redang")
+
+
+def test_transport_and_money_questions_go_to_logistics_guides_and_overviews():
+    assert preferred_kinds("how do i get to tioman from singapore") == {"logistics", "destination"}
+    assert preferred_kinds("how much is the sipadan permit") == {"logistics", "destination"}
+
+
+def test_course_and_agency_questions_go_to_course_and_equivalency_documents():
+    assert preferred_kinds("how many dives in the advanced course") >= {"certification"}
+    assert "equivalency" in preferred_kinds("is my cmas 2 star like advanced")
+
+
+def test_site_questions_go_to_site_cards():
+    assert "dive_site" in preferred_kinds("is barracuda point a drift dive")
+
+
+def test_flying_after_diving_is_not_a_transport_question():
+    assert "transport" not in cue_names("how long should i wait to fly after diving")
+
+
+def test_how_much_air_or_weight_is_not_a_price_question():
+    assert "price" not in cue_names("how much air do i need for a 45 min dive")
+    assert "price" not in cue_names("how much weight should i carry")
+    assert "price" in cue_names("how much is a fun dive on mabul")
+
+
+def test_the_destination_in_focus_wins_a_tie():
+    tioman = make_passage("The water is warm all year.", title="Tioman", destination="tioman")
+    redang = make_passage("The water is warm all year.", title="Redang", destination="redang")
+    evidence = select_evidence("is the water warm", [redang, tioman], destination="tioman")
+    assert evidence.passage is tioman
+
+
+def test_an_acronym_in_capitals_is_not_the_word_a_cue_looks_for():
+    assert "age" not in cue_names("whats the difference between AGE and the bends")
+    assert "age" in cue_names("what age can my son start")
+
+
+def test_the_unit_a_question_asks_for_still_counts():
+    course = make_passage(
+        "The open water dives add up to at least 80 minutes of training time. "
+        "Most people complete the course in three to five days.",
+        title="Open Water Diver",
+        heading="Duration",
+    )
+    evidence = select_evidence("how many days does the course take", [course], max_words=12)
+    assert evidence.sentences == ("Most people complete the course in three to five days.",)

@@ -1,0 +1,40 @@
+"""The NLU benchmark's held-out test set and its macro-F1."""
+
+import pytest
+
+from dovvybuddy.evaluation.nlu import load_test_examples, macro_f1, scored_intent
+
+
+def test_the_test_set_loads_as_plain_text_with_its_intent():
+    examples = load_test_examples()
+    assert len(examples) >= 300
+    assert all("[" not in text and "{" not in text for text, _ in examples)
+    assert ("what comes after AOW", "ask_certification") in examples
+
+
+def test_macro_f1_is_perfect_only_when_every_prediction_is_right():
+    assert macro_f1(["greet", "thanks"], ["greet", "thanks"]) == 1.0
+    assert macro_f1(["greet", "thanks"], ["greet", "greet"]) < 1.0
+
+
+def test_macro_f1_averages_over_labels_not_examples():
+    gold = ["a", "a", "a", "b"]
+    predicted = ["a", "a", "a", "a"]
+    # a: precision 3/4, recall 1 -> F1 6/7; b: never predicted -> 0.
+    assert macro_f1(gold, predicted) == pytest.approx((6 / 7 + 0) / 2)
+
+
+def test_a_label_only_predicted_counts_with_f1_zero_as_in_rasas_report():
+    assert macro_f1(["a", "b"], ["a", "nlu_fallback"]) == pytest.approx(1 / 3)
+
+
+def test_a_fallback_is_scored_as_the_classifiers_best_guess_as_rasa_test_nlu_does():
+    parse = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.5},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.5},
+            {"name": "ask_dive_site", "confidence": 0.41},
+        ],
+    }
+    assert scored_intent(parse) == "ask_dive_site"
+    assert scored_intent({"intent": {"name": "greet"}, "intent_ranking": []}) == "greet"
