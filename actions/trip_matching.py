@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.lead_fields import format_date_range, parse_date_range
 from actions.profile import certification_level_named, refuse_uncovered_place
 from actions.site_suggestions import known_level, logged_dives
-from dovvybuddy.trips.replies import INTEREST_WORDS, TripAnswer, ask_month, match_answer
+from dovvybuddy.trips.replies import INTEREST_WORDS, TripAnswer, trip_answer
 from dovvybuddy.trips.request import MONTH_NAMES, TripRequest, parse_request
 from dovvybuddy.trips.seasons import trip_data
 
@@ -83,15 +83,12 @@ class ActionMatchTrip(Action):
         request, was_pending = request_from(tracker, today)
         if not request.destinations and refuse_uncovered_place(dispatcher, tracker):
             return [SlotSet("trip_request", None)]
-        if request.month is None and not request.comparison and not was_pending:
-            answer = ask_month(request)
-            dispatcher.utter_message(text=answer.text)
-            log_match(tracker, request, answer)
-            return [SlotSet("trip_request", asdict(request))]
-        answer = match_answer(trip_data(), request)
+        answer = trip_answer(trip_data(), request, month_asked_before=was_pending)
         dispatcher.utter_message(text=answer.text)
         log_match(tracker, request, answer)
-        return [SlotSet("trip_request", None), *prefilled_slots(answer, request, today)]
+        # A month question keeps the request, so "in June" completes or narrows it.
+        kept = asdict(request) if answer.asked_month else None
+        return [SlotSet("trip_request", kept), *prefilled_slots(answer, request, today)]
 
 
 def log_match(tracker: Tracker, request: TripRequest, answer: TripAnswer) -> None:

@@ -10,7 +10,7 @@ within their level (Sipadan island's sites need Advanced Open Water).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dovvybuddy.knowledge_validation import CERTIFICATION_LEVELS, DESTINATIONS
 from dovvybuddy.trips.request import TripRequest
@@ -43,10 +43,18 @@ _LONG_TRIP_PERMIT_DAYS = 1.0
 _FAR_AWAY_HOURS = 5
 
 
+EXPERIENCED_DIVE_COUNT = 50
+"""Logged dives past which a diver who names no level is taken as Advanced (the reply says so)."""
+
+
 def level_for(request: TripRequest) -> str:
-    if request.never_dived and request.level is None:
+    if request.level:
+        return request.level
+    if request.never_dived:
         return "discover_scuba"
-    return request.level or ASSUMED_LEVEL
+    if request.dive_count is not None and request.dive_count >= EXPERIENCED_DIVE_COUNT:
+        return "advanced_open_water"
+    return ASSUMED_LEVEL
 
 
 def is_beginner(request: TripRequest) -> bool:
@@ -201,10 +209,14 @@ def rank(data: TripData, request: TripRequest) -> list[Match]:
     """Every candidate destination, best first; closed ones last (never recommended)."""
     candidates = request.destinations if request.comparison else DESTINATIONS
     matches = [match(data, d, request) for d in candidates if d in data.seasons]
+    # A single destination the diver named comes first while it is open:
+    # the answer is about their choice, then the alternatives.
+    chosen = request.destinations[0] if len(request.destinations) == 1 else None
     return sorted(
         matches,
         key=lambda m: (
             m.status is SeasonStatus.CLOSED,
+            not (m.destination == chosen and m.status is SeasonStatus.OPEN),
             -m.score,
             DESTINATIONS.index(m.destination),
         ),
@@ -212,8 +224,23 @@ def rank(data: TripData, request: TripRequest) -> list[Match]:
 
 
 def recommended(matches: list[Match]) -> list[Match]:
-    """Up to three destinations to recommend: not closed, with something to dive."""
-    return [m for m in matches if m.status is not SeasonStatus.CLOSED and m.fitting][:MAX_RANKED]
+    """Up to three destinations to recommend: not closed, with something to dive.
+
+    A destination only partly open (the edge of the monsoon) is recommended
+    only when nothing is fully open; the season line still names it.
+    """
+    usable = [m for m in matches if m.status is not SeasonStatus.CLOSED and m.fitting]
+    fully_open = [m for m in usable if m.status is SeasonStatus.OPEN]
+    return (fully_open or usable)[:MAX_RANKED]
+
+
+def month_matters(data: TripData, request: TripRequest) -> bool:
+    """Whether the first destination changes with the month (then the month is worth asking)."""
+    firsts = set()
+    for month in range(1, 13):
+        top = recommended(rank(data, replace(request, month=month)))
+        firsts.add(top[0].destination if top else None)
+    return len(firsts) > 1
 
 
 def closed_in(data: TripData, month: int, destinations: tuple[str, ...]) -> list[Season]:

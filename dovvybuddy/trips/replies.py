@@ -9,6 +9,7 @@ has one "- <Destination>: ..." line per destination compared and a "My pick:" li
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from dovvybuddy.knowledge_validation import (
@@ -22,6 +23,7 @@ from dovvybuddy.trips.ranking import (
     is_beginner,
     level_for,
     limited_in,
+    month_matters,
     rank,
     recommended,
 )
@@ -40,6 +42,12 @@ INTEREST_WORDS = {
     "beginner-friendly": "calm, easy dives",
 }
 CLOSING = "Seasons shift from year to year, so confirm dates and conditions with the dive centre."
+
+
+MONTH_REFINE = (
+    "Which month are you going? Tioman, the Perhentians and Redang close for the monsoon "
+    "from about November to February, so the month would narrow the rest down."
+)
 
 
 @dataclass(frozen=True)
@@ -154,7 +162,11 @@ def reason_line(match: Match, request: TripRequest) -> str:
     if level == "discover_scuba":
         parts.append(f"{count} shallow, sheltered sites used for try dives and courses")
     else:
-        assumed = "" if request.level or request.beginner else " (assuming Open Water)"
+        assumed = (
+            ""
+            if request.level or request.beginner
+            else f" (assuming {CERTIFICATION_LEVEL_NAMES[level]})"
+        )
         parts.append(
             f"{count} site{'s' if count != 1 else ''} at your level{assumed}"
             if level != "open_water" or not is_beginner(request)
@@ -239,6 +251,18 @@ def permit_line(data: TripData, destinations: list[str]) -> list[str]:
     ]
 
 
+def trip_answer(data: TripData, request: TripRequest, month_asked_before: bool) -> TripAnswer:
+    """Ask for the month when it would change the answer (once), otherwise answer."""
+    needs_month = request.month is None and not request.comparison and not month_asked_before
+    if needs_month and month_matters(data, request):
+        return ask_month(request)
+    answer = match_answer(data, request)
+    if not needs_month:
+        return answer
+    # The first choice holds all year; the month would still change the rest.
+    return TripAnswer(answer.text + "\n" + MONTH_REFINE, answer.destination, asked_month=True)
+
+
 def match_answer(data: TripData, request: TripRequest) -> TripAnswer:
     """The full answer for a request that has what it needs."""
     if request.comparison:
@@ -287,17 +311,15 @@ def compare_answer(data: TripData, request: TripRequest) -> TripAnswer:
     pick = next((m for m in matches if m.status is not SeasonStatus.CLOSED and m.fitting), None)
     if pick is None:
         alternatives = recommended(rank(data, _without_comparison(request)))
-        lines.append(
-            f"My pick: neither{when}."
-            + (
-                f" {capitalised(place(alternatives[0].destination))} is open then: "
-                f"{reason_line(alternatives[0], request)}."
-                if alternatives
-                else ""
-            )
-        )
+        lines.append(f"My pick: neither{when}.")
         destination = alternatives[0].destination if alternatives else None
         if alternatives:
+            lines.append("Open instead:")
+            lines.extend(
+                f"{n}. {capitalised(place(m.destination))}: {reason_line(m, request)}."
+                for n, m in enumerate(alternatives, start=1)
+            )
+            lines.append(f"Best sites for you in {place(alternatives[0].destination)}:")
             lines.extend(site_line(s) for s in alternatives[0].best_sites)
     else:
         other = [m for m in matches if m is not pick]
@@ -337,3 +359,39 @@ def _why_pick(pick: Match, other: Match | None, request: TripRequest) -> str:
     if pick.travel_hours and other.travel_hours and pick.travel_hours[0] < other.travel_hours[0]:
         return ", because it is quicker to reach"
     return ", by a small margin: both are good choices"
+
+
+# Reading a reply back (the behaviour evaluation checks rankings this way).
+_NAMED = {
+    "tioman": r"tioman",
+    "perhentian": r"perhentian",
+    "redang": r"redang",
+    "sipadan": r"sipadan|mabul|kapalai|semporna",
+}
+_RANKED_LINE = re.compile(r"^\d\.\s+(.+?):", re.MULTILINE)
+_PICK_LINE = re.compile(r"^My pick:\s+(.+?)(?:[,.]|$)", re.MULTILINE)
+_MONTH_QUESTION = re.compile(r"\b(which|what) month\b[^?\n]*\?", re.IGNORECASE)
+
+
+def destination_named(text: str) -> str | None:
+    """The covered destination a short piece of text names first, if any."""
+    found = [
+        (match.start(), code)
+        for code, pattern in _NAMED.items()
+        if (match := re.search(pattern, text, re.IGNORECASE))
+    ]
+    return min(found)[1] if found else None
+
+
+def destinations_named(text: str) -> set[str]:
+    return {code for code, pattern in _NAMED.items() if re.search(pattern, text, re.IGNORECASE)}
+
+
+def ranked_destinations(reply: str) -> list[str]:
+    """The destinations a reply recommends, best first: its ranked lines, else its pick."""
+    heads = _RANKED_LINE.findall(reply) or _PICK_LINE.findall(reply)
+    return [code for head in heads if (code := destination_named(head))]
+
+
+def asks_for_month(reply: str) -> bool:
+    return bool(_MONTH_QUESTION.search(reply))

@@ -104,7 +104,9 @@ _NEVER_DIVED = re.compile(
     r"not (?:yet )?certified|no certification|try (?:scuba|diving)|first time diving|"
     r"want to (?:try|learn))\b"
 )
-_DIVE_COUNT = re.compile(r"\b(\d{1,4})\s*(?:logged\s+)?dives\b(?!\s*(?:a|per|each|every)\s+day)")
+_DIVE_COUNT = re.compile(
+    r"\b(\d{1,4})\+?\s*(?:logged\s+)?(?:dives|logs)\b(?!\s*(?:a|per|each|every)\s+day)"
+)
 _COMPARISON = re.compile(r"\b(or|vs\.?|versus|compare|comparing|better|which one|between)\b")
 _EAST_COAST = re.compile(r"\beast(?:ern)?[- ]coast\b|\bterengganu\b|\bpeninsula\b")
 ORIGIN_ALIASES: dict[str, str] = {
