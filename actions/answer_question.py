@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,6 +17,8 @@ from actions.profile import (
     remembered_destination,
 )
 from actions.services.gemini import ConversationContext
+from actions.trip_matching import ActionMatchTrip
+from dovvybuddy.trips.request import is_trip_request
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +87,9 @@ class ActionAnswerQuestion(Action):
         question = (message.get("text") or "").strip()
         if refuse_uncovered_place(dispatcher, tracker):
             return []
+        # "Where should I go in June?" placed here by the NLU is trip matching.
+        if is_trip_request(question, date.today()):
+            return await ActionMatchTrip().run(dispatcher, tracker, domain)
         try:
             answer = await default_answerer().answer(
                 question,

@@ -277,3 +277,42 @@ def parse_request(text: str, today: date) -> TripRequest:
         east_coast=bool(_EAST_COAST.search(lowered)),
         comparison=named >= 2 and bool(_COMPARISON.search(lowered)),
     )
+
+
+# Whether a message is a trip-choice request at all. The NLU's match_trip
+# intent is the first route; this is the second, for a message it placed as
+# a knowledge question: "where should I go", "which island", an A-or-B of
+# covered destinations, or a covered destination with a month ("Redang in
+# November?"). Questions about getting there, staying, prices, courses and
+# conditions stay knowledge questions.
+_CHOOSING = re.compile(
+    r"\bwhere\b(?!\s+(?:is|are|was)\b).{0,60}?\b(?:go|going|dive|diving|try|recommend|best|good|"
+    r"should|can|to|shud|shld)\b"
+    r"|\bwhich (?:island|islands|destination|destinations|place|places|spot|part of malaysia)\b"
+    r"|\brecommend\w*\b.{0,40}\b(?:destination|island|place|where|trip|holiday)\b"
+    r"|\b(?:dive|diving) (?:trip|holiday|vacation)\b.{0,40}\b(?:idea|suggest|recommend|where|which)"
+    r"|\b(?:idea|suggestion|recommendation)s?\b.{0,30}\b(?:dive|diving)\b"
+)
+_SEASON_QUESTION = re.compile(
+    r"\b(?:open|dive|diving|dived|go|going|worth|ok|okay|possible|can|good|season|monsoon|"
+    r"closed|rain\w*|weather)\b|\?"
+)
+_KNOWLEDGE_TOPICS = re.compile(
+    r"\b(?:ferry|ferries|boats?|jetty|airport|flights?|fly|bus|taxi|drive|get there|get to|"
+    r"stay|hotel|resort|accommodation|eat|price|prices|cost|costs|fee|fees|cheap\w*|"
+    r"temperature|wetsuit|visibility|vis|course|courses|certif\w*|licen[cs]e|"
+    r"padi|ssi|chamber|hospital|insurance|pack|rent|buy)\b"
+)
+
+
+def is_trip_request(text: str, today: date) -> bool:
+    lowered = _normalised(text)
+    if not lowered or _KNOWLEDGE_TOPICS.search(lowered):
+        return False
+    request = parse_request(text, today)
+    if request.comparison and len(request.destinations) >= 2:
+        return True
+    if _CHOOSING.search(lowered):
+        return True
+    named = request.destinations or request.east_coast
+    return bool(named and request.month and _SEASON_QUESTION.search(lowered))

@@ -4,7 +4,14 @@ from datetime import date
 
 import pytest
 
-from dovvybuddy.trips.request import TripRequest, days_in, interests_in, month_in, parse_request
+from dovvybuddy.trips.request import (
+    TripRequest,
+    days_in,
+    interests_in,
+    is_trip_request,
+    month_in,
+    parse_request,
+)
 
 TODAY = date(2026, 12, 7)
 
@@ -87,3 +94,35 @@ def test_an_answer_to_the_month_question_completes_the_earlier_request():
     earlier = parse_request("best place for turtles as a beginner", TODAY)
     answer = parse_request("in June", TODAY).merged_with(earlier)
     assert (answer.month, answer.interests, answer.beginner) == (6, ("turtles",), True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where should we go diving in march?",
+        "Is Tioman open in January?",
+        "tioman in feb?",
+        "which island is best for a first trip",
+        "Redang or Tioman, which one?",
+        "we have a week in august, ideas for diving?",
+    ],
+)
+def test_trip_choices_the_nlu_placed_elsewhere_are_recognised(text):
+    assert is_trip_request(text, TODAY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "water temperature in redang in july",
+        "how do I get to Redang in June",
+        "where do the boats to Perhentian leave from",
+        "where is Sipadan",
+        "when is the best time to dive Tioman",
+        "where can I do my open water course",
+        "can i see turtles in perhentian",
+        "",
+    ],
+)
+def test_knowledge_questions_stay_knowledge_questions(text):
+    assert not is_trip_request(text, TODAY)
