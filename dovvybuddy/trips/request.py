@@ -292,6 +292,11 @@ _CHOOSING = re.compile(
     r"|\brecommend\w*\b.{0,40}\b(?:destination|island|place|where|trip|holiday)\b"
     r"|\b(?:dive|diving) (?:trip|holiday|vacation)\b.{0,40}\b(?:idea|suggest|recommend|where|which)"
     r"|\b(?:idea|suggestion|recommendation)s?\b.{0,30}\b(?:dive|diving)\b"
+    r"|\bwhere(?: in malaysia)?\s*[?!.]*$"
+)
+_WANTS_TO_DIVE = re.compile(
+    r"\b(?:want|wanna|looking|planning|plan|hoping|keen|like)\s+(?:to\s+)?(?:go\s+)?"
+    r"(?:dive|diving|scuba)\b|\bgo(?:ing)? diving\b"
 )
 _SEASON_QUESTION = re.compile(
     r"\b(?:open|dive|diving|dived|go|going|worth|ok|okay|possible|can|good|season|monsoon|"
@@ -315,4 +320,9 @@ def is_trip_request(text: str, today: date) -> bool:
     if _CHOOSING.search(lowered):
         return True
     named = request.destinations or request.east_coast
-    return bool(named and request.month and _SEASON_QUESTION.search(lowered))
+    if named:
+        return bool(request.month and _SEASON_QUESTION.search(lowered))
+    # No place named: what they want to see or do, with when, how long or from where.
+    when_or_from = request.month or request.days or request.origin
+    wants = request.interests or _WANTS_TO_DIVE.search(lowered)
+    return bool(when_or_from and wants)

@@ -105,6 +105,8 @@ def test_an_answer_to_the_month_question_completes_the_earlier_request():
         "which island is best for a first trip",
         "Redang or Tioman, which one?",
         "we have a week in august, ideas for diving?",
+        "easy reef dives from KL in July?",
+        "macro, nudibranchs, where in malaysia",
     ],
 )
 def test_trip_choices_the_nlu_placed_elsewhere_are_recognised(text):
@@ -121,6 +123,8 @@ def test_trip_choices_the_nlu_placed_elsewhere_are_recognised(text):
         "when is the best time to dive Tioman",
         "where can I do my open water course",
         "can i see turtles in perhentian",
+        "I want to dive in June, what should I pack",
+        "what's a drift dive",
         "",
     ],
 )
