@@ -19,7 +19,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.lead_fields import format_date_range, parse_date_range
+from actions.lead_fields import parse_date_range
 from actions.profile import certification_level_named, refuse_uncovered_place
 from actions.site_suggestions import known_level, logged_dives
 from dovvybuddy.trips.replies import INTEREST_WORDS, TripAnswer, trip_answer
@@ -60,9 +60,12 @@ def prefilled_slots(answer: TripAnswer, request: TripRequest, today: date) -> li
     if answer.destination:
         events.append(SlotSet("destination", answer.destination))
     if request.month:
+        # In words ("August 2027"): the form validates prefilled slots when it
+        # starts, and its date parser stores them as a range.
         dates = parse_date_range(MONTH_NAMES[request.month - 1], today)
         if dates:
-            events.append(SlotSet("preferred_dates", format_date_range(*dates)))
+            month_and_year = f"{MONTH_NAMES[request.month - 1]} {dates[0].year}"
+            events.append(SlotSet("preferred_dates", month_and_year))
     if request.level:
         events.append(SlotSet("certification_level", request.level))
     if request.interests:
