@@ -23,7 +23,7 @@ from actions.lead_fields import parse_date_range
 from actions.profile import certification_level_named, refuse_uncovered_place
 from actions.site_suggestions import known_level, logged_dives
 from dovvybuddy.trips.replies import INTEREST_WORDS, TripAnswer, trip_answer
-from dovvybuddy.trips.request import MONTH_NAMES, TripRequest, parse_request
+from dovvybuddy.trips.request import MONTH_NAMES, TripRequest, asks_when_to_go, parse_request
 from dovvybuddy.trips.seasons import trip_data
 
 logger = logging.getLogger(__name__)
@@ -83,6 +83,13 @@ class ActionMatchTrip(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         today = date.today()
+        text = (tracker.latest_message or {}).get("text") or ""
+        if asks_when_to_go(text, today) and pending_request(tracker) is None:
+            # "When is the best time to dive Tioman?" is answered from the guides.
+            # Imported here: the answering action hands trip choices to this one.
+            from actions.answer_question import ActionAnswerQuestion
+
+            return await ActionAnswerQuestion().run(dispatcher, tracker, domain)
         request, was_pending = request_from(tracker, today)
         if not request.destinations and refuse_uncovered_place(dispatcher, tracker):
             return [SlotSet("trip_request", None)]

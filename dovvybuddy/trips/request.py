@@ -326,3 +326,16 @@ def is_trip_request(text: str, today: date) -> bool:
     when_or_from = request.month or request.days or request.origin
     wants = request.interests or _WANTS_TO_DIVE.search(lowered)
     return bool(when_or_from and wants)
+
+
+_ASKS_WHEN = re.compile(
+    r"\b(?:when|what time of (?:the )?year|which months?|what months?|best time|best season|"
+    r"best months?)\b"
+)
+
+
+def asks_when_to_go(text: str, today: date) -> bool:
+    """'When is the best time to dive Tioman?': a question about the season, not a trip choice."""
+    lowered = _normalised(text)
+    request = parse_request(text, today)
+    return bool(_ASKS_WHEN.search(lowered)) and request.month is None and not request.comparison
