@@ -30,6 +30,7 @@ from actions.safety import ActionEmergencyGuidance, ActionSafetyReply
 from actions.safety_questions import ActionAnswerSafetyQuestion
 from actions.site_suggestions import ActionSuggestSites
 from actions.slot_validation import ValidateProfileSlots
+from actions.trip_matching import ActionMatchTrip
 
 __all__ = [
     "ActionAnswerQuestion",
@@ -38,6 +39,7 @@ __all__ = [
     "ActionAskLeadConsent",
     "ActionCancelLead",
     "ActionEmergencyGuidance",
+    "ActionMatchTrip",
     "ActionNoteProfile",
     "ActionSafetyReply",
     "ActionSubmitLead",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -14,8 +15,10 @@ from actions.profile import (
     refuse_uncovered_place,
     remembered_destination,
 )
+from actions.trip_matching import ActionMatchTrip
 from dovvybuddy.answering.answerer import default_answerer
 from dovvybuddy.answering.gemini import ConversationContext
+from dovvybuddy.trips.request import asks_when_to_go, is_trip_request
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +87,9 @@ class ActionAnswerQuestion(Action):
         question = (message.get("text") or "").strip()
         if refuse_uncovered_place(dispatcher, tracker):
             return []
+        # "Where should I go in June?" placed here by the NLU is trip matching.
+        if is_trip_request(question, date.today()) and not asks_when_to_go(question, date.today()):
+            return await ActionMatchTrip().run(dispatcher, tracker, domain)
         try:
             answer = await default_answerer().answer(
                 question,

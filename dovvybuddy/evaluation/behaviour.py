@@ -1,8 +1,10 @@
 """Behaviour evaluation: `make eval-behaviour`.
 
 Starts the real stack and sends every message of tests/data/behaviour_eval.yml
+and tests/data/behaviour_eval_trips.yml (trip matching, written blind)
 over the REST channel as the first message of a new conversation, then checks
-what the diver would see: the reply text against the item's regexes, the
+what the diver would see: the reply text against the item's regexes, for
+trip matching the destinations the reply ranks, compares or asks about, the
 actions that answered (read from the tracker's events) and, where an item
 says so, the slots after the turn. Prints and writes reports/behaviour.json:
 pass rates for the held-out half, the tuning half and overall, per category,
@@ -27,11 +29,16 @@ from typing import Any
 import requests
 import yaml
 
-from dovvybuddy.common.reports import SPLITS, percentiles, write_report
+from dovvybuddy.common.reports import SPLITS, percentiles, split_of, write_report
 from dovvybuddy.common.settings import PROJECT_ROOT
 from dovvybuddy.ops.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
+from dovvybuddy.trips.replies import asks_for_month, destinations_named, ranked_destinations
 
 EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "behaviour_eval.yml"
+TRIPS_EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "behaviour_eval_trips.yml"
+"""Trip matching, copied unchanged from a set written blind: its items carry no
+category or split (the category is the file's, the split sha256(text) parity)."""
+TRIPS_CATEGORY = "trip_matching"
 REPORT_FILE = PROJECT_ROOT / "reports" / "behaviour.json"
 REPLY_EXCERPT_CHARS = 400
 # Actions every turn runs that say nothing about which flow answered.
@@ -51,12 +58,49 @@ class Case:
     flow_any_of: tuple[str, ...] = ()
     flow_none_of: tuple[str, ...] = ()
     slots: dict[str, Any] = field(default_factory=dict)
+    top_any_of: tuple[str, ...] = ()
+    """Trip matching: the first destination recommended (or picked) is one of these."""
+    not_recommended: tuple[str, ...] = ()
+    """Trip matching: none of these is ranked or picked."""
+    compare: tuple[str, ...] = ()
+    """Trip matching: the reply names each of these and makes a choice."""
+    asks_for: tuple[str, ...] = ()
+    """Trip matching: the reply asks for these (only "month" is known)."""
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    if value in (None, "", True):
+        return ()
+    return tuple(value) if isinstance(value, list) else (str(value),)
+
+
+def load_trip_cases(
+    path: Path = TRIPS_EVAL_FILE, always_must_not: tuple[str, ...] = ()
+) -> list[Case]:
+    """The blind trip-matching items as they were written, in their own category."""
+    data = yaml.safe_load(path.read_text())
+    return [
+        Case(
+            text=item["text"],
+            category=TRIPS_CATEGORY,
+            split=split_of(item["text"]),
+            must=_as_tuple(item.get("must")),
+            must_not=(*always_must_not, *_as_tuple(item.get("must_not"))),
+            top_any_of=_as_tuple(item.get("top_any_of")),
+            not_recommended=_as_tuple(item.get("not_recommended")),
+            compare=_as_tuple(item.get("compare")),
+            asks_for=_as_tuple(item.get("asks_for")),
+        )
+        for item in data["items"]
+    ]
 
 
 def load_cases(path: Path = EVAL_FILE) -> list[Case]:
     """The items, each with its category's checks merged into its own."""
     data = yaml.safe_load(path.read_text())
     always_must_not = tuple(data.get("always_must_not", ()))
+    if "categories" not in data:
+        return load_trip_cases(path, always_must_not)
     cases = []
     for item in data["items"]:
         category = data["categories"][item["category"]]
@@ -106,6 +150,23 @@ def failed_checks(case: Case, turn: Turn) -> list[str]:
         for name, value in case.slots.items()
         if turn.slots.get(name) != value
     ]
+    return failures + trip_failures(case, turn.reply)
+
+
+def trip_failures(case: Case, reply: str) -> list[str]:
+    """The trip-matching checks: what the reply ranks first, leaves out, compares, asks."""
+    ranked = ranked_destinations(reply)
+    failures = []
+    if case.top_any_of and (not ranked or ranked[0] not in case.top_any_of):
+        failures.append(f"top: {ranked[:1]}, expected one of {list(case.top_any_of)}")
+    wrongly = [code for code in case.not_recommended if code in ranked]
+    if wrongly:
+        failures.append(f"recommended {wrongly}, which must not be")
+    missing = set(case.compare) - destinations_named(reply)
+    if case.compare and (missing or not ranked):
+        failures.append(f"compare: missing {sorted(missing)}" if missing else "compare: no pick")
+    if "month" in case.asks_for and not asks_for_month(reply):
+        failures.append("asks_for: month not asked")
     return failures
 
 
@@ -192,8 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--eval-file",
         type=Path,
-        default=EVAL_FILE,
-        help="items to play (default: tests/data/behaviour_eval.yml); e.g. a private probe set",
+        action="append",
+        help="items to play, repeatable (default: tests/data/behaviour_eval.yml and "
+        "tests/data/behaviour_eval_trips.yml); e.g. a private probe set",
     )
     parser.add_argument(
         "--report", type=Path, default=REPORT_FILE, help="where to write the JSON report"
@@ -205,7 +267,15 @@ def main(argv: list[str] | None = None) -> int:
         help="where the model for the current training inputs is looked up (default: var/models)",
     )
     args = parser.parse_args(argv)
-    cases = load_cases(args.eval_file)
+    eval_files = args.eval_file or [EVAL_FILE, TRIPS_EVAL_FILE]
+    always_must_not = tuple(yaml.safe_load(EVAL_FILE.read_text()).get("always_must_not", ()))
+    cases = [
+        case
+        for path in eval_files
+        for case in (
+            load_trip_cases(path, always_must_not) if path == TRIPS_EVAL_FILE else load_cases(path)
+        )
+    ]
     var_dir = Path(tempfile.mkdtemp(prefix="dovvybuddy-behaviour-"))
     # Every message comes from 127.0.0.1 with its own sender id, so only the
     # per-address limit is lifted.
@@ -225,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
         shutil.rmtree(var_dir, ignore_errors=True)
     report = {
-        "eval_file": _shown(args.eval_file),
+        "eval_files": [_shown(path) for path in eval_files],
         **summarise(results),
     }
     write_report(args.report, report)

@@ -68,6 +68,19 @@ RESTRICTIONS: dict[str, str] = {
 """The specialties that alone open a restricted site, and who they mean, said to a diver."""
 
 DIFFICULTIES: tuple[str, ...] = ("beginner", "intermediate", "advanced")
+SITE_INTERESTS: tuple[str, ...] = (
+    "turtles",
+    "sharks",
+    "schooling-fish",
+    "macro",
+    "wreck",
+    "wall",
+    "drift",
+    "beginner-friendly",
+)
+"""The fixed vocabulary of a dive site's `interests` (what a diver may come to see or do)."""
+TRAVEL_ORIGINS: tuple[str, ...] = ("kuala_lumpur", "singapore", "kota_kinabalu")
+"""Where a destination's `travel` times start from (the usual gateways)."""
 ACCESS_TYPES: tuple[str, ...] = ("shore", "boat")
 MAX_SITE_DEPTH_M = CERTIFICATION_DEPTH_LIMITS_M["deep"]  # the recreational limit
 
@@ -161,6 +174,21 @@ def _depth_range(name: str, value: Any) -> list[str]:
     ):
         return []
     return [f"{name} must be [min, max] with 0 <= min < max <= {MAX_SITE_DEPTH_M}, got {value!r}"]
+
+
+def _number_range(name: str, value: Any) -> list[str]:
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(_is_number(number) for number in value)
+        and 0 <= value[0] <= value[1]
+    ):
+        return []
+    return [f"{name} must be [low, high] with 0 <= low <= high, got {value!r}"]
+
+
+def _bool(name: str, value: Any) -> list[str]:
+    return [] if isinstance(value, bool) else [f"{name} must be true or false, got {value!r}"]
 
 
 def _code(codes: tuple[str, ...]) -> FieldCheck:
@@ -284,6 +312,40 @@ _DATED_FACT = _mapping_of(
         "verified": _year_month,
     }
 )
+# Season data, read by trip matching (dovvybuddy/trips/): when a destination
+# dives, is limited or closed (the monsoon), what permits it needs, its water
+# by month and how long it takes to reach from the usual gateways.
+_SEASON = _mapping_of(
+    {
+        "months": _list_of(_month),
+        "limited_months": _list_of(_month, may_be_empty=True),
+        "closed_months": _list_of(_month, may_be_empty=True),
+        "what": _text,
+        "source": _SOURCE,
+        "verified": _year_month,
+    }
+)
+_PERMIT = _mapping_of(
+    {"rule": _text, "book_ahead": _bool, "source": _SOURCE, "verified": _year_month}
+)
+_CONDITIONS = _mapping_of(
+    {
+        "months": _list_of(_month),
+        "water_temperature_c": _number_range,
+        "source": _SOURCE,
+        "verified": _year_month,
+    },
+    optional={"visibility_m": _number_range},
+)
+_TRAVEL = _mapping_of(
+    {
+        "from": _code(TRAVEL_ORIGINS),
+        "hours": _number_range,
+        "how": _text,
+        "source": _SOURCE,
+        "verified": _year_month,
+    }
+)
 
 SCHEMAS: dict[str, KindSchema] = {
     "certification": KindSchema(
@@ -331,6 +393,10 @@ SCHEMAS: dict[str, KindSchema] = {
             "chambers": FieldRule(_list_of(_CHAMBER)),
             "closures": FieldRule(_list_of(_CLOSURE, may_be_empty=True), required=False),
             "dated_facts": FieldRule(_list_of(_DATED_FACT, may_be_empty=True), required=False),
+            "season": FieldRule(_SEASON),
+            "permits": FieldRule(_list_of(_PERMIT)),
+            "conditions": FieldRule(_list_of(_CONDITIONS)),
+            "travel": FieldRule(_list_of(_TRAVEL)),
         },
     ),
     "dive_site": KindSchema(
@@ -349,6 +415,7 @@ SCHEMAS: dict[str, KindSchema] = {
             "restricted_to": FieldRule(_code(tuple(RESTRICTIONS)), required=False),
             "restriction_note": FieldRule(_text, required=False),
             "best_months": _MONTHS,
+            "interests": FieldRule(_list_of(_code(SITE_INTERESTS), may_be_empty=True)),
         },
     ),
     "partner": KindSchema(

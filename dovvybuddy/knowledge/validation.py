@@ -147,6 +147,28 @@ def _document_problems(document: Document) -> list[str]:
     problems.extend(_location_problems(document))
     if document.kind == "dive_site":
         problems.extend(_dive_site_problems(document))
+    if document.kind == "destination" and _is_valid(
+        document.meta, SCHEMAS["destination"].fields, "season"
+    ):
+        problems.extend(_season_problems(document.meta))
+    return problems
+
+
+def _season_problems(meta: dict[str, Any]) -> list[str]:
+    """Each month is exactly one of in season, limited or closed; conditions give it once."""
+    season = meta["season"]
+    labelled = [*season["months"], *season["limited_months"], *season["closed_months"]]
+    problems = []
+    if sorted(labelled) != list(range(1, 13)):
+        problems.append(
+            "season: months, limited_months and closed_months must name each month 1-12 "
+            f"exactly once, got {sorted(labelled)}"
+        )
+    conditions = meta.get("conditions")
+    if isinstance(conditions, list) and all(isinstance(c, dict) for c in conditions):
+        months = [m for c in conditions for m in c.get("months") or []]
+        if len(months) != len(set(months)):
+            problems.append("conditions: a month appears in more than one record")
     return problems
 
 

@@ -30,6 +30,13 @@ DESTINATION_NAMES: dict[str, str] = {
 }
 """How replies name each destination in running text ("sites in the Sipadan area")."""
 
+EAST_COAST: tuple[str, ...] = ("tioman", "perhentian", "redang")
+"""The destinations off Peninsular Malaysia's east coast, which share the north-east monsoon."""
+
+EASIER_NEIGHBOURS: dict[str, tuple[str, str]] = {"sipadan": ("Sipadan island", "Mabul and Kapalai")}
+"""A destination whose famous island needs Advanced Open Water, and the neighbouring
+islands where divers below that level dive instead."""
+
 DESTINATION_PROMPT_NAMES: dict[str, str] = {
     "tioman": "Tioman",
     "perhentian": "the Perhentian Islands",

@@ -2,6 +2,7 @@
 
 from dovvybuddy.common.reports import split_of
 from dovvybuddy.evaluation.behaviour import (
+    TRIPS_EVAL_FILE,
     Case,
     Turn,
     actions_after_last_message,
@@ -136,3 +137,50 @@ def test_the_report_gives_pass_rates_per_half_and_category_and_lists_failures():
         }
     ]
     assert {"p50_ms", "p95_ms"} <= set(report["latency"])
+
+
+TRIP_REPLY = (
+    "Heads up: December is monsoon season on the east coast.\n"
+    "Where I'd go in December:\n"
+    "1. The Sipadan area: open in December; 3 sites for Open Water divers.\n"
+    "2. Redang: only partly open.\n"
+)
+
+
+def test_the_first_ranked_destination_is_the_top():
+    assert failed_checks(case(top_any_of=("sipadan",)), turn(TRIP_REPLY)) == []
+    assert failed_checks(case(top_any_of=("redang",)), turn(TRIP_REPLY)) == [
+        "top: ['sipadan'], expected one of ['redang']"
+    ]
+
+
+def test_a_destination_that_must_not_be_recommended_fails_when_ranked():
+    assert failed_checks(case(not_recommended=("redang",)), turn(TRIP_REPLY)) == [
+        "recommended ['redang'], which must not be"
+    ]
+    # Named in the monsoon warning is not recommended.
+    reply = "Heads up: Redang is closed.\n1. The Sipadan area: open."
+    assert failed_checks(case(not_recommended=("redang",)), turn(reply)) == []
+
+
+def test_a_comparison_names_both_and_picks_one():
+    reply = "- Tioman: closed.\n- The Sipadan area: open.\nMy pick: the Sipadan area, because..."
+    checked = case(compare=("tioman", "sipadan"), top_any_of=("sipadan",))
+    assert failed_checks(checked, turn(reply)) == []
+    assert failed_checks(checked, turn("Tioman is lovely.")) == [
+        "top: [], expected one of ['sipadan']",
+        "compare: missing ['sipadan']",
+    ]
+
+
+def test_asking_for_the_month_is_a_month_question():
+    checked = case(asks_for=("month",))
+    assert failed_checks(checked, turn("Which month are you planning to go?")) == []
+    assert failed_checks(checked, turn(TRIP_REPLY)) == ["asks_for: month not asked"]
+
+
+def test_the_blind_trip_items_load_in_their_own_category_split_by_hash():
+    cases = load_cases(TRIPS_EVAL_FILE)
+    assert len(cases) >= 40
+    assert {c.category for c in cases} == {"trip_matching"}
+    assert all(c.split == split_of(c.text) for c in cases)

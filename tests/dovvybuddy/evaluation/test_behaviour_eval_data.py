@@ -9,11 +9,13 @@ import yaml
 
 from dovvybuddy.common.reports import SPLITS, split_of
 from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
-from dovvybuddy.evaluation.behaviour import EVAL_FILE, load_cases
+from dovvybuddy.evaluation.behaviour import EVAL_FILE, TRIPS_EVAL_FILE, load_cases
 from dovvybuddy.knowledge.minilm import MiniLM
 
 DATA = yaml.safe_load(EVAL_FILE.read_text())
 ITEMS = DATA["items"]
+# Trip matching, written blind and copied unchanged (no category or split of its own).
+TRIP_ITEMS = yaml.safe_load(TRIPS_EVAL_FILE.read_text())["items"]
 CATEGORIES = DATA["categories"]
 # The categories where mistakes cost most get more messages.
 LARGE_CATEGORIES = (
@@ -87,7 +89,7 @@ def test_no_message_is_a_near_copy_of_a_training_example():
     minilm = MiniLM()
     examples = training_examples()
     assert len(examples) > 500  # the loader found the training data
-    texts = [item["text"] for item in ITEMS]
+    texts = [item["text"] for item in ITEMS + TRIP_ITEMS]
     ours = np.stack([e.sentence for e in minilm.embed(texts)])
     theirs = np.stack([e.sentence for e in minilm.embed(examples)])
     cosines = ours @ theirs.T
@@ -98,3 +100,13 @@ def test_no_message_is_a_near_copy_of_a_training_example():
         if cosines[i, nearest[i]] > NEAR_COPY_COSINE
     ]
     assert near_copies == []
+
+
+def test_the_trip_matching_set_has_at_least_40_messages_in_both_halves():
+    assert len(TRIP_ITEMS) >= 40
+    assert {split_of(item["text"]) for item in TRIP_ITEMS} == set(SPLITS)
+
+
+def test_no_trip_message_appears_twice_or_in_the_main_set():
+    texts = [item["text"].strip().lower() for item in ITEMS + TRIP_ITEMS]
+    assert [t for t, n in Counter(texts).items() if n > 1] == []

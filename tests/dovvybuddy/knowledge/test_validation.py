@@ -42,6 +42,16 @@ COMMON_FIELDS: dict[str, Any] = {
     "last_reviewed": date(2026, 11, 30),
 }
 
+SOURCE = {"title": "A season source", "url": "https://example.com/season"}
+SEASON = {
+    "months": [3, 4, 5, 6, 7, 8, 9, 10],
+    "limited_months": [2],
+    "closed_months": [11, 12, 1],
+    "what": "The monsoon closes most resorts",
+    "source": SOURCE,
+    "verified": "2026-12",
+}
+
 TYPE_SPECIFIC_FIELDS: dict[str, dict[str, Any]] = {
     "certification": {"level": "open_water", "agencies": ["PADI", "SSI"]},
     "equivalency": {"agencies": ["NAUI", "CMAS"]},
@@ -62,6 +72,28 @@ TYPE_SPECIFIC_FIELDS: dict[str, dict[str, Any]] = {
         "best_months": [3, 4, 5],
         "emergency_number": "999",
         "chambers": [CHAMBER],
+        "season": SEASON,
+        "permits": [
+            {"rule": "No permit", "book_ahead": False, "source": SOURCE, "verified": "2026-12"}
+        ],
+        "conditions": [
+            {
+                "months": [3, 4, 5],
+                "water_temperature_c": [28, 30],
+                "visibility_m": [5, 12],
+                "source": SOURCE,
+                "verified": "2026-12",
+            }
+        ],
+        "travel": [
+            {
+                "from": "singapore",
+                "hours": [4, 5],
+                "how": "road to Mersing, then the ferry",
+                "source": SOURCE,
+                "verified": "2026-12",
+            }
+        ],
     },
     "dive_site": {
         "site_id": "renggis-island",
@@ -73,6 +105,7 @@ TYPE_SPECIFIC_FIELDS: dict[str, dict[str, Any]] = {
         "highlights": ["turtles"],
         "hazards": ["boat_traffic"],
         "best_months": [3, 4, 5],
+        "interests": ["beginner-friendly"],
     },
     "partner": {
         "partner_id": "tioman-demo-divers",
@@ -173,6 +206,10 @@ def test_every_document_needs_the_common_fields(tree, field):
         ("destination", "best_months"),
         ("destination", "emergency_number"),
         ("destination", "chambers"),
+        ("destination", "season"),
+        ("destination", "permits"),
+        ("destination", "conditions"),
+        ("destination", "travel"),
         ("dive_site", "site_id"),
         ("dive_site", "destination"),
         ("dive_site", "min_certification"),
@@ -182,6 +219,7 @@ def test_every_document_needs_the_common_fields(tree, field):
         ("dive_site", "highlights"),
         ("dive_site", "hazards"),
         ("dive_site", "best_months"),
+        ("dive_site", "interests"),
         ("partner", "partner_id"),
         ("partner", "name"),
         ("partner", "destination"),
@@ -815,3 +853,30 @@ def test_main_warns_about_a_fact_unverified_for_18_months_and_still_passes(tree,
     assert warning.startswith(
         "warning: destinations/tioman/overview.md: chambers[0] was last verified 2020-01"
     )
+
+
+def test_every_month_is_in_season_limited_or_closed_exactly_once(tree):
+    tree.write("destination", season={**SEASON, "closed_months": [11, 12]})
+    [problem] = tree.problems()
+    assert "must name each month 1-12 exactly once" in problem
+
+
+def test_a_month_has_one_conditions_record(tree):
+    record = TYPE_SPECIFIC_FIELDS["destination"]["conditions"][0]
+    tree.write("destination", conditions=[record, {**record, "months": [5, 6]}])
+    assert tree.problems() == [
+        "destinations/tioman/overview.md: conditions: a month appears in more than one record"
+    ]
+
+
+def test_site_interests_come_from_the_fixed_list(tree):
+    tree.write("dive_site", interests=["turtles", "mermaids"])
+    [problem] = tree.problems()
+    assert "interests[1] must be one of turtles, sharks" in problem
+
+
+def test_a_travel_time_starts_from_a_known_gateway(tree):
+    travel = TYPE_SPECIFIC_FIELDS["destination"]["travel"][0]
+    tree.write("destination", travel=[{**travel, "from": "london"}])
+    [problem] = tree.problems()
+    assert "travel[0].from must be one of kuala_lumpur, singapore, kota_kinabalu" in problem
