@@ -17,6 +17,7 @@ if os.environ.get("DOVVY_SERVICE"):
 
 # Imported after logging is set up, so their loggers start with it.
 from actions.answer_question import ActionAnswerQuestion
+from actions.conversation_repair import ASK_ACTIONS
 from actions.lead_forms import (
     ActionAskLeadConfirmed,
     ActionAskLeadConsent,
@@ -32,6 +33,7 @@ from actions.site_suggestions import ActionSuggestSites
 from actions.slot_validation import ValidateProfileSlots
 
 __all__ = [
+    "ASK_ACTIONS",
     "ActionAnswerQuestion",
     "ActionAnswerSafetyQuestion",
     "ActionAskLeadConfirmed",

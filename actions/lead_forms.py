@@ -19,6 +19,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation_repair import REPAIR_SLOT, edit_buttons, repair_events
 from actions.lead_fields import (
     format_date_range,
     is_plausible_name,
@@ -54,6 +55,7 @@ FORM_SLOTS = (
     "lead_message",
     "lead_consent",
     "lead_confirmed",
+    REPAIR_SLOT,
 )
 # Profile slots a form keeps unless they answer the question it asked.
 ANSWER_ONLY_PROFILE_SLOTS = ("certification_level", "agency", "dive_count")
@@ -155,6 +157,10 @@ class LeadFormValidation(FormValidationAction):
             # member's contact details: the form ends before its first question.
             dispatcher.utter_message(response="utter_lead_form_private_only")
             return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots()]
+        # A correction, "go back" or "keep it" is applied first (actions/conversation_repair.py).
+        repaired = await repair_events(self, dispatcher, tracker, domain)
+        if repaired is not None:
+            return repaired
         place_events = refuse_uncovered_destination_at_start(dispatcher, tracker)
         tracker.add_slots(place_events)
         events = place_events + await super().run(dispatcher, tracker, domain)
@@ -166,6 +172,15 @@ class LeadFormValidation(FormValidationAction):
         for slot in ANSWER_ONLY_PROFILE_SLOTS:
             if requested and slot != requested and slot in tracker.slots_to_validate():
                 events.append(SlotSet(slot, slot_before_latest_message(tracker, slot)))
+        # A field the diver went back to is answered: its old value is no longer kept.
+        pending = tracker.get_slot(REPAIR_SLOT) or {}
+        if pending and any(
+            isinstance(e, dict)
+            and e.get("name") == pending.get("field")
+            and e.get("value") is not None
+            for e in events
+        ):
+            events.append(SlotSet(REPAIR_SLOT, None))
         return events
 
     async def required_slots(
@@ -379,7 +394,9 @@ class ActionAskLeadConfirmed(Action):
         form = tracker.active_loop_name or "training_form"
         fields = domain["forms"][form]["required_slots"]
         dispatcher.utter_message(
-            response="utter_ask_lead_confirmed", summary=summary(tracker, fields)
+            response="utter_ask_lead_confirmed",
+            summary=summary(tracker, fields),
+            buttons=edit_buttons(tracker, fields),
         )
         return []
 
