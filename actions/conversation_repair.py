@@ -27,7 +27,7 @@ from dovvybuddy.lead_corrections import (
     Correction,
     changed_message,
     display,
-    find_correction,
+    find_corrections,
     go_back_question,
     is_go_back,
     is_keep,
@@ -169,9 +169,12 @@ async def repair_events(
         events = [*undo, SlotSet(field, pending["value"]), SlotSet(REPAIR_SLOT, None)]
         return await _finish(form, events, dispatcher, tracker, domain)
 
-    correction = find_correction(text, requested, fields, before)
-    if correction is not None:
-        return await _apply(form, correction, before, undo, dispatcher, tracker, domain)
+    corrections = find_corrections(text, requested, fields, before)
+    if corrections:
+        events = list(undo)
+        for correction in corrections:
+            events += await _apply(form, correction, before, dispatcher, tracker, domain)
+        return await _finish(form, events, dispatcher, tracker, domain)
 
     if is_go_back(text) or intent == "go_back":
         previous = previous_field(asked_order(tracker), requested, fields)
@@ -212,37 +215,34 @@ async def _apply(
     form: FormValidationAction,
     correction: Correction,
     before: dict[str, Any],
-    undo: list[EventType],
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     domain: dict[str, Any],
 ) -> list[EventType]:
+    """The events of one correction, and what the diver is told about it."""
     field, old = correction.field, before.get(correction.field)
     label = LABELS[field]
     if correction.value is None:
         if old is None:
             # Not asked yet: the form asks it in its turn.
             dispatcher.utter_message(text=f"Sure, I'll ask for your {label} in a moment.")
-            return await _finish(form, undo, dispatcher, tracker, domain)
-        events = [*undo, SlotSet(field, None), SlotSet(REPAIR_SLOT, {"field": field, "value": old})]
-        return await _finish(form, events, dispatcher, tracker, domain)
+            return []
+        return [SlotSet(field, None), SlotSet(REPAIR_SLOT, {"field": field, "value": old})]
     verdict = await _validated(form, field, correction.value, tracker, domain)
     new = verdict.pop(field, None)
     if new is None:
         place = correction.value if field == "destination" else None
         dispatcher.utter_message(text=refused_message(field, old, place))
-        return await _finish(form, undo, dispatcher, tracker, domain)
+        return []
     if new == old:
         dispatcher.utter_message(text=f"Your {label} is already {display(field, new)}.")
     else:
         dispatcher.utter_message(text=changed_message(field, new))
-    events = [
-        *undo,
+    return [
         *(SlotSet(slot, value) for slot, value in verdict.items() if slot != field),
         SlotSet(field, new),
         SlotSet(REPAIR_SLOT, None),
     ]
-    return await _finish(form, events, dispatcher, tracker, domain)
 
 
 def edit_buttons(tracker: Tracker, fields: list[str]) -> list[dict[str, str]]:

@@ -138,7 +138,7 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "course_of_interest": ("course", "cours", "corse"),
     "certification_level": ("certification level", "certification", "cert", "level", "lvl"),
     "destination": ("destination", "island", "location", "place", "spot"),
-    "preferred_dates": ("travel dates", "dates", "date", "when we go", "timing", "month"),
+    "preferred_dates": ("travel dates", "dates", "date", "when we go", "timing"),
     "interests": ("interests", "interest"),
     "lead_message": ("message", "note", "msg"),
 }
@@ -184,6 +184,11 @@ _LEVEL = re.compile(
     r"discover scuba|try dive|not certified|not yet certified|no cert\w*|scuba diver|"
     r"(?:cmas|bsac|naui|sdi|ssi|padi)\b[\w ]{0,20})\b"
 )
+# "I'm actually Advanced", "we're AOW": the diver's own level, not a course wanted.
+_SELF_LEVEL = re.compile(
+    r"\b(?:i'm|im|i am|we're|we are|were|my level is|i have|i've got|i hold)\s+"
+    r"(?:\w+\s+){0,2}?(?:open ?water|ow|advanced|aow|rescue|divemaster|not (?:yet )?certified)\b"
+)
 _COURSE_HINT = re.compile(r"\b(course|learn|take|do the|want the|sign up|training)\b")
 # "4 of us, not 3", "Redang, not Tioman", "instead of July": the replaced value.
 _NEGATED = re.compile(
@@ -218,6 +223,7 @@ _KEEP = re.compile(
     r"as (?:it was|before)|it was (?:right|correct|fine)|never ?mind,? keep it)[.! ]*$"
 )
 _SHORT_ANSWER_WORDS = 12
+_CLAUSE = re.compile(r"\s*(?:[,;]|\s-\s|\.\s|\bso\b|\band\b|\balso\b|\bplus\b)\s*")
 
 
 def _normalised(text: str) -> str:
@@ -283,8 +289,11 @@ def _typed_field(text: str, lowered: str, fields: Sequence[str], asked: str | No
         if found and field in fields:
             return field
     if _LEVEL.search(kept):
-        wants_course = "course_of_interest" in fields and (
-            asked == "course_of_interest" or _COURSE_HINT.search(kept) is not None
+        about_self = _SELF_LEVEL.search(kept) is not None
+        wants_course = (
+            "course_of_interest" in fields
+            and not about_self
+            and (asked == "course_of_interest" or _COURSE_HINT.search(kept) is not None)
         )
         if wants_course:
             return "course_of_interest"
@@ -354,12 +363,18 @@ def _value_for(field: str, text: str, lowered: str, named_end: int) -> str | Non
         found = _DATES.search(kept)
         return kept[found.start() :].strip(" ,.!") if found else (segment or None)
     if field in ("certification_level", "course_of_interest"):
-        found = _LEVEL.search(kept)
-        return found.group(0) if found else (_segment(kept, named_end) or None)
+        # "I'm Advanced, so I want the Rescue course": the diver's own level
+        # is the one said about themselves, the course the other one.
+        own = [m.span() for m in _SELF_LEVEL.finditer(kept)]
+        mentions = list(_LEVEL.finditer(kept))
+        inside = [m for m in mentions if any(a <= m.start() < b for a, b in own)]
+        outside = [m for m in mentions if m not in inside]
+        preferred = inside + outside if field == "certification_level" else outside + inside
+        return preferred[0].group(0) if preferred else (_segment(kept, named_end) or None)
     if field == "lead_name":
-        found = re.search(r"\b(?:name(?:'s)?|call me|i'm|i am|it's|its)\b", lowered)
-        start = found.end() if found else named_end
-        segment = _segment(text, start)
+        marks = list(re.finditer(r"\b(?:name(?:'s)?|call me|i'm|i am|it's|its)\b", lowered))
+        start = marks[-1].end() if marks else named_end
+        segment = _CLAUSE.split(_segment(text, start))[0].strip()
         return segment or None
     rest = text[named_end:]
     marker = _VALUE_MARKER.search(rest)
@@ -412,6 +427,28 @@ def find_correction(
     if value is not None and named and value.lower() == named[1].group(0):
         value = None
     return Correction(field, value)
+
+
+def find_corrections(
+    text: str, asked: str | None, fields: Sequence[str], values: Mapping[str, Any]
+) -> list[Correction]:
+    """Every field `text` corrects: the whole message's, then one per clause for other fields.
+
+    "Sorry, I'm actually Advanced already, so I want the Rescue course" corrects
+    the level and the course.
+    """
+    first = find_correction(text, asked, fields, values)
+    if first is None:
+        return []
+    found = [first]
+    cue = "actually " if _CUE.search(_normalised(text)) else ""
+    for clause in _CLAUSE.split(text):
+        if len(clause.split()) < 2:
+            continue
+        more = find_correction(cue + clause, asked, fields, values)
+        if more and more.value and all(more.field != c.field for c in found):
+            found.append(more)
+    return found
 
 
 def display(field: str, value: Any) -> str:

@@ -6,6 +6,7 @@ from dovvybuddy.lead_corrections import (
     Correction,
     changed_message,
     find_correction,
+    find_corrections,
     go_back_question,
     is_go_back,
     is_keep,
@@ -146,3 +147,26 @@ def test_messages_say_what_changed_and_why_not():
     assert "don't cover Bali" in refused_message("destination", "tioman", place="Bali")
     assert "currently ana@example.com" in go_back_question("lead_email", "ana@example.com")
     assert resume_question("preferred_dates") == "Back to your enquiry: When would you like to go?"
+
+
+def test_one_message_can_correct_the_level_and_the_course():
+    text = "sorry, I'm actually Advanced already, so I want the Rescue course not AOW"
+    assert find_corrections(text, "destination", TRAINING, {}) == [
+        Correction("course_of_interest", "rescue"),
+        Correction("certification_level", "advanced"),
+    ]
+
+
+def test_a_name_ends_where_the_next_correction_starts():
+    text = "change my name to Thomas Reyes and my email to t.reyes@example.com"
+    assert find_corrections(text, "lead_confirmed", TRIP, {}) == [
+        Correction("lead_name", "Thomas Reyes"),
+        Correction("lead_email", "t.reyes@example.com"),
+    ]
+
+
+def test_the_diver_saying_their_own_level_is_not_a_course():
+    text = "actually I'm Advanced now, did the course last month"
+    assert find_corrections(text, "lead_message", TRAINING, {}) == [
+        Correction("certification_level", "advanced")
+    ]
