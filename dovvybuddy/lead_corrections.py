@@ -268,6 +268,14 @@ def _field_named(lowered: str, fields: Sequence[str]) -> tuple[str, re.Match[str
     return best
 
 
+def _only_own_level(lowered: str) -> bool:
+    """Whether every level named is one the diver says they hold."""
+    kept = _without_negated(lowered)
+    own = [m.span() for m in _SELF_LEVEL.finditer(kept)]
+    mentions = list(_LEVEL.finditer(kept))
+    return bool(own and mentions) and all(any(a <= m.start() < b for a, b in own) for m in mentions)
+
+
 def _without_negated(lowered: str) -> str:
     if re.search(r"\bnot (?:yet )?certified\b", lowered):
         return lowered
@@ -398,6 +406,13 @@ def find_correction(
     named = _field_named(lowered, fields)
     typed = _typed_field(text, lowered, fields, asked)
     field = named[0] if named else typed
+    if (
+        field == "course_of_interest"
+        and "certification_level" in fields
+        and _only_own_level(lowered)
+    ):
+        # "I'm Advanced now, did the course last month": the level, not a course wanted.
+        field, named = "certification_level", None
     if field is None or field == asked:
         return None
     if asked in ("certification_level", "course_of_interest") and typed == field and not named:
@@ -446,7 +461,12 @@ def find_corrections(
         if len(clause.split()) < 2:
             continue
         more = find_correction(cue + clause, asked, fields, values)
-        if more and more.value and all(more.field != c.field for c in found):
+        # A further correction needs a value of its field's shape ("the Rescue course").
+        shaped = (
+            more is not None
+            and _typed_field(clause, _normalised(clause), fields, asked) == more.field
+        )
+        if more and more.value and shaped and all(more.field != c.field for c in found):
             found.append(more)
     return found
 
