@@ -280,15 +280,26 @@ class AskLeadField(Action, ABC):
 
 
 def _ask_action(slot: str, form: str | None = None) -> type[AskLeadField]:
+    """The `action_ask_...` class for one field, a module attribute so it can be pickled
+    (the action server's worker processes receive the actions by reference)."""
     action_name = f"action_ask_{form}_{slot}" if form else f"action_ask_{slot}"
-    return type(
-        "Ask" + "".join(part.title() for part in action_name.split("_")[2:]),
+    class_name = "Ask" + "".join(part.title() for part in action_name.split("_")[2:])
+    action = type(
+        class_name,
         (AskLeadField,),
-        {"slot": slot, "form": form, "name": lambda self: action_name},
+        {
+            "slot": slot,
+            "form": form,
+            "name": lambda self: action_name,
+            "__module__": __name__,
+            "__qualname__": class_name,
+        },
     )
+    globals()[class_name] = action
+    return action
 
 
-ASK_ACTIONS = [
+ASK_ACTIONS: list[type[AskLeadField]] = [
     *(_ask_action(slot) for slot in LABELS if slot != "certification_level"),
     _ask_action("certification_level", "training_form"),
     _ask_action("certification_level", "trip_form"),
