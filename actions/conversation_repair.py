@@ -29,11 +29,13 @@ from dovvybuddy.lead_corrections import (
     display,
     find_corrections,
     go_back_question,
+    has_own_level,
     is_go_back,
     is_keep,
     previous_field,
     refused_message,
     resume_question,
+    values_in_opening,
 )
 from dovvybuddy.places import classify_place_name
 
@@ -243,6 +245,40 @@ async def _apply(
         SlotSet(field, new),
         SlotSet(REPAIR_SLOT, None),
     ]
+
+
+async def opening_events(
+    form: FormValidationAction,
+    events: list[EventType],
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: dict[str, Any],
+) -> list[EventType]:
+    """The form's first events, with the answers given in the opening message stored.
+
+    "Perhentian in August? We're 4 divers" is not asked the dates or the
+    group size again; "an open water course in Tioman" is the course wanted,
+    not the diver's level.
+    """
+    text = str((tracker.latest_message or {}).get("text") or "")
+    tracker.add_slots(events)
+    extra: list[EventType] = []
+    for field, raw in values_in_opening(text, form_fields(tracker, domain)).items():
+        if tracker.get_slot(field) is not None:
+            continue
+        value = (await _validated(form, field, raw, tracker, domain)).get(field)
+        if value is None:
+            continue
+        extra.append(SlotSet(field, value))
+        if field == "course_of_interest" and not has_own_level(text):
+            before = value_before_message(tracker, "certification_level")
+            extra.append(SlotSet("certification_level", before))
+    if not extra:
+        return events
+    tracker.add_slots(extra)
+    next_slot = await form.next_requested_slot(dispatcher, tracker, domain)
+    kept = [e for e in events if e.get("name") != "requested_slot"]
+    return [*kept, *extra, *([next_slot] if next_slot else [])]
 
 
 def edit_buttons(tracker: Tracker, fields: list[str]) -> list[dict[str, str]]:

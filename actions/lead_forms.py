@@ -19,7 +19,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation_repair import REPAIR_SLOT, edit_buttons, repair_events
+from actions.conversation_repair import REPAIR_SLOT, edit_buttons, opening_events, repair_events
 from actions.lead_fields import (
     format_date_range,
     is_plausible_name,
@@ -37,6 +37,7 @@ from dovvybuddy.knowledge_validation import (
     DESTINATION_NAMES,
     DESTINATIONS,
 )
+from dovvybuddy.lead_corrections import readable_dates
 from dovvybuddy.partners import Partner, partner_for
 from dovvybuddy.places import PlaceKind, classify_place_name
 from dovvybuddy.settings import CLIENT_METADATA_KEY
@@ -133,6 +134,8 @@ def summary(tracker: Tracker, fields: list[str]) -> str:
             value = "(not given)"
         elif field == "dive_count":
             value = int(float(value))
+        elif field == "preferred_dates":
+            value = readable_dates(str(value))
         lines.append(f"- {FIELD_LABELS[field]}: {value}")
     return "\n".join(lines)
 
@@ -169,6 +172,8 @@ class LeadFormValidation(FormValidationAction):
         # become the diver's logged dives or level.
         # What the diver said when starting the form (requested_slot unset) counts.
         requested = tracker.get_slot("requested_slot")
+        if requested is None:
+            events = await opening_events(self, events, dispatcher, tracker, domain)
         for slot in ANSWER_ONLY_PROFILE_SLOTS:
             if requested and slot != requested and slot in tracker.slots_to_validate():
                 events.append(SlotSet(slot, slot_before_latest_message(tracker, slot)))

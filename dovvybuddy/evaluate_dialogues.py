@@ -5,8 +5,10 @@ with a message, then answers whatever the form asks (read from the
 tracker's `requested_slot`) with the diver's value for that field, unless
 an interjection is scripted for that question ("when_asked": a field or
 "summary"); each interjection is said once, in order, and its reply is
-checked. At the summary the diver says "yes". The field values shown in the
-last summary must match `expect` and not `expect_not`, and no field in
+checked. At the summary the diver says "yes". The field values of the last
+summary, as stored or as shown to the diver (dates are stored as an ISO
+range, shown as "12-15 Jun 2027"), must match `expect`, neither may match
+`expect_not`, and no field in
 `never_asked` may be asked. `make eval-behaviour` runs these as the
 `conversation_repair` category (dovvybuddy/evaluate_behaviour.py).
 """
@@ -22,6 +24,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from dovvybuddy.lead_corrections import LABELS, display
 from dovvybuddy.reports import Split, split_of
 from dovvybuddy.settings import PROJECT_ROOT
 
@@ -104,6 +107,14 @@ def reply_failures(interjection: Interjection, reply: str) -> list[str]:
     return failures
 
 
+def _readings(slot: str, value: Any) -> tuple[str, ...]:
+    """A slot's value as stored and as the diver reads it in the summary ("12-15 Jun 2027")."""
+    stored = shown(value)
+    if value is None or slot not in LABELS:
+        return (stored,)
+    return (stored, display(slot, value))
+
+
 def final_failures(
     dialogue: Dialogue, summary_slots: dict[str, Any] | None, asked: list[str]
 ) -> list[str]:
@@ -113,12 +124,18 @@ def final_failures(
     failures = [
         f"{slot}: {shown(summary_slots.get(slot))!r} does not match {pattern!r}"
         for slot, pattern in dialogue.expect.items()
-        if not re.search(pattern, shown(summary_slots.get(slot)), _FLAGS)
+        if not any(
+            re.search(pattern, reading, _FLAGS)
+            for reading in _readings(slot, summary_slots.get(slot))
+        )
     ]
     failures += [
         f"{slot}: {shown(summary_slots.get(slot))!r} matches the replaced {pattern!r}"
         for slot, pattern in dialogue.expect_not.items()
-        if re.search(pattern, shown(summary_slots.get(slot)), _FLAGS)
+        if any(
+            re.search(pattern, reading, _FLAGS)
+            for reading in _readings(slot, summary_slots.get(slot))
+        )
     ]
     failures += [f"asked {slot}" for slot in dialogue.never_asked if slot in asked]
     return failures

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from dovvybuddy.knowledge_validation import CERTIFICATION_LEVEL_NAMES, DESTINATION_NAMES
@@ -268,6 +269,11 @@ def _field_named(lowered: str, fields: Sequence[str]) -> tuple[str, re.Match[str
     return best
 
 
+def has_own_level(text: str) -> bool:
+    """Whether the diver names a level they hold ("I'm Open Water")."""
+    return _SELF_LEVEL.search(_without_negated(_normalised(text))) is not None
+
+
 def _only_own_level(lowered: str) -> bool:
     """Whether every level named is one the diver says they hold."""
     kept = _without_negated(lowered)
@@ -487,8 +493,51 @@ def display(field: str, value: Any) -> str:
         size = int(float(value))
         return "just you" if size == 1 else f"{size} people"
     if field == "preferred_dates":
-        return str(value).replace("/", " to ")
+        return readable_dates(str(value))
     return str(value)
+
+
+def readable_dates(stored: str) -> str:
+    """'2027-06-12/2027-06-15' as '12-15 Jun 2027' (the stored ISO range as a diver reads it)."""
+    try:
+        start, _, end = stored.partition("/")
+        first = date.fromisoformat(start)
+        last = date.fromisoformat(end) if end else first
+    except ValueError:
+        return stored
+    if first == last:
+        return f"{first.day} {first:%b %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}-{last.day} {last:%b %Y}"
+    if first.year == last.year:
+        return f"{first.day} {first:%b} - {last.day} {last:%b %Y}"
+    return f"{first.day} {first:%b %Y} - {last.day} {last:%b %Y}"
+
+
+def values_in_opening(text: str, fields: Sequence[str]) -> dict[str, str]:
+    """Answers a diver gives in the message that starts an enquiry, by their shape.
+
+    "Perhentian in August? We're 4 divers" gives the dates and the group size;
+    in the training form a level named but not held ("an open water course")
+    is the course wanted.
+    """
+    lowered = _normalised(text)
+    kept = _without_negated(lowered)
+    found: dict[str, str] = {}
+    if "lead_email" in fields and (email := _EMAIL.search(text)):
+        found["lead_email"] = email.group(0)
+    if "lead_phone" in fields and (phone := _PHONE.search(kept)):
+        found["lead_phone"] = phone.group(0)
+    if "group_size" in fields and (group := _GROUP.search(kept)):
+        found["group_size"] = group.group(0)
+    if "preferred_dates" in fields and (dates := _DATES.search(kept)):
+        found["preferred_dates"] = kept[dates.start() :].split(",")[0].split("?")[0]
+    if "course_of_interest" in fields:
+        own = [m.span() for m in _SELF_LEVEL.finditer(kept)]
+        wanted = [m for m in _LEVEL.finditer(kept) if not any(a <= m.start() < b for a, b in own)]
+        if wanted:
+            found["course_of_interest"] = wanted[0].group(0)
+    return found
 
 
 def changed_message(field: str, value: Any) -> str:
@@ -511,10 +560,14 @@ def refused_message(field: str, old_value: Any, place: str | None = None) -> str
     return f"I couldn't change your {LABELS[field]}: {reason}. {kept}"
 
 
+_PLURAL_LABELS = frozenset({"preferred_dates", "interests", "dive_count"})
+
+
 def go_back_question(field: str, value: Any) -> str:
     """Re-asking a field the diver went back to (or asked to change), showing its value."""
+    verb = "are" if field in _PLURAL_LABELS else "is"
     return (
-        f"Sure. Your {LABELS[field]} is currently {display(field, value)}. "
+        f"Sure. Your {LABELS[field]} {verb} currently {display(field, value)}. "
         f'{SHORT_QUESTIONS[field]} (Or say "keep it".)'
     )
 

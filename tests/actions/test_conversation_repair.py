@@ -123,7 +123,7 @@ async def test_go_back_reasks_the_previous_field_with_its_value(domain):
         {"sender_id": "diver", "slots": slots, "events": [], "latest_message": {}}
     )
     await ask.run(dispatcher, after, domain)
-    assert "currently 2027-05-01 to 2027-05-10" in dispatcher.messages[0]["text"]
+    assert "dates are currently 1-10 May 2027" in dispatcher.messages[0]["text"]
 
 
 async def test_keep_it_after_going_back_restores_the_old_value(domain):

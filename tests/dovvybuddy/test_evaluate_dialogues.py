@@ -98,3 +98,11 @@ def test_whole_numbers_are_compared_without_a_decimal_point():
         )
         == []
     )
+
+
+def test_dates_match_as_stored_or_as_shown_and_a_replaced_value_fails_either_way():
+    stored = {"preferred_dates": "2027-11-01/2027-11-15"}
+    assert (
+        final_failures(dialogue(expect={"preferred_dates": "nov"}, expect_not={}), stored, []) == []
+    )
+    assert final_failures(dialogue(expect={}, expect_not={"preferred_dates": "^2027"}), stored, [])
