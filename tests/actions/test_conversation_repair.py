@@ -6,7 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_repair import ASK_ACTIONS, edit_buttons
-from actions.lead_forms import ValidateTripForm
+from actions.lead_forms import ValidateTrainingForm, ValidateTripForm
 
 ANSWERED = {
     "lead_name": "Ana Lim",
@@ -184,3 +184,27 @@ def test_the_summary_has_an_edit_button_per_given_field():
         {"title": "Edit email", "payload": "edit email"},
         {"title": "Edit dates", "payload": "edit dates"},
     ]
+
+
+async def test_a_course_named_in_the_opening_is_the_course_not_the_divers_level(domain):
+    text = "can someone contact me about an open water course in tioman"
+    parse = {"text": text, "intent": {"name": "request_training_lead", "confidence": 0.9}}
+    tracker = Tracker(
+        sender_id="diver",
+        slots={"certification_level": "open_water", "destination": "tioman"},
+        latest_message={**parse, "entities": []},
+        events=[
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": text, "parse_data": parse},
+            {"event": "slot", "name": "certification_level", "value": "open_water"},
+            {"event": "slot", "name": "destination", "value": "tioman"},
+        ],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "training_form"},
+        latest_action_name="action_listen",
+    )
+    events = await ValidateTrainingForm().run(CollectingDispatcher(), tracker, domain)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["course_of_interest"] == "open_water"
+    assert slots["certification_level"] is None  # asked later, not taken from the course

@@ -13,6 +13,7 @@ from dovvybuddy.lead_corrections import (
     previous_field,
     refused_message,
     resume_question,
+    values_in_opening,
 )
 
 TRIP = (
@@ -170,3 +171,22 @@ def test_the_diver_saying_their_own_level_is_not_a_course():
     assert find_corrections(text, "lead_message", TRAINING, {}) == [
         Correction("certification_level", "advanced")
     ]
+
+
+def test_answers_in_the_opening_message_are_read_by_their_shape():
+    opening = "Can a centre contact me about Perhentian in August? We're 4 divers"
+    assert values_in_opening(opening, TRIP) == {
+        "group_size": "we're 4",
+        "preferred_dates": "in august",
+    }
+    assert values_in_opening("I want to book a dive trip to Redang", TRIP) == {}
+
+
+def test_a_level_named_in_a_training_request_is_the_course_unless_the_diver_holds_it():
+    assert values_in_opening("an open water course in tioman please", TRAINING) == {
+        "course_of_interest": "open water"
+    }
+    assert values_in_opening("I'm open water and want to do the advanced course", TRAINING) == {
+        "course_of_interest": "advanced"
+    }
+    assert values_in_opening("I'm open water, can someone contact me", TRAINING) == {}
