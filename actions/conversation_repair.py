@@ -281,6 +281,17 @@ async def opening_events(
     return [*kept, *extra, *([next_slot] if next_slot else [])]
 
 
+def answered_something_else(tracker: Tracker) -> bool:
+    """Whether an answer to something else (a digression) came after the latest message."""
+    latest_user = max(
+        (i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=-1
+    )
+    return tracker.latest_action_name in DIGRESSION_ACTIONS or any(
+        e.get("event") == "action" and e.get("name") in DIGRESSION_ACTIONS
+        for e in tracker.events[latest_user + 1 :]
+    )
+
+
 def edit_buttons(tracker: Tracker, fields: list[str]) -> list[dict[str, str]]:
     """One "Edit <field>" button per field in the summary; its text is what a diver would type."""
     return [
@@ -306,7 +317,7 @@ class AskLeadField(Action, ABC):
         pending = tracker.get_slot(REPAIR_SLOT) or {}
         if pending.get("field") == self.slot and pending.get("value") is not None:
             dispatcher.utter_message(text=go_back_question(self.slot, pending["value"]))
-        elif tracker.latest_action_name in DIGRESSION_ACTIONS:
+        elif answered_something_else(tracker):
             dispatcher.utter_message(text=resume_question(self.slot))
         elif self.form:
             dispatcher.utter_message(response=f"utter_ask_{self.form}_{self.slot}")
