@@ -17,6 +17,7 @@ if os.environ.get("DOVVY_SERVICE"):
 
 # Imported after logging is set up, so their loggers start with it.
 from actions.answer_question import ActionAnswerQuestion
+from actions.conversation_repair import ASK_ACTIONS
 from actions.lead_forms import (
     ActionAskLeadConfirmed,
     ActionAskLeadConsent,
@@ -33,6 +34,7 @@ from actions.slot_validation import ValidateProfileSlots
 from actions.trip_matching import ActionMatchTrip
 
 __all__ = [
+    "ASK_ACTIONS",
     "ActionAnswerQuestion",
     "ActionAnswerSafetyQuestion",
     "ActionAskLeadConfirmed",

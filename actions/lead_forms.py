@@ -19,6 +19,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation_repair import REPAIR_SLOT, edit_buttons, opening_events, repair_events
 from actions.profile import PROFILE_SLOTS, uncovered_place_named
 from dovvybuddy.common.settings import CLIENT_METADATA_KEY
 from dovvybuddy.knowledge.places import PlaceKind, classify_place_name
@@ -28,6 +29,7 @@ from dovvybuddy.knowledge.vocabulary import (
     DESTINATIONS,
     FORM_LEAD_TYPES,
 )
+from dovvybuddy.leads.corrections import readable_dates
 from dovvybuddy.leads.fields import (
     format_date_range,
     is_plausible_name,
@@ -43,18 +45,6 @@ from dovvybuddy.leads.store import LeadLimitReached, LeadRecord, default_lead_st
 
 logger = logging.getLogger(__name__)
 
-FORM_SLOTS = (
-    "lead_name",
-    "lead_email",
-    "lead_phone",
-    "course_of_interest",
-    "preferred_dates",
-    "group_size",
-    "interests",
-    "lead_message",
-    "lead_consent",
-    "lead_confirmed",
-)
 # Profile slots a form keeps unless they answer the question it asked.
 ANSWER_ONLY_PROFILE_SLOTS = ("certification_level", "agency", "dive_count")
 FIELD_LABELS = {
@@ -131,6 +121,8 @@ def summary(tracker: Tracker, fields: list[str]) -> str:
             value = "(not given)"
         elif field == "dive_count":
             value = int(float(value))
+        elif field == "preferred_dates":
+            value = readable_dates(str(value))
         lines.append(f"- {FIELD_LABELS[field]}: {value}")
     return "\n".join(lines)
 
@@ -154,7 +146,11 @@ class LeadFormValidation(FormValidationAction):
             # Anyone in a group could read, answer or confirm another
             # member's contact details: the form ends before its first question.
             dispatcher.utter_message(response="utter_lead_form_private_only")
-            return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots()]
+            return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots(domain)]
+        # A correction, "go back" or "keep it" is applied first (actions/conversation_repair.py).
+        repaired = await repair_events(self, dispatcher, tracker, domain)
+        if repaired is not None:
+            return repaired
         place_events = refuse_uncovered_destination_at_start(dispatcher, tracker)
         tracker.add_slots(place_events)
         events = place_events + await super().run(dispatcher, tracker, domain)
@@ -163,9 +159,20 @@ class LeadFormValidation(FormValidationAction):
         # become the diver's logged dives or level.
         # What the diver said when starting the form (requested_slot unset) counts.
         requested = tracker.get_slot("requested_slot")
+        if requested is None:
+            events = await opening_events(self, events, dispatcher, tracker, domain)
         for slot in ANSWER_ONLY_PROFILE_SLOTS:
             if requested and slot != requested and slot in tracker.slots_to_validate():
                 events.append(SlotSet(slot, slot_before_latest_message(tracker, slot)))
+        # A field the diver went back to is answered: its old value is no longer kept.
+        pending = tracker.get_slot(REPAIR_SLOT) or {}
+        if pending and any(
+            isinstance(e, dict)
+            and e.get("name") == pending.get("field")
+            and e.get("value") is not None
+            for e in events
+        ):
+            events.append(SlotSet(REPAIR_SLOT, None))
         return events
 
     async def required_slots(
@@ -379,13 +386,22 @@ class ActionAskLeadConfirmed(Action):
         form = tracker.active_loop_name or "training_form"
         fields = domain["forms"][form]["required_slots"]
         dispatcher.utter_message(
-            response="utter_ask_lead_confirmed", summary=summary(tracker, fields)
+            response="utter_ask_lead_confirmed",
+            summary=summary(tracker, fields),
+            buttons=edit_buttons(tracker, fields),
         )
         return []
 
 
-def reset_form_slots() -> list[EventType]:
-    return [SlotSet(slot, None) for slot in FORM_SLOTS]
+def form_slots(domain: dict[str, Any]) -> list[str]:
+    """The enquiry's own slots, read from the domain's forms: what a sent or
+    cancelled enquiry clears (the diver's profile slots stay)."""
+    required = (slot for form in domain["forms"].values() for slot in form["required_slots"])
+    return [slot for slot in dict.fromkeys(required) if slot not in PROFILE_SLOTS] + [REPAIR_SLOT]
+
+
+def reset_form_slots(domain: dict[str, Any]) -> list[EventType]:
+    return [SlotSet(slot, None) for slot in form_slots(domain)]
 
 
 class ActionSubmitLead(Action):
@@ -398,10 +414,10 @@ class ActionSubmitLead(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         if is_group_chat(tracker.sender_id):  # the form told them to write privately
-            return reset_form_slots()
+            return reset_form_slots(domain)
         if tracker.get_slot("lead_consent") is not True or not tracker.get_slot("lead_confirmed"):
             dispatcher.utter_message(response="utter_lead_not_stored")
-            return reset_form_slots()
+            return reset_form_slots(domain)
         form = next(
             (
                 e["name"]
@@ -440,7 +456,7 @@ class ActionSubmitLead(Action):
         except LeadLimitReached:
             logger.info(json.dumps({"event": "lead_limited", "type": record.lead_type}))
             dispatcher.utter_message(response="utter_lead_limit_reached")
-            return reset_form_slots()
+            return reset_form_slots(domain)
         logger.info(
             json.dumps(
                 {
@@ -452,7 +468,7 @@ class ActionSubmitLead(Action):
             )
         )
         dispatcher.utter_message(response="utter_lead_submitted", partner=partner.name)
-        return reset_form_slots()
+        return reset_form_slots(domain)
 
 
 class ActionCancelLead(Action):
@@ -465,4 +481,4 @@ class ActionCancelLead(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_lead_cancelled")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots()]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots(domain)]

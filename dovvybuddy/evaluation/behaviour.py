@@ -6,7 +6,10 @@ over the REST channel as the first message of a new conversation, then checks
 what the diver would see: the reply text against the item's regexes, for
 trip matching the destinations the reply ranks, compares or asks about, the
 actions that answered (read from the tracker's events) and, where an item
-says so, the slots after the turn. Prints and writes reports/behaviour.json:
+says so, the slots after the turn. Then it plays the multi-turn enquiry
+dialogues of tests/data/conversation_repair_eval.yml as the
+`conversation_repair` category (dovvybuddy/evaluate_dialogues.py), one
+item per dialogue. Prints and writes reports/behaviour.json:
 pass rates for the held-out half, the tuning half and overall, per category,
 every failure with the check that failed, and REST turn latency.
 """
@@ -31,6 +34,13 @@ import yaml
 
 from dovvybuddy.common.reports import SPLITS, percentiles, split_of, write_report
 from dovvybuddy.common.settings import PROJECT_ROOT
+from dovvybuddy.evaluation.dialogues import CATEGORY as DIALOGUE_CATEGORY
+from dovvybuddy.evaluation.dialogues import (
+    DIALOGUES_FILE,
+    Dialogue,
+    load_dialogues,
+    play_dialogue,
+)
 from dovvybuddy.ops.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
 from dovvybuddy.trips.replies import asks_for_month, destinations_named, ranked_destinations
 
@@ -185,17 +195,26 @@ def _rates(results: list[tuple[Case, list[str]]]) -> dict[str, Any]:
     }
 
 
-def summarise(results: list[tuple[Case, Turn, list[str]]]) -> dict[str, Any]:
-    """The report: pass rates overall and per category, failures, latency."""
+def summarise(
+    results: list[tuple[Case, Turn, list[str]]], turn_seconds: Iterable[float] | None = None
+) -> dict[str, Any]:
+    """The report: pass rates overall and per category, failures, latency.
+
+    `turn_seconds` are the turn latencies when items are dialogues of many
+    turns (default: one turn per item)."""
     verdicts = [(case, failures) for case, _, failures in results]
     categories = sorted({case.category for case, _ in verdicts})
+    single_turn = [(c, f) for c, f in verdicts if c.category != DIALOGUE_CATEGORY]
     return {
         "pass_rate": _rates(verdicts),
+        "single_turn_pass_rate": _rates(single_turn),
         "by_category": {
             category: _rates([(c, f) for c, f in verdicts if c.category == category])
             for category in categories
         },
-        "latency": percentiles([turn.seconds for _, turn, _ in results]),
+        "latency": percentiles(
+            list(turn_seconds) if turn_seconds is not None else [t.seconds for _, t, _ in results]
+        ),
         "failures": [
             {
                 "text": case.text,
@@ -238,6 +257,50 @@ def play(stack: LaunchedStack, case: Case) -> Turn:
     )
 
 
+class _RestConversation:
+    """A dialogue's view of the launched stack: REST messages and the tracker."""
+
+    def __init__(self, stack: LaunchedStack) -> None:
+        self.stack = stack
+
+    def say(self, sender: str, text: str) -> list[str]:
+        return self.stack.say(sender, text)
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        response = self.stack.api(f"/conversations/{conversation_id(sender)}/tracker")
+        response.raise_for_status()
+        return response.json()
+
+
+def play_dialogues(
+    stack: LaunchedStack, dialogues: list[Dialogue]
+) -> tuple[list[tuple[Case, Turn, list[str]]], list[float], list[dict[str, Any]]]:
+    """Each dialogue as one item, its turn latencies, and the transcripts of failures."""
+    results, seconds, transcripts = [], [], []
+    for dialogue in dialogues:
+        case = Case(text=dialogue.id, category=DIALOGUE_CATEGORY, split=dialogue.split)
+        try:
+            played = play_dialogue(_RestConversation(stack), dialogue)
+        except requests.RequestException as error:
+            results.append((case, Turn("", (), {}, 0.0), [f"request failed: {error}"]))
+            continue
+        seconds += played.seconds
+        results.append((case, Turn(played.last_reply, (), {}, 0.0), played.failures))
+        if played.failures:
+            transcripts.append(
+                {
+                    "id": dialogue.id,
+                    "split": dialogue.split,
+                    "failed": played.failures,
+                    "transcript": [
+                        {"diver": said, "bot": reply[:REPLY_EXCERPT_CHARS]}
+                        for said, reply in played.transcript
+                    ],
+                }
+            )
+    return results, seconds, transcripts
+
+
 def _shown(path: Path) -> str:
     """A path relative to the project when it is inside it, else as given."""
     resolved = path.resolve()
@@ -258,6 +321,15 @@ def main(argv: list[str] | None = None) -> int:
         "tests/data/behaviour_eval_trips.yml); e.g. a private probe set",
     )
     parser.add_argument(
+        "--dialogues",
+        type=Path,
+        default=DIALOGUES_FILE,
+        help="multi-turn dialogues to play (default: tests/data/conversation_repair_eval.yml)",
+    )
+    parser.add_argument(
+        "--only-dialogues", action="store_true", help="play the dialogues, not the single messages"
+    )
+    parser.add_argument(
         "--report", type=Path, default=REPORT_FILE, help="where to write the JSON report"
     )
     parser.add_argument(
@@ -267,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         help="where the model for the current training inputs is looked up (default: var/models)",
     )
     args = parser.parse_args(argv)
-    eval_files = args.eval_file or [EVAL_FILE, TRIPS_EVAL_FILE]
+    eval_files = [] if args.only_dialogues else (args.eval_file or [EVAL_FILE, TRIPS_EVAL_FILE])
     always_must_not = tuple(yaml.safe_load(EVAL_FILE.read_text()).get("always_must_not", ()))
     cases = [
         case
@@ -276,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
             load_trip_cases(path, always_must_not) if path == TRIPS_EVAL_FILE else load_cases(path)
         )
     ]
+    dialogues = load_dialogues(args.dialogues) if args.dialogues.exists() else []
     var_dir = Path(tempfile.mkdtemp(prefix="dovvybuddy-behaviour-"))
     # Every message comes from 127.0.0.1 with its own sender id, so only the
     # per-address limit is lifted.
@@ -291,12 +364,18 @@ def main(argv: list[str] | None = None) -> int:
                 results.append((case, Turn("", (), {}, 0.0), [f"request failed: {error}"]))
                 continue
             results.append((case, turn, failed_checks(case, turn)))
+        seconds = [turn.seconds for _, turn, _ in results]
+        dialogue_results, dialogue_seconds, transcripts = play_dialogues(stack, dialogues)
+        results += dialogue_results
+        seconds += dialogue_seconds
     finally:
         stack.stop()
         shutil.rmtree(var_dir, ignore_errors=True)
     report = {
         "eval_files": [_shown(path) for path in eval_files],
-        **summarise(results),
+        "dialogues_file": _shown(args.dialogues),
+        **summarise(results, seconds),
+        "dialogue_failures": transcripts,
     }
     write_report(args.report, report)
     print(json.dumps({k: v for k, v in report.items() if k != "failures"}, indent=2))

@@ -53,7 +53,14 @@ _DAY_RANGE = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|until)\s*"
     rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}{_YEAR}\b"
 )
-_MONTH_ONLY = re.compile(rf"^(?:in\s+|around\s+|during\s+)?{_MONTH}{_YEAR}$")
+_MONTH_ONLY = re.compile(rf"^(?:in\s+|around\s+|during\s+|next\s+|this\s+)?{_MONTH}{_YEAR}$")
+# "first week of May", "the last two weeks of August", "second half of June".
+_WEEKS_OF_MONTH = re.compile(
+    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|last|final)\s+(?:(two|2)\s+weeks|week|half)"
+    rf"\s+of\s+{_MONTH}{_YEAR}\b"
+)
+_ORDINAL_WEEK = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
+_ORDINAL_WEEK |= {"fourth": 3, "4th": 3}
 _SEASON = re.compile(r"\b(?:next\s+|this\s+)?(spring|summer|autumn|fall|winter)\b")
 _RANGE_SEPARATOR = re.compile(r"\s+(?:to|until|till)\s+|\s*(?:-|–)\s+|\s+(?:-|–)\s*")
 # Meteorological seasons of the northern hemisphere: the first month and length.
@@ -92,7 +99,12 @@ def parse_phone(text: str, region: str = DEFAULT_PHONE_REGION) -> str | None:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
+    # A number written with its country code that has a possible length is
+    # kept even when its range is not allocated yet: the partner calls it.
+    international = text.strip().startswith("+")
+    if not phonenumbers.is_valid_number(number) and not (
+        international and phonenumbers.is_possible_number(number)
+    ):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -179,6 +191,8 @@ def parse_date_range(text: str, today: date) -> tuple[date, date] | None:
     "July", "in two weeks", "20/7".
     """
     lowered = re.sub(r"\s+", " ", (text or "").lower().replace("mid-", "mid ")).strip()
+    if match := _WEEKS_OF_MONTH.search(lowered):
+        return _weeks_of_month(match, today)
     if match := _PART_OF_MONTH.search(lowered):
         part, month_name, year_text = match.groups()
         month = _MONTHS[month_name[:3]]
@@ -217,6 +231,26 @@ def parse_date_range(text: str, today: date) -> tuple[date, date] | None:
     if day and day >= today:
         return day, day
     return None
+
+
+def _weeks_of_month(match: re.Match[str], today: date) -> tuple[date, date]:
+    """The days of "first week of May", "last two weeks of Aug", "second half of June"."""
+    ordinal, two_weeks, month_name, year_text = match.groups()
+    month = _MONTHS[month_name[:3]]
+    year = _year_for(month, year_text, today)
+    last_day = _month_end(year, month).day
+    if "half" in match.group(0):
+        first_half = ordinal not in ("second", "2nd", "last", "final")
+        return (
+            (date(year, month, 1), date(year, month, 15))
+            if first_half
+            else (date(year, month, 16), date(year, month, last_day))
+        )
+    length = 14 if two_weeks else 7
+    if ordinal in ("last", "final"):
+        return date(year, month, last_day - length + 1), date(year, month, last_day)
+    first = 1 + 7 * _ORDINAL_WEEK[ordinal]
+    return date(year, month, first), date(year, month, min(first + length - 1, last_day))
 
 
 def format_date_range(start: date, end: date) -> str:

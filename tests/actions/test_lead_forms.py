@@ -185,3 +185,13 @@ def test_the_summary_lists_what_will_be_sent_in_plain_words(make_tracker):
         "- Name: Ana\n- Phone: (not given)\n- Course: Advanced Open Water\n"
         "- Destination: Sipadan area\n- Logged dives: 12"
     )
+
+
+def test_a_finished_enquiry_clears_the_forms_own_slots_and_keeps_the_profile(domain):
+    from actions.lead_forms import form_slots
+
+    cleared = form_slots(domain)
+    required = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
+    assert {"lead_name", "lead_email", "preferred_dates", "lead_confirmed"} <= set(cleared)
+    assert not {"destination", "certification_level", "dive_count"} & set(cleared)
+    assert set(cleared) - required == {"lead_repair"}

@@ -30,6 +30,10 @@ TODAY = date(2026, 11, 30)
         ("15 June to 20 June", (date(2027, 6, 15), date(2027, 6, 20))),
         ("July", (date(2027, 7, 1), date(2027, 7, 31))),
         ("in two weeks", (date(2026, 12, 14), date(2026, 12, 14))),
+        ("first week of May", (date(2027, 5, 1), date(2027, 5, 7))),
+        ("the last two weeks of August", (date(2027, 8, 18), date(2027, 8, 31))),
+        ("second half of June", (date(2027, 6, 16), date(2027, 6, 30))),
+        ("next April", (date(2027, 4, 1), date(2027, 4, 30))),
     ],
 )
 def test_natural_dates_become_future_ranges(text, expected):
@@ -63,7 +67,14 @@ def test_emails_are_checked_and_normalised(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("012-345 6789", "+60123456789"), ("+44 20 7946 0958", "+442079460958"), ("123", None)],
+    [
+        ("012-345 6789", "+60123456789"),
+        ("+44 20 7946 0958", "+442079460958"),
+        ("123", None),
+        # Possible with its country code, though not allocated: kept.
+        ("+44 7700 900123", "+447700900123"),
+        ("+60 12", None),
+    ],
 )
 def test_phone_numbers_are_normalised_to_e164(text, expected):
     assert parse_phone(text) == expected

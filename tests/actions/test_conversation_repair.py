@@ -1,0 +1,210 @@
+"""Corrections, "go back" and resuming inside the enquiry forms (the form's validation)."""
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation_repair import ASK_ACTIONS, edit_buttons
+from actions.lead_forms import ValidateTrainingForm, ValidateTripForm
+
+ANSWERED = {
+    "lead_name": "Ana Lim",
+    "lead_email": "ana@example.com",
+    "lead_phone": "+60123456789",
+    "destination": "tioman",
+    "preferred_dates": "2027-05-01/2027-05-10",
+}
+
+
+def form_turn(
+    text: str, asked: str, answered: dict[str, Any], intent: str = "correct_field"
+) -> Tracker:
+    """The trip form's validation as Rasa calls it: earlier answers, the question
+    asked, then the diver's message and the form's candidate for that question."""
+    events: list[dict[str, Any]] = []
+    for slot, value in answered.items():
+        events.append({"event": "slot", "name": "requested_slot", "value": slot})
+        events.append({"event": "slot", "name": slot, "value": value})
+    events.append({"event": "slot", "name": "requested_slot", "value": asked})
+    parse = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    events += [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": parse},
+        {"event": "slot", "name": asked, "value": text},
+    ]
+    return Tracker(
+        sender_id="diver",
+        slots={**answered, "requested_slot": asked, asked: text},
+        latest_message=parse,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "trip_form"},
+        latest_action_name="action_listen",
+    )
+
+
+async def run_form(tracker: Tracker, domain: dict) -> tuple[dict[str, Any], list[str]]:
+    """The slots the validation set, with `requested_slot` the question the form asks next."""
+    dispatcher = CollectingDispatcher()
+    events = await ValidateTripForm().run(dispatcher, tracker, domain)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    if "requested_slot" not in slots:
+        # Rasa's form asks the first field of the form that is still empty.
+        now = {**tracker.slots, **slots}
+        fields = domain["forms"]["trip_form"]["required_slots"]
+        slots["requested_slot"] = next(f for f in fields if now.get(f) is None)
+    return slots, [m.get("text") or m.get("response") for m in dispatcher.messages]
+
+
+async def test_a_correction_of_an_earlier_field_replaces_it_and_asks_the_same_question(domain):
+    tracker = form_turn("change my name to Thomas Reyes", "group_size", ANSWERED)
+    slots, said = await run_form(tracker, domain)
+    assert slots["lead_name"] == "Thomas Reyes"
+    assert slots["group_size"] is None  # the message was not a group size
+    assert slots["requested_slot"] == "group_size"
+    assert said == ["Updated your name to Thomas Reyes."]
+
+
+async def test_a_correction_at_the_summary_shows_the_summary_again(domain):
+    answered = {
+        **ANSWERED,
+        "group_size": 3,
+        "certification_level": "open_water",
+        "dive_count": 10.0,
+    }
+    answered |= {"interests": "", "lead_message": "", "lead_consent": True}
+    tracker = form_turn("actually my email is ana.lim@example.org", "lead_confirmed", answered)
+    slots, said = await run_form(tracker, domain)
+    assert slots["lead_email"] == "ana.lim@example.org"
+    assert slots["lead_confirmed"] is None
+    assert slots["requested_slot"] == "lead_confirmed"
+    assert said == ["Updated your email to ana.lim@example.org."]
+
+
+async def test_a_field_not_asked_yet_is_stored_and_not_asked(domain):
+    answered = {k: ANSWERED[k] for k in ("lead_name", "lead_email")}
+    tracker = form_turn("oh and actually it's 4 of us", "lead_phone", answered)
+    slots, said = await run_form(tracker, domain)
+    assert slots["group_size"] == 4
+    assert slots["requested_slot"] == "lead_phone"
+    assert said == ["Updated your group size to 4 people."]
+
+
+async def test_a_failed_correction_says_why_and_keeps_the_old_value(domain):
+    tracker = form_turn("change my email to ana at gmail", "group_size", ANSWERED)
+    slots, said = await run_form(tracker, domain)
+    assert "lead_email" not in slots or slots["lead_email"] == "ana@example.com"
+    assert "complete email address" in said[0] and "kept ana@example.com" in said[0]
+    assert slots["requested_slot"] == "group_size"
+
+
+async def test_an_uncovered_destination_is_refused_and_the_old_one_kept(domain):
+    tracker = form_turn("change the destination to Bali", "group_size", ANSWERED)
+    slots, said = await run_form(tracker, domain)
+    assert slots.get("destination", "tioman") == "tioman"
+    assert "don't cover Bali" in said[0]
+
+
+async def test_go_back_reasks_the_previous_field_with_its_value(domain):
+    tracker = form_turn("wait, go back", "group_size", ANSWERED, intent="go_back")
+    slots, said = await run_form(tracker, domain)
+    assert said == []  # the question itself shows the current value
+    assert slots["preferred_dates"] is None
+    assert slots["lead_repair"] == {
+        "field": "preferred_dates",
+        "value": "2027-05-01/2027-05-10",
+    }
+    assert slots["requested_slot"] == "preferred_dates"
+    ask = next(a for a in ASK_ACTIONS if a().name() == "action_ask_preferred_dates")()
+    dispatcher = CollectingDispatcher()
+    after = Tracker.from_dict(
+        {"sender_id": "diver", "slots": slots, "events": [], "latest_message": {}}
+    )
+    await ask.run(dispatcher, after, domain)
+    assert "dates are currently 1-10 May 2027" in dispatcher.messages[0]["text"]
+
+
+async def test_keep_it_after_going_back_restores_the_old_value(domain):
+    answered = {**ANSWERED, "preferred_dates": None}
+    answered["lead_repair"] = {"field": "preferred_dates", "value": "2027-05-01/2027-05-10"}
+    tracker = form_turn("keep it", "preferred_dates", answered, intent="affirm")
+    slots, said = await run_form(tracker, domain)
+    assert slots["preferred_dates"] == "2027-05-01/2027-05-10"
+    assert slots["lead_repair"] is None
+    assert "kept your dates" in said[0]
+
+
+async def test_an_ordinary_answer_is_validated_as_before(domain):
+    tracker = form_turn(
+        "my email is bea@example.com", "lead_email", {"lead_name": "Bea"}, "inform_profile"
+    )
+    slots, said = await run_form(tracker, domain)
+    assert slots["lead_email"] == "bea@example.com"
+    assert said == []
+
+
+async def test_after_a_digression_the_question_is_asked_in_one_short_line(domain):
+    ask = next(a for a in ASK_ACTIONS if a().name() == "action_ask_lead_email")()
+    tracker = Tracker.from_dict(
+        {
+            "sender_id": "diver",
+            "slots": {},
+            "events": [{"event": "action", "name": "action_answer_question"}],
+            "latest_message": {},
+            "latest_action_name": "action_answer_question",
+        }
+    )
+    dispatcher = CollectingDispatcher()
+    await ask.run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["text"] == (
+        "Back to your enquiry: What email address should the dive centre use?"
+    )
+
+
+async def test_the_first_time_a_question_is_asked_in_full(domain):
+    ask = next(a for a in ASK_ACTIONS if a().name() == "action_ask_trip_form_certification_level")()
+    tracker = Tracker.from_dict({"sender_id": "d", "slots": {}, "events": [], "latest_message": {}})
+    dispatcher = CollectingDispatcher()
+    await ask.run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == "utter_ask_trip_form_certification_level"
+
+
+def test_the_summary_has_an_edit_button_per_given_field():
+    tracker = Tracker.from_dict(
+        {
+            "sender_id": "d",
+            "slots": {"lead_email": "a@example.com", "preferred_dates": "x"},
+            "events": [],
+        }
+    )
+    buttons = edit_buttons(tracker, ["lead_name", "lead_email", "preferred_dates"])
+    assert buttons == [
+        {"title": "Edit email", "payload": "edit email"},
+        {"title": "Edit dates", "payload": "edit dates"},
+    ]
+
+
+async def test_a_course_named_in_the_opening_is_the_course_not_the_divers_level(domain):
+    text = "can someone contact me about an open water course in tioman"
+    parse = {"text": text, "intent": {"name": "request_training_lead", "confidence": 0.9}}
+    tracker = Tracker(
+        sender_id="diver",
+        slots={"certification_level": "open_water", "destination": "tioman"},
+        latest_message={**parse, "entities": []},
+        events=[
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": text, "parse_data": parse},
+            {"event": "slot", "name": "certification_level", "value": "open_water"},
+            {"event": "slot", "name": "destination", "value": "tioman"},
+        ],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "training_form"},
+        latest_action_name="action_listen",
+    )
+    events = await ValidateTrainingForm().run(CollectingDispatcher(), tracker, domain)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["course_of_interest"] == "open_water"
+    assert slots["certification_level"] is None  # asked later, not taken from the course

@@ -1,0 +1,60 @@
+"""The multi-turn conversation-repair dialogues are well formed and not copies of training data."""
+
+import re
+
+import numpy as np
+
+from dovvybuddy.common.reports import SPLITS
+from dovvybuddy.evaluation.dialogues import SUMMARY, load_dialogues
+from dovvybuddy.knowledge.minilm import MiniLM
+from tests.dovvybuddy.evaluation.test_behaviour_eval_data import NEAR_COPY_COSINE, training_examples
+
+DIALOGUES = load_dialogues()
+FIELDS = {
+    "lead_name",
+    "lead_email",
+    "lead_phone",
+    "certification_level",
+    "course_of_interest",
+    "destination",
+    "preferred_dates",
+    "group_size",
+    "dive_count",
+    "interests",
+    "lead_message",
+    "lead_consent",
+}
+
+
+def test_there_are_at_least_40_dialogues_with_unique_ids_in_both_halves():
+    assert len(DIALOGUES) >= 40
+    assert len({d.id for d in DIALOGUES}) == len(DIALOGUES)
+    assert {d.split for d in DIALOGUES} == set(SPLITS)
+
+
+def test_interjections_name_a_question_or_the_summary_and_every_regex_compiles():
+    for dialogue in DIALOGUES:
+        for interjection in dialogue.interjections:
+            assert interjection.when_asked in FIELDS | {SUMMARY}, dialogue.id
+            for pattern in interjection.reply_must + interjection.reply_must_not:
+                re.compile(pattern)
+        for pattern in [*dialogue.expect.values(), *dialogue.expect_not.values()]:
+            re.compile(pattern)
+
+
+def test_no_diver_message_is_a_near_copy_of_a_training_example():
+    said = sorted(
+        {d.opening for d in DIALOGUES} | {i.say for d in DIALOGUES for i in d.interjections}
+    )
+    examples = training_examples()
+    minilm = MiniLM()
+    ours = np.stack([e.sentence for e in minilm.embed(said)])
+    theirs = np.stack([e.sentence for e in minilm.embed(examples)])
+    cosines = ours @ theirs.T
+    nearest = cosines.argmax(axis=1)
+    near_copies = [
+        (said[i], examples[nearest[i]], round(float(cosines[i, nearest[i]]), 3))
+        for i in range(len(said))
+        if cosines[i, nearest[i]] > NEAR_COPY_COSINE
+    ]
+    assert near_copies == []

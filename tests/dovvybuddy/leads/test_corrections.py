@@ -1,0 +1,192 @@
+"""Reading corrections from a diver's words: which field, which new value, and when not."""
+
+import pytest
+
+from dovvybuddy.leads.corrections import (
+    Correction,
+    changed_message,
+    find_correction,
+    find_corrections,
+    go_back_question,
+    is_go_back,
+    is_keep,
+    previous_field,
+    refused_message,
+    resume_question,
+    values_in_opening,
+)
+
+TRIP = (
+    "lead_name",
+    "lead_email",
+    "lead_phone",
+    "destination",
+    "preferred_dates",
+    "group_size",
+    "certification_level",
+    "dive_count",
+    "interests",
+    "lead_message",
+)
+TRAINING = (
+    "lead_name",
+    "lead_email",
+    "lead_phone",
+    "certification_level",
+    "course_of_interest",
+    "destination",
+    "preferred_dates",
+    "lead_message",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "expected"),
+    [
+        ("change my name to Thomas Reyes", "lead_phone", Correction("lead_name", "Thomas Reyes")),
+        (
+            "actually my email is ana.lim@example.org, sorry",
+            "preferred_dates",
+            Correction("lead_email", "ana.lim@example.org"),
+        ),
+        ("it's 4 of us, not 3", "dive_count", Correction("group_size", "4 of us")),
+        ("sorry, I meant Redang", "group_size", Correction("destination", "Redang")),
+        (
+            "wrong number, it's +60 12 345 6789",
+            "preferred_dates",
+            Correction("lead_phone", "+60 12 345 6789"),
+        ),
+        (
+            "change the dates to 10-15 Sept",
+            "lead_confirmed",
+            Correction("preferred_dates", "10-15 sept"),
+        ),
+        ("not Tioman, Redang sorry", "preferred_dates", Correction("destination", "Redang")),
+        (
+            "name should be Mei Ling Tan, not Mei",
+            "lead_confirmed",
+            Correction("lead_name", "Mei Ling Tan"),
+        ),
+        ("sorry the dive count is 120 not 12", "interests", Correction("dive_count", "120")),
+        ("oops i meant August not July", "lead_message", Correction("preferred_dates", "august")),
+    ],
+)
+def test_a_correction_names_its_field_and_new_value(text, asked, expected):
+    assert find_correction(text, asked, TRIP, {}) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["change the dates", "Edit dates", "edit dates", "the dates are wrong"]
+)
+def test_naming_a_field_without_a_value_asks_for_it(text):
+    assert find_correction(text, "lead_confirmed", TRIP, {}) == Correction("preferred_dates", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("ana@example.com", "lead_email"),
+        ("my email is ana@example.com", "lead_email"),
+        ("5-9 Aug", "preferred_dates"),
+        ("2027-05-01 to 2027-05-10", "preferred_dates"),
+        ("4", "group_size"),
+        ("advanced", "certification_level"),
+        ("skip", "lead_phone"),
+        ("sorry i don't have a phone", "lead_phone"),
+        ("turtles and wrecks", "interests"),
+        ("please call after 6pm", "lead_message"),
+        ("sorry, can they email me instead of calling", "lead_message"),
+        ("we want to see sharks, sorry if that's too much", "interests"),
+        ("yes", "lead_confirmed"),
+    ],
+)
+def test_an_answer_to_the_question_asked_is_not_a_correction(text, asked):
+    assert find_correction(text, asked, TRIP, {}) is None
+
+
+def test_a_course_is_told_from_the_current_level_by_the_words_around_it():
+    assert find_correction(
+        "actually i want the rescue course instead", "preferred_dates", TRAINING, {}
+    ) == Correction("course_of_interest", "rescue")
+    assert find_correction("Advanced", "course_of_interest", TRAINING, {}) is None
+
+
+def test_a_field_the_form_does_not_have_is_not_corrected():
+    assert find_correction("actually it's 4 of us", "lead_phone", TRAINING, {}) is None
+
+
+@pytest.mark.parametrize("text", ["go back", "wait, the previous question", "back", "goo back pls"])
+def test_go_back_is_recognised(text):
+    assert is_go_back(text)
+
+
+def test_going_back_to_a_place_is_an_answer_not_a_step_back():
+    assert not is_go_back("can we go back to Sipadan next year")
+
+
+@pytest.mark.parametrize("text", ["keep it", "same", "keep it the same", "no change"])
+def test_keep_phrases(text):
+    assert is_keep(text)
+
+
+def test_the_previous_field_is_the_last_one_asked_before_the_current_one():
+    assert (
+        previous_field(["lead_name", "lead_email", "lead_phone"], "lead_phone", TRIP)
+        == "lead_email"
+    )
+    assert previous_field(["lead_name"], "lead_name", TRIP) is None
+
+
+def test_messages_say_what_changed_and_why_not():
+    assert (
+        changed_message("lead_email", "ana@example.org") == "Updated your email to ana@example.org."
+    )
+    assert changed_message("destination", "redang") == "Updated your destination to Redang."
+    assert changed_message("group_size", 4) == "Updated your group size to 4 people."
+    refused = refused_message("lead_email", "old@example.com")
+    assert "complete email address" in refused and "kept old@example.com" in refused
+    assert "don't cover Bali" in refused_message("destination", "tioman", place="Bali")
+    assert "currently ana@example.com" in go_back_question("lead_email", "ana@example.com")
+    assert resume_question("preferred_dates") == "Back to your enquiry: When would you like to go?"
+
+
+def test_one_message_can_correct_the_level_and_the_course():
+    text = "sorry, I'm actually Advanced already, so I want the Rescue course not AOW"
+    assert find_corrections(text, "destination", TRAINING, {}) == [
+        Correction("course_of_interest", "rescue"),
+        Correction("certification_level", "advanced"),
+    ]
+
+
+def test_a_name_ends_where_the_next_correction_starts():
+    text = "change my name to Thomas Reyes and my email to t.reyes@example.com"
+    assert find_corrections(text, "lead_confirmed", TRIP, {}) == [
+        Correction("lead_name", "Thomas Reyes"),
+        Correction("lead_email", "t.reyes@example.com"),
+    ]
+
+
+def test_the_diver_saying_their_own_level_is_not_a_course():
+    text = "actually I'm Advanced now, did the course last month"
+    assert find_corrections(text, "lead_message", TRAINING, {}) == [
+        Correction("certification_level", "advanced")
+    ]
+
+
+def test_answers_in_the_opening_message_are_read_by_their_shape():
+    opening = "Can a centre contact me about Perhentian in August? We're 4 divers"
+    assert values_in_opening(opening, TRIP) == {
+        "group_size": "we're 4",
+        "preferred_dates": "in august",
+    }
+    assert values_in_opening("I want to book a dive trip to Redang", TRIP) == {}
+
+
+def test_a_level_named_in_a_training_request_is_the_course_unless_the_diver_holds_it():
+    assert values_in_opening("an open water course in tioman please", TRAINING) == {
+        "course_of_interest": "open water"
+    }
+    assert values_in_opening("I'm open water and want to do the advanced course", TRAINING) == {
+        "course_of_interest": "advanced"
+    }
+    assert values_in_opening("I'm open water, can someone contact me", TRAINING) == {}
