@@ -27,5 +27,5 @@ def test_a_question_about_sipadan_in_its_closed_months_mentions_the_closure(
     stack, sender, question
 ):
     reply = "\n".join(stack.say(sender, question))
-    assert re.search(r"\bclos(ed|ure|ures)\b", reply, re.IGNORECASE), reply
+    assert re.search(r"\bclos(e|ed|es|ure|ures)\b", reply, re.IGNORECASE), reply
     assert "November" in reply or "December" in reply, reply

@@ -19,7 +19,9 @@ def test_a_changed_report_changes_the_table(tmp_path):
     shutil.copytree(REPORTS_DIR, reports)
     answers = json.loads((reports / "answers.json").read_text())
     answers["offline_extractive"]["held_out"]["passed"] = 0.5
-    answers.update(commit="0123456789abcdef", date="2030-01-02T03:04:05+00:00")
+    answers.update(
+        commit="0123456789abcdef", uncommitted_changes=False, date="2030-01-02T03:04:05+00:00"
+    )
     (reports / "answers.json").write_text(json.dumps(answers))
     row = next(line for line in figures_table(reports).splitlines() if "answers.json" in line)
     assert "| pass 0.50 (" in row
