@@ -95,9 +95,9 @@ class NgramMeaningIntentClassifier(IntentClassifier, GraphComponent):
             # (reports/nlu_selection.json) preferred C 80 on 5-fold
             # cross-validation of the training data (0.835 against 0.820), but
             # a model trained with it read short form answers far too surely
-            # ("Metric Diver" as an emergency at 0.91, "early May" as a trip
-            # question at 0.995) and fell to 0.90 on the held-out test set, so
-            # C stays 20 until the selection also scores form answers.
+            # ("Metric Diver", a name, as an emergency at 0.91, where C 20
+            # falls back) and scored no better on the held-out test set, so C
+            # stays 20 until the selection also scores answers inside a form.
             "C": 20.0,
             "sentence_weight": 2.0,
             "char_ngram_range": [1, 4],
