@@ -147,12 +147,13 @@ class Stack:
         return child
 
     def start_web_server(self) -> ChildProcess:
-        """The chat widget and its demo page (web/); it needs no database."""
+        """The chat widget and its demo page (web/), and the lead links' pages
+        (these use the database)."""
         child = start_child(
             "web server",
             [str(self.settings.actions_python), "-m", "dovvybuddy.ops.web_server"],
             self.settings.log_dir / "web.log",
-            child_environment({"DOVVY_SERVICE": "web"}),
+            self.service_environment("web"),
             health_url=f"{self.settings.web_url}/health",
             start_timeout=WEB_SERVER_START_TIMEOUT,
         )
