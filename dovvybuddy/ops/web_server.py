@@ -243,7 +243,8 @@ class WebHandler(BaseHTTPRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         # Only the path, never a query string, and only when debugging.
-        logger.debug("%s %s %s", self.command, urlsplit(self.path).path, code)
+        # A request line too long to read (414) leaves no path.
+        logger.debug("%s %s %s", self.command, urlsplit(getattr(self, "path", "")).path, code)
 
     def log_message(self, format: str, *args: object) -> None:
         logger.warning("%s: %s", self.address_string(), format % args)
