@@ -33,7 +33,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from dovvybuddy.common.json_logging import configure_json_logging
 from dovvybuddy.common.settings import PROJECT_ROOT, Settings, load_settings
 from dovvybuddy.leads.links import MAX_TOKEN_CHARS
-from dovvybuddy.ops.lead_pages import PAGE_SECURITY_POLICY, PURPOSE_OF_PATH, Page, answer_link
+from dovvybuddy.ops.lead_pages import (
+    PAGE_SECURITY_POLICY,
+    PURPOSE_OF_PATH,
+    Page,
+    answer_link,
+    page,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +196,7 @@ class WebHandler(BaseHTTPRequestHandler):
                 token = form_token(self._read_form()) or token
         except BadRequest as error:
             self.close_connection = True
-            self._send(error.status, f"{error}\n".encode(), "text/plain; charset=utf-8")
+            self._send_page(page(error.status, "This request cannot be read", str(error)))
             return
         self._send_page(answer_link(self.settings, path, token, act))
 
