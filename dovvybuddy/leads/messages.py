@@ -79,7 +79,8 @@ class Delivery:
     partner_id: str
     lead: Lead
     recipient: str = PARTNER
-    # The signed links by purpose (links.CONTACTED, links.WITHDRAW); none in old tests.
+    # The signed links by purpose (links.CONTACTED, links.WITHDRAW), set by the worker;
+    # without them the messages fall back to "reply to this email".
     links: dict[str, str] = field(default_factory=dict)
 
 

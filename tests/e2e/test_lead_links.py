@@ -4,17 +4,15 @@ SMTP server with a signed link for the partner ("contacted") and one for the div
 
 from __future__ import annotations
 
-import io
+import json
 import re
+import subprocess
+import sys
 import time
 
 import psycopg
 import pytest
 from psycopg.rows import dict_row
-
-from dovvybuddy.analytics.insights import build_report
-from dovvybuddy.analytics.tracker_queries import Period, fallback_threshold
-from dovvybuddy.leads.cli import list_leads
 
 pytestmark = pytest.mark.e2e
 
@@ -64,8 +62,21 @@ def wait_for_status(stack, lead_id, status, timeout=30.0):
         time.sleep(0.2)
 
 
+def run_tool(stack, module, *args):
+    """Run a `make` tool's module against the stack's database; return its output."""
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env={**stack.env, "DATABASE_URL": stack.info["database_url"]},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout
+
+
 def test_the_partner_link_marks_contacted_exactly_once_and_a_forged_one_is_refused(
-    stack, sender, smtp_server
+    stack, sender, smtp_server, tmp_path
 ):
     confirm_training_lead(stack, sender, "Kai Links", "kai.links@example.com")
     mail = smtp_server.message_containing("New training lead: Kai Links")
@@ -90,13 +101,11 @@ def test_the_partner_link_marks_contacted_exactly_once_and_a_forged_one_is_refus
     assert lead_by_id(stack, lead_id)["contacted_at"] == contacted["contacted_at"]
 
     # `make leads` shows the status and time; `make insights` counts the step.
-    with psycopg.connect(stack.info["database_url"], row_factory=dict_row) as conn:
-        listing = io.StringIO()
-        list_leads(conn, 50, listing)
-        report = build_report(conn, Period(), fallback_threshold())
-    [row] = [line for line in listing.getvalue().splitlines() if str(lead_id) in line]
+    listing = run_tool(stack, "dovvybuddy.leads.cli", "list", "--limit", "100")
+    [row] = [line for line in listing.splitlines() if str(lead_id) in line]
     assert "contacted" in row.split() and contacted["contacted_at"].strftime("%H:%M") in row
-    leads = report["leads"]
+    run_tool(stack, "dovvybuddy.analytics.insights", "--out-dir", str(tmp_path))
+    leads = json.loads((tmp_path / "insights.json").read_text())["leads"]
     assert leads["total"]["contacted"] >= 1
     tioman = leads["time_to_contact_by_partner"]["tioman-demo-divers"]
     assert tioman["contacted"] >= 1 and tioman["median_hours_to_contact"] is not None
