@@ -108,6 +108,10 @@ class Stack:
                 "DOVVY_HASH_SECRET": self._configured_or_kept_secret(
                     self.settings.hash_secret, "hash_secret"
                 ),
+                # The lead worker signs the links in lead emails, the web server checks them.
+                "DOVVY_LEAD_LINK_SECRET": self._configured_or_kept_secret(
+                    self.settings.lead_link_secret, "lead_link_secret"
+                ),
                 "DOVVY_SERVICE": service,
             }
         )
