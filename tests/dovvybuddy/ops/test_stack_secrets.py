@@ -1,4 +1,4 @@
-"""The stack hands one lead-link secret to every process: the worker signs, the web server checks."""
+"""The stack hands every process one lead-link secret: the worker signs, the web server checks."""
 
 from __future__ import annotations
 
