@@ -12,8 +12,9 @@ writes one JSON file and one self-contained HTML page (charts inline) with:
   rates per day (messages typed into a lead form's fields are answers, not
   requests, and are counted apart);
 - safety replies by category: emergency, medical, dive plan, injection;
-- the lead funnel (form started, consent given, submitted, delivered) by
-  type, destination and channel, and the fields where divers stop;
+- the lead funnel (form started, consent given, submitted, delivered,
+  contacted) by type, destination and channel, the fields where divers stop,
+  and the median time to contact per partner;
 - questions the knowledge base had no answer for, with counts;
 - time-varying facts in knowledge/ (fees, quotas, closures, chambers, ferry
   times) not verified for 18 months, to check against their sources.

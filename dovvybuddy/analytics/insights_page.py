@@ -215,6 +215,21 @@ def _leads_section(data: dict[str, Any]) -> str:
         _funnel_table("lead type", {"all": data["total"], **by_type}),
         _funnel_table("destination", data["by_destination"]),
         _funnel_table("channel", data["by_channel"]),
+        "<h3>Time to contact (from the diver's confirmation to the partner's)</h3>",
+        _table(
+            ["partner", "delivered", "contacted", "median hours to contact"],
+            [
+                (
+                    partner,
+                    row["delivered"],
+                    row["contacted"],
+                    "-"
+                    if row["median_hours_to_contact"] is None
+                    else row["median_hours_to_contact"],
+                )
+                for partner, row in data["time_to_contact_by_partner"].items()
+            ],
+        ),
         "<h3>Where divers stop (the last field asked)</h3>",
         _table(
             ["lead type", "field", "divers"],

@@ -2,7 +2,10 @@
 
 A form run starts when a lead form becomes active and ends when it submits,
 is not stored or is cancelled (or where the diver left it); a submitted run
-counts as delivered when its stored lead reached the partner.
+counts as delivered when its stored lead reached the partner, and as
+contacted when the partner confirmed contact by the signed link in its
+message (`dovvybuddy.leads.lifecycle`). Time to contact runs from the lead's
+storing (the diver's confirmation) to that confirmation, per partner.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby, pairwise
+from statistics import median
 from typing import Any
 
 from dovvybuddy.analytics.tracker_queries import UNKNOWN, Connection, Period
@@ -20,7 +24,8 @@ from dovvybuddy.knowledge.vocabulary import DESTINATIONS, FORM_LEAD_TYPES
 # The replies that end a lead form (actions/lead_forms.py).
 LEAD_SUBMITTED = "utter_lead_submitted"
 LEAD_FORM_ENDINGS = frozenset({LEAD_SUBMITTED, "utter_lead_not_stored", "utter_lead_cancelled"})
-FUNNEL_STEPS = ("started", "consent_given", "submitted", "delivered")
+FUNNEL_STEPS = ("started", "consent_given", "submitted", "delivered", "contacted")
+SECONDS_PER_HOUR = 3600
 
 # What the lead funnel follows, for every conversation that started a form in
 # the period: form starts and ends, the field asked, consent, the destination
@@ -55,10 +60,19 @@ class FormRun:
     consent_given: bool = False
     submitted_at: float | None = None
     delivered: bool = False
+    partner_id: str | None = None
+    # Seconds from the lead's storing to the partner's confirmation of contact.
+    contacted_after: float | None = None
 
     def steps(self) -> dict[str, int]:
         """Which funnel steps this run reached, as 0/1 counts."""
-        reached = (True, self.consent_given, self.submitted_at is not None, self.delivered)
+        reached = (
+            True,
+            self.consent_given,
+            self.submitted_at is not None,
+            self.delivered,
+            self.contacted_after is not None,
+        )
         return {step: int(done) for step, done in zip(FUNNEL_STEPS, reached, strict=True)}
 
 
@@ -104,8 +118,21 @@ def _runs_of_conversation(sender_id: str, events: Iterable[dict[str, Any]]) -> I
         yield run
 
 
+# A withdrawn or contacted lead has left `delivered`; its delivered row tells.
+_LEADS_OF_CONVERSATIONS = """
+SELECT sender_hash, lead_type, partner_id,
+       extract(epoch FROM created_at)::float8 AS created_at,
+       extract(epoch FROM contacted_at)::float8 AS contacted_at,
+       status IN ('delivered', 'contacted') OR EXISTS (
+           SELECT 1 FROM lead_outbox AS outbox
+           WHERE outbox.lead_id = leads.id AND outbox.recipient = 'partner'
+             AND outbox.status = 'delivered') AS delivered
+FROM leads WHERE sender_hash = ANY (%s)
+"""
+
+
 def _mark_delivered(connection: Connection, runs: list[FormRun]) -> None:
-    """Mark submitted runs whose stored lead was delivered to the partner.
+    """Mark submitted runs whose stored lead was delivered to (and contacted by) the partner.
 
     A lead is linked to its conversation by the hashed sender id; of that
     conversation's leads of the same type, the one stored nearest in time to
@@ -113,11 +140,7 @@ def _mark_delivered(connection: Connection, runs: list[FormRun]) -> None:
     """
     submitted = [run for run in runs if run.submitted_at is not None]
     hashes = {run.sender_id: conversation_hash(run.sender_id) for run in submitted}
-    leads = connection.execute(
-        "SELECT sender_hash, lead_type, extract(epoch FROM created_at)::float8 AS created_at,"
-        " status FROM leads WHERE sender_hash = ANY (%s)",
-        (list(hashes.values()),),
-    ).fetchall()
+    leads = connection.execute(_LEADS_OF_CONVERSATIONS, (list(hashes.values()),)).fetchall()
     for run in submitted:
         candidates = [
             lead
@@ -127,7 +150,12 @@ def _mark_delivered(connection: Connection, runs: list[FormRun]) -> None:
         nearest = min(
             candidates, key=lambda lead: abs(lead["created_at"] - run.submitted_at), default=None
         )
-        run.delivered = nearest is not None and nearest["status"] == "delivered"
+        if nearest is None:
+            continue
+        run.delivered = bool(nearest["delivered"])
+        run.partner_id = nearest["partner_id"]
+        if nearest["contacted_at"] is not None:
+            run.contacted_after = max(nearest["contacted_at"] - nearest["created_at"], 0.0)
 
 
 def form_runs(connection: Connection, period: Period) -> list[FormRun]:
@@ -165,6 +193,28 @@ def _most_first(counter: Counter[str]) -> dict[str, int]:
     return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
+def _time_to_contact(runs: Iterable[FormRun]) -> dict[str, dict[str, Any]]:
+    """Per partner: leads delivered, leads contacted, and the median hours to contact."""
+    delivered: Counter[str] = Counter()
+    waits: dict[str, list[float]] = defaultdict(list)
+    for run in runs:
+        partner = run.partner_id or UNKNOWN
+        if run.delivered:
+            delivered[partner] += 1
+        if run.contacted_after is not None:
+            waits[partner].append(run.contacted_after)
+    return {
+        partner: {
+            "delivered": delivered[partner],
+            "contacted": len(waits[partner]),
+            "median_hours_to_contact": (
+                round(median(waits[partner]) / SECONDS_PER_HOUR, 1) if waits[partner] else None
+            ),
+        }
+        for partner in sorted(set(delivered) | set(waits))
+    }
+
+
 def lead_funnel(connection: Connection, period: Period) -> dict[str, Any]:
     """The lead funnel by type, destination and channel, and where divers stop."""
     runs = form_runs(connection, period)
@@ -178,6 +228,7 @@ def lead_funnel(connection: Connection, period: Period) -> dict[str, Any]:
         "by_type": _funnels_by(runs, "lead_type"),
         "by_destination": _funnels_by(runs, "destination"),
         "by_channel": _funnels_by(runs, "channel"),
+        "time_to_contact_by_partner": _time_to_contact(runs),
         "abandoned_at": _most_first(Counter(run.last_field or UNKNOWN for run in stopped)),
         "abandoned_at_by_type": {kind: _most_first(by_type[kind]) for kind in sorted(by_type)},
     }

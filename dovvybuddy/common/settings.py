@@ -102,6 +102,10 @@ class Settings:
     smtp_password: str | None = field(repr=False)
     smtp_starttls: bool
     webhook_secret: str | None = field(repr=False)
+    # Signs the links in lead messages (partner acknowledgement, diver withdrawal).
+    lead_link_secret: str | None = field(repr=False)
+    lead_link_days: int
+    public_web_url: str | None
     lead_delivery_timeout_seconds: float
     lead_claim_seconds: float
     lead_retry_base_seconds: float
@@ -181,6 +185,11 @@ class Settings:
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
+    @property
+    def link_base_url(self) -> str:
+        """Where the links in lead emails point: DOVVY_PUBLIC_WEB_URL, else the web server."""
+        return self.public_web_url or self.web_url
+
 
 def load_settings() -> Settings:
     """Read the settings from the environment (defaults suit a laptop)."""
@@ -231,6 +240,9 @@ def load_settings() -> Settings:
         smtp_password=os.environ.get("DOVVY_SMTP_PASSWORD") or None,
         smtp_starttls=_bool("DOVVY_SMTP_STARTTLS", False),
         webhook_secret=os.environ.get("DOVVY_WEBHOOK_SECRET") or None,
+        lead_link_secret=os.environ.get("DOVVY_LEAD_LINK_SECRET", "").strip() or None,
+        lead_link_days=_int("DOVVY_LEAD_LINK_DAYS", 30),
+        public_web_url=os.environ.get("DOVVY_PUBLIC_WEB_URL", "").strip().rstrip("/") or None,
         lead_delivery_timeout_seconds=_float("DOVVY_LEAD_DELIVERY_TIMEOUT_SECONDS", 10.0),
         lead_claim_seconds=_float("DOVVY_LEAD_CLAIM_SECONDS", 120.0),
         lead_retry_base_seconds=_float("DOVVY_LEAD_RETRY_BASE_SECONDS", 5.0),
@@ -305,6 +317,14 @@ def hash_secret(settings: Settings | None = None) -> str:
     """DOVVY_HASH_SECRET, or the random one kept in var/."""
     settings = settings or load_settings()
     return _hash_secret(settings.hash_secret, settings.var_dir)
+
+
+def lead_link_secret(settings: Settings) -> str:
+    """DOVVY_LEAD_LINK_SECRET, or the random one kept in var/ (the lead worker
+    signs with it, the web server checks with it: both read the same var/)."""
+    return configured_or_kept_secret(
+        settings.lead_link_secret, settings.var_dir, "lead_link_secret"
+    )
 
 
 @lru_cache(maxsize=8)

@@ -55,6 +55,8 @@ EXPORT_COLUMNS = (
     "sender_hash",
     "consent_at",
     "updated_at",
+    "contacted_at",
+    "withdrawn_at",
     "delivery_id",
     "transport",
     "delivery_status",
@@ -98,7 +100,17 @@ def list_leads(connection: psycopg.Connection[dict[str, Any]], limit: int, out: 
     rows = connection.execute(
         _LEADS_WITH_DELIVERY + " ORDER BY leads.created_at DESC LIMIT %s", (limit,)
     ).fetchall()
-    header = ("created (UTC)", "lead id", "type", "email", "partner", "lead", "delivery", "tries")
+    header = (
+        "created (UTC)",
+        "lead id",
+        "type",
+        "email",
+        "partner",
+        "lead",
+        "delivery",
+        "tries",
+        "contacted (UTC)",
+    )
     table = [header] + [
         (
             _when(row["created_at"]),
@@ -109,6 +121,7 @@ def list_leads(connection: psycopg.Connection[dict[str, Any]], limit: int, out: 
             row["status"],
             row["delivery_status"] or "-",
             str(row["attempts"] if row["attempts"] is not None else "-"),
+            _when(row["contacted_at"]),
         )
         for row in rows
     ]
@@ -127,8 +140,9 @@ def show_lead(connection: psycopg.Connection[dict[str, Any]], lead_id: UUID, out
         return False
     for key in ("id", "lead_type", "status", "name", "email", "phone", "partner_id", "channel"):
         print(f"{key + ':':<15}{lead[key] if lead[key] is not None else '-'}", file=out)
-    for key in ("created_at", "consent_at", "updated_at"):
-        print(f"{key + ':':<15}{_when(lead[key])} UTC", file=out)
+    for key in ("created_at", "consent_at", "updated_at", "contacted_at", "withdrawn_at"):
+        when = _when(lead[key])
+        print(f"{key + ':':<15}{when}{' UTC' if lead[key] else ''}", file=out)
     for key in ("details", "diver_profile"):
         print(f"{key}:", json.dumps(lead[key], indent=2, ensure_ascii=False), file=out)
     deliveries = connection.execute(
@@ -160,12 +174,17 @@ def export_leads(connection: psycopg.Connection[dict[str, Any]], path: Path) -> 
 
 
 def redeliver(connection: psycopg.Connection[dict[str, Any]], lead_id: UUID) -> int:
-    """Reset the lead's failed deliveries to pending with no attempts; return how many."""
+    """Reset the lead's failed deliveries to pending with no attempts; return how many.
+
+    A withdrawn lead is never sent again (its stopped deliveries stay failed).
+    """
     with connection.transaction():
         reset = connection.execute(
             "UPDATE lead_outbox SET status = 'pending', attempts = 0, next_attempt_at = now(),"
-            " last_error = NULL WHERE lead_id = %s AND status = 'failed' RETURNING id",
-            (lead_id,),
+            " last_error = NULL WHERE lead_id = %s AND status = 'failed'"
+            " AND NOT EXISTS (SELECT 1 FROM leads WHERE id = %s AND status = 'withdrawn')"
+            " RETURNING id",
+            (lead_id, lead_id),
         ).fetchall()
         if reset:
             connection.execute(

@@ -11,6 +11,12 @@ transaction: `diver_failure_notice`, telling the diver honestly that the
 centre could not be reached and the team has the enquiry instead, and
 `operations_alert`, the lead itself to the operations inbox
 (DOVVY_DEFAULT_LEAD_EMAIL). Notices go by email and are retried like leads.
+When the diver withdraws (`dovvybuddy.leads.lifecycle`), `partner_withdrawal`
+tells the partner by its own transport, email or webhook.
+
+The partner's message carries a signed link to say "contacted", the diver's
+copy and failure notice one to withdraw (`dovvybuddy.leads.links`); the
+worker puts them in `Delivery.links`.
 
 Receivers can detect the duplicates at-least-once delivery allows: webhooks
 carry `X-DovvyBuddy-Delivery` (the outbox id), emails a Message-ID built from
@@ -22,13 +28,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 from uuid import UUID
 
+from dovvybuddy.leads.links import CONTACTED, WITHDRAW
 from dovvybuddy.leads.partners import Partner
 
 SIGNATURE_HEADER = "X-DovvyBuddy-Signature"
@@ -38,6 +45,7 @@ PARTNER = "partner"
 DIVER_COPY = "diver_copy"
 DIVER_FAILURE_NOTICE = "diver_failure_notice"
 OPERATIONS_ALERT = "operations_alert"
+PARTNER_WITHDRAWAL = "partner_withdrawal"
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,9 @@ class Delivery:
     partner_id: str
     lead: Lead
     recipient: str = PARTNER
+    # The signed links by purpose (links.CONTACTED, links.WITHDRAW), set by the worker;
+    # without them the messages fall back to "reply to this email".
+    links: dict[str, str] = field(default_factory=dict)
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -176,8 +187,35 @@ def compose_email(delivery: Delivery, partner: Partner, sender: str) -> EmailMes
         "address and phone number; DovvyBuddy has not verified them.",
         "",
         *_lead_lines(delivery, partner),
+        *_contacted_lines(delivery),
     ]
     return _email(delivery, sender, partner.email, _diver_address(lead), subject, body)
+
+
+def _contacted_lines(delivery: Delivery) -> list[str]:
+    link = delivery.links.get(CONTACTED)
+    if not link:
+        return []
+    return [
+        "",
+        "Once you have contacted the diver, please tell DovvyBuddy by opening this link",
+        "and pressing the button there (it works once, and expires):",
+        f"  {link}",
+    ]
+
+
+def _withdraw_lines(delivery: Delivery, enquiry: str) -> list[str]:
+    link = delivery.links.get(WITHDRAW)
+    if not link:
+        return [
+            f"To withdraw {enquiry} and have your details deleted, reply to this email",
+            "and say so; you do not need to give a reason.",
+        ]
+    return [
+        f"To withdraw {enquiry} and have your details deleted, open this link and",
+        "confirm; you do not need to give a reason:",
+        f"  {link}",
+    ]
 
 
 def _request_summary(lead: Lead, partner: Partner) -> list[str]:
@@ -212,8 +250,7 @@ def compose_diver_copy(
         f"{partner.name} usually replies within one to two working days. If the",
         "enquiry cannot be delivered to them, we will tell you by email.",
         "",
-        "To withdraw this enquiry and have your details deleted, reply to this email",
-        "and say so; you do not need to give a reason.",
+        *_withdraw_lines(delivery, "this enquiry"),
         "",
         "DovvyBuddy gives information, not instruction; for medical questions about",
         "diving, please see a doctor trained in dive medicine.",
@@ -235,7 +272,7 @@ def compose_failure_notice(
         "enquiry instead and will pass it on to a dive centre or reply to you",
         "themselves. You do not need to do anything.",
         "",
-        "To withdraw the enquiry and have your details deleted, reply to this email.",
+        *_withdraw_lines(delivery, "the enquiry"),
     ]
     subject = f"Your enquiry to {partner.name} could not be delivered"
     return _email(delivery, sender, _diver_address(lead), operations, subject, body)
@@ -258,10 +295,25 @@ def compose_operations_alert(
     return _email(delivery, sender, operations, _diver_address(lead), subject, body)
 
 
+def compose_withdrawal_notice(
+    delivery: Delivery, partner: Partner, sender: str, operations: str
+) -> EmailMessage:
+    """The partner's notice that the diver withdrew a lead they were sent."""
+    lead = delivery.lead
+    body = [
+        f"The diver has withdrawn the {lead.lead_type} enquiry DovvyBuddy sent to {partner.name}",
+        f"on {_utc(lead.created_at)} (lead id {lead.id}). Please do not contact them about",
+        "it, and delete the details you received with it. DovvyBuddy has deleted them too.",
+    ]
+    subject = f"Withdrawn by the diver: lead {lead.id}"
+    return _email(delivery, sender, partner.email, operations, subject, body)
+
+
 NOTICES = {
     DIVER_COPY: compose_diver_copy,
     DIVER_FAILURE_NOTICE: compose_failure_notice,
     OPERATIONS_ALERT: compose_operations_alert,
+    PARTNER_WITHDRAWAL: compose_withdrawal_notice,
 }
 
 
@@ -286,5 +338,21 @@ def webhook_body(delivery: Delivery, partner: Partner) -> bytes:
             "created_at": lead.created_at.isoformat(),
             "consent_at": lead.consent_at.isoformat(),
         },
+    }
+    if CONTACTED in delivery.links:
+        # The partner's system confirms contact by POSTing `token` to this link.
+        payload["links"] = {"contacted": delivery.links[CONTACTED]}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def withdrawal_webhook_body(delivery: Delivery, partner: Partner) -> bytes:
+    """The JSON a partner's webhook receives when the diver withdraws: no personal data."""
+    payload = {
+        "event": "lead_withdrawn",
+        "delivery_id": delivery.outbox_id,
+        "attempt": delivery.attempt,
+        "sent_at": datetime.now(UTC).isoformat(),
+        "partner_id": partner.partner_id,
+        "lead": {"id": str(delivery.lead.id), "type": delivery.lead.lead_type},
     }
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()

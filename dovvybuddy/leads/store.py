@@ -185,7 +185,9 @@ class LeadStore:
             async with conn.transaction():
                 existing = await (
                     await conn.execute(
+                        # A withdrawn lead is not updated: the diver asking again is a new lead.
                         "SELECT id FROM leads WHERE sender_hash = %s AND lead_type = %s"
+                        " AND status <> 'withdrawn'"
                         f" AND created_at > now() - interval '{DUPLICATE_WINDOW}'"
                         " ORDER BY created_at DESC LIMIT 1 FOR UPDATE",
                         (record.sender_hash, record.lead_type),

@@ -46,16 +46,19 @@ import psycopg
 from psycopg.rows import dict_row
 
 from dovvybuddy.common.settings import Settings
+from dovvybuddy.leads.links import CONTACTED, WITHDRAW, lead_link
 from dovvybuddy.leads.messages import (
     DELIVERY_HEADER,
     NOTICES,
     PARTNER,
+    PARTNER_WITHDRAWAL,
     SIGNATURE_HEADER,
     Delivery,
     Lead,
     compose_email,
     sign,
     webhook_body,
+    withdrawal_webhook_body,
 )
 from dovvybuddy.leads.outbox_queries import (
     CLAIM_DUE_ROWS,
@@ -268,6 +271,10 @@ class LeadDeliveryWorker:
                 row["partner_id"],
                 leads[row["lead_id"]],
                 row["recipient"],
+                {
+                    purpose: lead_link(self.settings, purpose, row["lead_id"])
+                    for purpose in (CONTACTED, WITHDRAW)
+                },
             )
             for row in rows
             if row["lead_id"] in leads
@@ -291,12 +298,16 @@ class LeadDeliveryWorker:
         partner = self._partner(delivery)
         if delivery.lead.status == "cancelled":
             return AttemptResult(delivery, partner, "lead cancelled", give_up=True)
+        if delivery.lead.status == "withdrawn" and delivery.recipient != PARTNER_WITHDRAWAL:
+            return AttemptResult(delivery, partner, "withdrawn by the diver", give_up=True)
         try:
             async with asyncio.timeout(self.settings.lead_delivery_timeout_seconds):
-                if delivery.recipient != PARTNER:
+                if delivery.recipient not in (PARTNER, PARTNER_WITHDRAWAL):
                     await self._send_notice(delivery, partner)
                 elif partner.transport == "webhook":
                     await self._post_webhook(delivery, partner)
+                elif delivery.recipient == PARTNER_WITHDRAWAL:
+                    await self._send_notice(delivery, partner)
                 else:
                     await self._send_email(delivery, partner)
         except Exception as error:  # any failure is retried; the reason is recorded
@@ -331,7 +342,10 @@ class LeadDeliveryWorker:
             # Unsigned leads could be forged by anyone who knows the URL; wait for the secret.
             raise DeliveryError("DOVVY_WEBHOOK_SECRET is not set")
         assert partner.webhook is not None
-        body = webhook_body(delivery, partner)
+        compose = (
+            withdrawal_webhook_body if delivery.recipient == PARTNER_WITHDRAWAL else webhook_body
+        )
+        body = compose(delivery, partner)
         response = await self._http.post(
             partner.webhook,
             content=body,
@@ -396,7 +410,8 @@ class LeadDeliveryWorker:
                 else:
                     outcome = "retry"
         self.outcomes[outcome] += 1
-        transport = result.partner.transport if delivery.recipient == PARTNER else "email"
+        by_partner_transport = delivery.recipient in (PARTNER, PARTNER_WITHDRAWAL)
+        transport = result.partner.transport if by_partner_transport else "email"
         LEAD_DELIVERIES.labels(delivery.recipient, transport, outcome).inc()
         fields: dict[str, Any] = {
             "outbox_id": delivery.outbox_id,

@@ -108,6 +108,10 @@ class Stack:
                 "DOVVY_HASH_SECRET": self._configured_or_kept_secret(
                     self.settings.hash_secret, "hash_secret"
                 ),
+                # The lead worker signs the links in lead emails, the web server checks them.
+                "DOVVY_LEAD_LINK_SECRET": self._configured_or_kept_secret(
+                    self.settings.lead_link_secret, "lead_link_secret"
+                ),
                 "DOVVY_SERVICE": service,
             }
         )
@@ -147,12 +151,13 @@ class Stack:
         return child
 
     def start_web_server(self) -> ChildProcess:
-        """The chat widget and its demo page (web/); it needs no database."""
+        """The chat widget and its demo page (web/), and the lead links' pages
+        (these use the database)."""
         child = start_child(
             "web server",
             [str(self.settings.actions_python), "-m", "dovvybuddy.ops.web_server"],
             self.settings.log_dir / "web.log",
-            child_environment({"DOVVY_SERVICE": "web"}),
+            self.service_environment("web"),
             health_url=f"{self.settings.web_url}/health",
             start_timeout=WEB_SERVER_START_TIMEOUT,
         )

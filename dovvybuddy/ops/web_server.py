@@ -10,9 +10,13 @@
 - the widget's script and stylesheet with `Cache-Control: no-cache`, so an
   edited widget is picked up on the next reload;
 - `openapi.json`, the contract of the chat API the widget talks to;
-- `GET /health` -> `{"status": "ok"}` for the stack's start-up check.
+- `GET /health` -> `{"status": "ok"}` for the stack's start-up check;
+- the pages behind the signed links in lead emails, `/leads/contacted` and
+  `/leads/withdraw` (GET shows a button, its POST acts:
+  `dovvybuddy.ops.lead_pages`), the only routes that use the database.
 
-Anything else, including any path that leaves `web/`, is a 404.
+Anything else, including any path that leaves `web/`, is a 404; a method
+other than GET, HEAD and POST (POST on the lead links only) is a 405.
 """
 
 from __future__ import annotations
@@ -23,10 +27,19 @@ import re
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from dovvybuddy.common.json_logging import configure_json_logging
 from dovvybuddy.common.settings import PROJECT_ROOT, Settings, load_settings
+from dovvybuddy.leads.links import MAX_TOKEN_CHARS
+from dovvybuddy.ops.lead_pages import (
+    PAGE_SECURITY_POLICY,
+    PURPOSE_OF_PATH,
+    Page,
+    answer_link,
+    page,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +58,26 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # port: the Host header is client input that ends up in the page and in a
 # response header, so anything else is ignored.
 HOST_HEADER = re.compile(r"^(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$")
+# A link's form carries one token: a bigger body is not one of ours.
+MAX_FORM_BYTES = 4 * MAX_TOKEN_CHARS
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+class BadRequest(Exception):
+    """A request the lead links cannot read; its message is the page's text."""
+
+    def __init__(self, status: HTTPStatus, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def form_token(fields: str) -> str:
+    """The `token` field of a query string or form body ('' when absent)."""
+    try:
+        values = parse_qs(fields, max_num_fields=4)
+    except ValueError as error:
+        raise BadRequest(HTTPStatus.BAD_REQUEST, "Too many fields.") from error
+    return values.get("token", [""])[0]
 
 
 def browser_rasa_url(settings: Settings, host_header: str | None) -> str:
@@ -111,6 +144,9 @@ class WebHandler(BaseHTTPRequestHandler):
         if path == "/health":
             self._send(HTTPStatus.OK, b'{"status":"ok"}', "application/json")
             return
+        if path in PURPOSE_OF_PATH:
+            self._lead_link(path, act=False)
+            return
         file = resolve_static_file(path)
         if file is None:
             self._send(HTTPStatus.NOT_FOUND, b"Not found\n", "text/plain; charset=utf-8")
@@ -127,17 +163,82 @@ class WebHandler(BaseHTTPRequestHandler):
 
     do_HEAD = do_GET  # _send leaves the body out
 
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path
+        if path not in PURPOSE_OF_PATH:
+            self._method_not_allowed()
+            return
+        self._lead_link(path, act=True)
+
+    def __getattr__(self, name: str) -> Any:
+        # The standard library answers a method without a do_<METHOD> with 501,
+        # a server error; to a client that sent PUT, DELETE or anything else
+        # the answer is 405.
+        if name.startswith("do_"):
+            return self._method_not_allowed
+        raise AttributeError(name)
+
+    def _method_not_allowed(self) -> None:
+        self.close_connection = True  # a body we did not read may follow
+        path = urlsplit(self.path).path
+        allowed = "GET, HEAD, POST" if path in PURPOSE_OF_PATH else "GET, HEAD"
+        self._send(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            b"Method not allowed\n",
+            "text/plain; charset=utf-8",
+            {"Allow": allowed},
+        )
+
+    def _lead_link(self, path: str, act: bool) -> None:
+        try:
+            token = form_token(urlsplit(self.path).query)
+            if act:
+                token = form_token(self._read_form()) or token
+        except BadRequest as error:
+            self.close_connection = True
+            self._send_page(page(error.status, "This request cannot be read", str(error)))
+            return
+        self._send_page(answer_link(self.settings, path, token, act))
+
+    def _read_form(self) -> str:
+        """The POST body, a small url-encoded form (a missing body is an empty one)."""
+        if "Transfer-Encoding" in self.headers:
+            raise BadRequest(HTTPStatus.LENGTH_REQUIRED, "Send the form with a Content-Length.")
+        raw_length = self.headers.get("Content-Length", "0").strip() or "0"
+        if not raw_length.isascii() or not raw_length.isdigit():
+            raise BadRequest(HTTPStatus.BAD_REQUEST, "Content-Length is not a number.")
+        length = int(raw_length)
+        if length > MAX_FORM_BYTES:
+            raise BadRequest(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "The form is too large.")
+        content_type = self.headers.get("Content-Type", FORM_CONTENT_TYPE)
+        body = self.rfile.read(length)
+        if content_type.split(";")[0].strip().lower() != FORM_CONTENT_TYPE:
+            raise BadRequest(
+                HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"Send the token as {FORM_CONTENT_TYPE}."
+            )
+        return body.decode("utf-8", errors="replace")
+
+    def _send_page(self, page: Page) -> None:
+        self._send(
+            page.status,
+            page.html,
+            CONTENT_TYPES[".html"],
+            {"Content-Security-Policy": PAGE_SECURITY_POLICY, "X-Robots-Tag": "noindex"},
+            cache="no-store",  # the page holds the token
+        )
+
     def _send(
         self,
         status: HTTPStatus,
         body: bytes,
         content_type: str,
         extra_headers: dict[str, str] | None = None,
+        cache: str = "no-cache",
     ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Cache-Control", cache)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         for name, value in (extra_headers or {}).items():
@@ -148,7 +249,8 @@ class WebHandler(BaseHTTPRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         # Only the path, never a query string, and only when debugging.
-        logger.debug("%s %s %s", self.command, urlsplit(self.path).path, code)
+        # A request line too long to read (414) leaves no path.
+        logger.debug("%s %s %s", self.command, urlsplit(getattr(self, "path", "")).path, code)
 
     def log_message(self, format: str, *args: object) -> None:
         logger.warning("%s: %s", self.address_string(), format % args)

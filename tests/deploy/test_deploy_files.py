@@ -50,9 +50,9 @@ SECRETS_BY_SERVICE = {
         "WHATSAPP_VERIFY_TOKEN",
     },
     "actions": {"ACTION_SERVER_TOKEN", "DOVVY_HASH_SECRET", "GEMINI_API_KEY"},
-    "lead-worker": {"DOVVY_SMTP_PASSWORD", "DOVVY_WEBHOOK_SECRET"},
+    "lead-worker": {"DOVVY_SMTP_PASSWORD", "DOVVY_WEBHOOK_SECRET", "DOVVY_LEAD_LINK_SECRET"},
     "migrate": {"GEMINI_API_KEY"},
-    "web": set(),
+    "web": {"DOVVY_LEAD_LINK_SECRET"},
 }
 SECRET_SETTINGS = set().union(*SECRETS_BY_SERVICE.values())
 APPLICATION_SERVICES = ("migrate", "actions", "rasa-1", "rasa-2", "lead-worker", "web")
@@ -230,7 +230,7 @@ def test_services_only_depend_on_services_that_exist(services):
 
 def test_database_services_wait_for_postgres_and_the_migrations(services):
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
-    for name in ("actions", "rasa-1", "rasa-2", "lead-worker"):
+    for name in ("actions", "rasa-1", "rasa-2", "lead-worker", "web"):
         condition = services[name]["depends_on"]["migrate"]["condition"]
         assert condition == "service_completed_successfully", name
 

@@ -17,6 +17,7 @@ from tests.dovvybuddy.tracker_rows import RASA_EVENTS_TABLE
 from tests.fakes.lead_receivers import SmtpInbox, WebhookReceiver
 
 WEBHOOK_SECRET = "test-webhook-secret"
+LINK_SECRET = "test-lead-link-secret"
 EMAIL_PARTNER = Partner(
     partner_id="test-email-divers",
     name="Test Email Divers",
@@ -74,6 +75,7 @@ def delivery_settings(smtp_inbox: SmtpInbox) -> Settings:
         smtp_password=None,
         smtp_starttls=False,
         webhook_secret=WEBHOOK_SECRET,
+        lead_link_secret=LINK_SECRET,
         default_lead_email="team@dovvybuddy.example",
         lead_from="DovvyBuddy <leads@dovvybuddy.example>",
         lead_delivery_timeout_seconds=2.0,

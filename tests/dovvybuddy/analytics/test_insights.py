@@ -392,16 +392,18 @@ def test_safety_replies_are_counted_by_category_day_and_channel(seeded):
     ]
 
 
-def funnel(started, consent, submitted, delivered):
+def funnel(started, consent, submitted, delivered, contacted=0):
     return {
         "started": started,
         "consent_given": consent,
         "submitted": submitted,
         "delivered": delivered,
+        "contacted": contacted,
         "drop_off": {
             "consent_given": started - consent,
             "submitted": consent - submitted,
             "delivered": submitted - delivered,
+            "contacted": delivered - contacted,
         },
     }
 
@@ -409,7 +411,7 @@ def funnel(started, consent, submitted, delivered):
 def test_lead_funnel_by_type_destination_and_channel(seeded):
     leads = report_for(seeded)["leads"]
 
-    assert leads["steps"] == ["started", "consent_given", "submitted", "delivered"]
+    assert leads["steps"] == ["started", "consent_given", "submitted", "delivered", "contacted"]
     assert leads["total"] == funnel(7, 3, 2, 1)
     assert leads["by_type"] == {"training": funnel(4, 1, 1, 1), "trip": funnel(3, 2, 1, 0)}
     assert leads["by_destination"] == {
@@ -420,6 +422,33 @@ def test_lead_funnel_by_type_destination_and_channel(seeded):
         "unknown": funnel(2, 0, 0, 0),
     }
     assert leads["by_channel"] == {"rest": funnel(4, 2, 1, 1), "telegram": funnel(3, 1, 1, 0)}
+
+
+def test_a_partner_confirming_contact_adds_the_step_and_the_time_to_contact(seeded):
+    before = report_for(seeded)["leads"]
+    with psycopg.connect(seeded) as conn:
+        # Ben's centre confirms contact five and a half hours after his confirmation;
+        # then Ben withdraws the enquiry, which keeps it delivered and contacted.
+        conn.execute(
+            "UPDATE leads SET status = 'contacted',"
+            " contacted_at = created_at + interval '5 hours 30 minutes'"
+            " WHERE email = 'ben.tan@example.com'"
+        )
+        conn.execute(
+            "UPDATE leads SET status = 'withdrawn', withdrawn_at = now(), email = ''"
+            " WHERE email = 'ben.tan@example.com'"
+        )
+
+    leads = report_for(seeded)["leads"]
+
+    assert before["time_to_contact_by_partner"] == {
+        "test-email-divers": {"delivered": 1, "contacted": 0, "median_hours_to_contact": None}
+    }
+    assert leads["total"] == funnel(7, 3, 2, 1, 1)
+    assert leads["by_type"]["training"] == funnel(4, 1, 1, 1, 1)
+    assert leads["time_to_contact_by_partner"] == {
+        "test-email-divers": {"delivered": 1, "contacted": 1, "median_hours_to_contact": 5.5}
+    }
 
 
 def test_lead_funnel_names_the_fields_where_divers_stop(seeded):

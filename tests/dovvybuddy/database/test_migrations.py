@@ -18,6 +18,7 @@ def test_migrations_create_the_schema_once(database_url):
         "0005_sentences",
         "0006_llm_usage",
         "0007_diver_notices",
+        "0008_lead_links",
     ]
     assert second == []
     with psycopg.connect(database_url) as conn:

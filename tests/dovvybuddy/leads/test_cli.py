@@ -64,12 +64,26 @@ def test_list_shows_recent_leads_newest_first_with_emails_masked(cli_database, c
     header, newest, oldest = out.splitlines()
     assert header.split()[:2] == ["created", "(UTC)"]
     assert str(new_id) in newest and "j***@example.com" in newest
-    assert newest.split()[-3:] == ["failed", "failed", "8"]
+    assert newest.split()[-4:] == ["failed", "failed", "8", "-"]
     assert str(old_id) in oldest and "o***@example.com" in oldest
-    assert oldest.split()[-3:] == ["new", "pending", "0"]
+    assert oldest.split()[-4:] == ["new", "pending", "0", "-"]
 
     _, limited, _ = run(capsys, "list", "--limit", "1")
     assert len(limited.splitlines()) == 2 and str(new_id) in limited
+
+
+def test_list_shows_when_the_partner_confirmed_contact(cli_database, capsys):
+    lead_id, _ = insert_lead(cli_database, status="delivered")
+    with psycopg.connect(cli_database) as conn:
+        conn.execute(
+            "UPDATE leads SET status = 'contacted',"
+            " contacted_at = '2026-12-07 09:30+00' WHERE id = %s",
+            (lead_id,),
+        )
+
+    row = run(capsys, "list")[1].splitlines()[1]
+
+    assert row.split()[-5:] == ["contacted", "pending", "0", "2026-12-07", "09:30"]
 
 
 def test_list_without_leads_says_so(cli_database, capsys):
@@ -153,7 +167,7 @@ def test_without_database_url_the_embedded_database_is_used(monkeypatch, tmp_pat
 
     assert status == 0
     assert out.splitlines() == [
-        "created (UTC)  lead id  type  email  partner  lead  delivery  tries",
+        "created (UTC)  lead id  type  email  partner  lead  delivery  tries  contacted (UTC)",
         "No leads yet.",
     ]
     assert "Database ready" in err

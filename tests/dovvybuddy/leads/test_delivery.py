@@ -204,7 +204,7 @@ async def test_lead_is_failed_after_the_maximum_attempts(
     assert notice["Subject"] == "Your enquiry to Test Webhook Divers could not be delivered"
     notice_body = notice.get_payload(decode=True).decode()
     assert "Our team has received your" in notice_body
-    assert "reply to this email" in notice_body
+    assert "/leads/withdraw?token=" in notice_body  # the diver can still withdraw
     assert alert["To"] == "team@dovvybuddy.example"
     assert alert["Subject"] == "Lead delivery failed: Test Webhook Divers (Jane Diver)"
     alert_body = alert.get_payload(decode=True).decode()

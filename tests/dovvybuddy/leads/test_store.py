@@ -92,6 +92,19 @@ async def test_the_same_email_and_type_soon_after_updates_the_lead(store, databa
     ]
 
 
+async def test_asking_again_soon_after_a_withdrawal_is_a_new_lead(store, database_url):
+    first = await store.save(record())
+    with psycopg.connect(database_url) as conn:
+        conn.execute("UPDATE leads SET status = 'withdrawn', name = '', email = ''")
+    second = await store.save(record(name="Ana Lim"))
+
+    assert second != first
+    assert sorted(rows(database_url, "SELECT name, status FROM leads")) == [
+        ("", "withdrawn"),
+        ("Ana Lim", "new"),
+    ]
+
+
 async def test_a_different_lead_type_is_a_new_lead(store, database_url):
     await store.save(record())
     await store.save(record(lead_type="trip"))
