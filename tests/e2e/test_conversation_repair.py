@@ -42,7 +42,7 @@ def test_corrections_mid_form_and_at_the_summary_reach_the_lead_and_the_email(
     fixed = stack.say(sender, "sorry, my email is actually farah.idris@example.net")
     assert "Updated your email to farah.idris@example.net." in fixed[0]
     assert "When would you like to go?" in fixed[-1]  # the same question again
-    converse(stack, sender, "5-9 Aug", "4", "advanced", "30", "turtles", "skip")
+    converse(stack, sender, "5-9 Aug", "4", "advanced", "30", "skip", "turtles", "any", "skip")
     summary = stack.say(sender, "yes")[-1]  # consent
     assert "farah.idris@example.net" in summary and "farah.old" not in summary
 
