@@ -2,10 +2,10 @@
 
 The form offers the partner centres at the diver's destination that offer what
 the enquiry asks for (a course, gear rental, a liveaboard), as buttons plus
-"any of them". A named centre gets the lead; "any" (or no choice, when fewer
-than two centres fit) keeps the default rule of `partner_for`: the first
-centre of the destination by partner_id. The summary the diver confirms says
-which centre that is.
+"any of them". A named centre gets the lead, and so does the only centre that
+fits when there is nothing to choose; "any" (or no centre fitting) keeps the
+default rule of `partner_for`: the first centre of the destination by
+partner_id. The consent question and the summary say which centre that is.
 """
 
 from __future__ import annotations
@@ -69,12 +69,17 @@ def offered_centres(tracker: Tracker) -> list[Partner]:
 
 
 def routed_partner(tracker: Tracker) -> Partner:
-    """The centre that gets the lead: the one chosen, else the default rule."""
+    """The centre that gets the lead: the one chosen; the only one that fits when
+    there was nothing to choose; else (and for "any") the default rule."""
     destination = tracker.get_slot("destination")
     chosen = tracker.get_slot(CENTRE_SLOT)
     for partner in _fitting(str(destination or ""), (), None):
         if partner.partner_id == chosen:
             return partner
+    if chosen is None:
+        offered = offered_centres(tracker)
+        if len(offered) == 1:
+            return offered[0]
     return default_partner_of(destination)
 
 
