@@ -16,7 +16,12 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_repair import REPAIR_SLOT, AskLeadField, answered_something_else
-from dovvybuddy.leads.trip_details import PARSERS, TRIP_DETAIL_FIELDS, read_trip_details
+from dovvybuddy.leads.trip_details import (
+    PARSERS,
+    TRIP_DETAIL_FIELDS,
+    parse_gear_rental,
+    read_trip_details,
+)
 
 TOGETHER_QUESTION = (
     "budget per person, dives wanted, gear rental, a course during the trip or "
@@ -64,6 +69,12 @@ class TripDetailValidation:
     def validate_gear_rental(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
+        # "skip" reads as `deny`, which the slot maps to "no": the words decide
+        # when they can ("skip" leaves it out), the button's yes or no otherwise.
+        if tracker.get_slot("requested_slot") == "gear_rental":
+            typed = parse_gear_rental(str((tracker.latest_message or {}).get("text") or ""))
+            if typed is not None:
+                return {"gear_rental": typed}
         return self._one_detail("gear_rental", str(value or ""), dispatcher)
 
     def validate_trip_course(

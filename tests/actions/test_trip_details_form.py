@@ -77,3 +77,16 @@ async def test_edit_buttons_cover_the_details_given(domain):
         titles
     )
     assert "Edit accommodation" not in titles  # left out: nothing to edit
+
+
+async def test_skip_leaves_gear_rental_out_though_it_reads_as_no(domain):
+    edited = {**AT_SUMMARY, "gear_rental": None}
+    skipped = form_turn("skip", "gear_rental", edited, intent="deny")
+    # The slot maps `deny` to "no" before the validation sees it.
+    skipped.slots["gear_rental"] = skipped.events[-1]["value"] = "no"
+    slots, _ = await run_form(skipped, domain)
+    assert slots["gear_rental"] == ""
+    tapped = form_turn("/deny", "gear_rental", edited, intent="deny")
+    tapped.slots["gear_rental"] = tapped.events[-1]["value"] = "no"
+    slots, _ = await run_form(tapped, domain)
+    assert slots["gear_rental"] == "no"
