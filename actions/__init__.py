@@ -17,6 +17,7 @@ if os.environ.get("DOVVY_SERVICE"):
 
 # Imported after logging is set up, so their loggers start with it.
 from actions.answer_question import ActionAnswerQuestion
+from actions.centre_choice import ActionAskDiveCentre
 from actions.conversation_repair import ASK_ACTIONS
 from actions.lead_forms import (
     ActionAskLeadConfirmed,
@@ -31,12 +32,15 @@ from actions.safety import ActionEmergencyGuidance, ActionSafetyReply
 from actions.safety_questions import ActionAnswerSafetyQuestion
 from actions.site_suggestions import ActionSuggestSites
 from actions.slot_validation import ValidateProfileSlots
+from actions.trip_details_form import ActionAskBudget
 from actions.trip_matching import ActionMatchTrip
 
 __all__ = [
     "ASK_ACTIONS",
     "ActionAnswerQuestion",
     "ActionAnswerSafetyQuestion",
+    "ActionAskBudget",
+    "ActionAskDiveCentre",
     "ActionAskLeadConfirmed",
     "ActionAskLeadConsent",
     "ActionCancelLead",

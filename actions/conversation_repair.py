@@ -62,7 +62,16 @@ EDIT_BUTTON_WORDS = {
     "dive_count": "dives",
     "interests": "interests",
     "lead_message": "message",
+    "budget": "budget",
+    "dives_wanted": "dives wanted",
+    "gear_rental": "gear rental",
+    "trip_course": "trip course",
+    "accommodation": "accommodation",
+    "dive_centre": "dive centre",
 }
+# Questions asked by their own actions: the centre choice (actions/centre_choice.py)
+# and the trip details asked together (actions/trip_details_form.py).
+ASKED_ELSEWHERE = frozenset({"certification_level", "dive_centre", "budget"})
 ASK_WHICH = (
     'Which answer would you like to change? Say, for example, "change my email to '
     'name@example.com", "change the dates", or "go back".'
@@ -347,7 +356,7 @@ def _ask_action(slot: str, form: str | None = None) -> type[AskLeadField]:
 
 
 ASK_ACTIONS: list[type[AskLeadField]] = [
-    *(_ask_action(slot) for slot in LABELS if slot != "certification_level"),
+    *(_ask_action(slot) for slot in LABELS if slot not in ASKED_ELSEWHERE),
     _ask_action("certification_level", "training_form"),
     _ask_action("certification_level", "trip_form"),
 ]

@@ -12,15 +12,22 @@ import logging
 import re
 from abc import abstractmethod
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.centre_choice import (
+    CENTRE_SLOT,
+    CentreChoiceValidation,
+    choice_text,
+    chooses,
+    routed_partner,
+)
 from actions.conversation_repair import REPAIR_SLOT, edit_buttons, opening_events, repair_events
 from actions.profile import PROFILE_SLOTS, uncovered_place_named
+from actions.trip_details_form import TripDetailValidation, asks_details_together
 from dovvybuddy.common.settings import CLIENT_METADATA_KEY
 from dovvybuddy.knowledge.places import PlaceKind, classify_place_name
 from dovvybuddy.knowledge.vocabulary import (
@@ -29,7 +36,7 @@ from dovvybuddy.knowledge.vocabulary import (
     DESTINATIONS,
     FORM_LEAD_TYPES,
 )
-from dovvybuddy.leads.corrections import readable_dates
+from dovvybuddy.leads.corrections import is_go_back, readable_dates
 from dovvybuddy.leads.fields import (
     format_date_range,
     is_plausible_name,
@@ -40,7 +47,6 @@ from dovvybuddy.leads.fields import (
     parse_level,
     parse_phone,
 )
-from dovvybuddy.leads.partners import Partner, partner_for
 from dovvybuddy.leads.store import LeadLimitReached, LeadRecord, default_lead_store
 
 logger = logging.getLogger(__name__)
@@ -58,6 +64,12 @@ FIELD_LABELS = {
     "group_size": "Group size",
     "dive_count": "Logged dives",
     "interests": "Interests",
+    "budget": "Budget per person",
+    "dives_wanted": "Dives wanted",
+    "gear_rental": "Gear rental needed",
+    "trip_course": "Course during the trip",
+    "accommodation": "Accommodation",
+    "dive_centre": "Dive centre",
     "lead_message": "Message",
 }
 # Words a diver may use to name a field when editing the summary.
@@ -83,15 +95,15 @@ FIELD_WORDS = {
     "interests": "interests",
     "interest": "interests",
     "message": "lead_message",
+    "budget": "budget",
+    "gear": "gear_rental",
+    "rental": "gear_rental",
+    "accommodation": "accommodation",
+    "hotel": "accommodation",
+    "centre": "dive_centre",
+    "center": "dive_centre",
 }
 _EDIT = re.compile(r"\b(change|edit|update|fix|correct|wrong)\b")
-
-
-@lru_cache(maxsize=16)
-def partner_of(destination: str | None) -> Partner:
-    """The partner for a destination, read from knowledge/ once per process
-    (the files are not read again on every turn)."""
-    return partner_for(destination)
 
 
 def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
@@ -123,6 +135,8 @@ def summary(tracker: Tracker, fields: list[str]) -> str:
             value = int(float(value))
         elif field == "preferred_dates":
             value = readable_dates(str(value))
+        elif field == CENTRE_SLOT:
+            value = choice_text(tracker)
         lines.append(f"- {FIELD_LABELS[field]}: {value}")
     return "\n".join(lines)
 
@@ -132,7 +146,7 @@ def is_group_chat(sender_id: str) -> bool:
     return sender_id.startswith("tg:-")
 
 
-class LeadFormValidation(FormValidationAction):
+class LeadFormValidation(CentreChoiceValidation, TripDetailValidation, FormValidationAction):
     """Validation shared by both enquiry forms; subclasses name the form."""
 
     @abstractmethod
@@ -147,10 +161,17 @@ class LeadFormValidation(FormValidationAction):
             # member's contact details: the form ends before its first question.
             dispatcher.utter_message(response="utter_lead_form_private_only")
             return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots(domain)]
-        # A correction, "go back" or "keep it" is applied first (actions/conversation_repair.py).
-        repaired = await repair_events(self, dispatcher, tracker, domain)
-        if repaired is not None:
-            return repaired
+        # A correction, "go back" or "keep it" is applied first (actions/conversation_repair.py);
+        # the trip details asked together are one free answer that names several
+        # fields ("8 dives, not fussy about the room"), so only "go back" counts there.
+        if not (
+            tracker.get_slot("requested_slot") == "budget"
+            and asks_details_together(tracker)
+            and not is_go_back(str((tracker.latest_message or {}).get("text") or ""))
+        ):
+            repaired = await repair_events(self, dispatcher, tracker, domain)
+            if repaired is not None:
+                return await self._without_stale_centre(repaired, dispatcher, tracker, domain)
         place_events = refuse_uncovered_destination_at_start(dispatcher, tracker)
         tracker.add_slots(place_events)
         events = place_events + await super().run(dispatcher, tracker, domain)
@@ -173,7 +194,7 @@ class LeadFormValidation(FormValidationAction):
             for e in events
         ):
             events.append(SlotSet(REPAIR_SLOT, None))
-        return events
+        return await self._without_stale_centre(events, dispatcher, tracker, domain)
 
     async def required_slots(
         self,
@@ -186,6 +207,9 @@ class LeadFormValidation(FormValidationAction):
         # submit action says nothing was stored.
         if tracker.get_slot("lead_consent") is False:
             return [slot for slot in domain_slots if slot != "lead_confirmed"]
+        if not chooses(tracker) and tracker.get_slot(CENTRE_SLOT) is None:
+            # Fewer than two centres fit: there is nothing to choose.
+            domain_slots = [slot for slot in domain_slots if slot != CENTRE_SLOT]
         if destination_comes_first(tracker):
             return ["destination", *(slot for slot in domain_slots if slot != "destination")]
         return domain_slots
@@ -369,7 +393,7 @@ class ActionAskLeadConsent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        partner = partner_of(tracker.get_slot("destination"))
+        partner = routed_partner(tracker)
         dispatcher.utter_message(response="utter_ask_lead_consent", partner=partner.name)
         return []
 
@@ -427,7 +451,7 @@ class ActionSubmitLead(Action):
             "training_form",
         )
         fields = domain["forms"][form]["required_slots"]
-        partner = partner_of(tracker.get_slot("destination"))
+        partner = routed_partner(tracker)
         record = LeadRecord(
             lead_type=FORM_LEAD_TYPES[form],
             name=tracker.get_slot("lead_name"),

@@ -20,6 +20,7 @@ from dovvybuddy.knowledge.vocabulary import (
     AGENCIES,
     CERTIFICATION_LEVELS,
     DESTINATIONS,
+    PARTNER_SERVICES,
     SPECIALTY_LEVELS,
 )
 
@@ -426,7 +427,9 @@ SCHEMAS: dict[str, KindSchema] = {
             "destination": FieldRule(_code(DESTINATIONS)),
             "demo": FieldRule(_true),
             "delivery": FieldRule(_delivery),
-            "courses": FieldRule(_list_of(_code(CERTIFICATION_LEVELS))),
+            "courses": FieldRule(_list_of(_code(CERTIFICATION_LEVELS), may_be_empty=True)),
+            "services": FieldRule(_list_of(_code(tuple(PARTNER_SERVICES)))),
+            "languages": FieldRule(_list_of(_text)),
         },
     ),
 }

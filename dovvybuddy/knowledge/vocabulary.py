@@ -96,6 +96,15 @@ whose guidance is built from knowledge/ by its own action."""
 FORM_LEAD_TYPES: dict[str, str] = {"training_form": "training", "trip_form": "trip"}
 """The lead forms (domain.yml) and the lead type each one stores."""
 
+# What a partner dive centre offers (knowledge/partners/*.md `services`), and
+# how a diver reads each one when choosing a centre.
+PARTNER_SERVICES: dict[str, str] = {
+    "courses": "courses",
+    "trips": "fun-dive trips",
+    "liveaboard": "liveaboard trips",
+    "gear_rental": "gear rental",
+}
+
 
 def spoken_list(names: list[str], conjunction: str = "and") -> str:
     """'A, B, C and D': names as a reply or prompt lists them."""

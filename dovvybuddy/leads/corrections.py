@@ -27,6 +27,7 @@ from dovvybuddy.knowledge.vocabulary import (
     DESTINATIONS,
     spoken_list,
 )
+from dovvybuddy.leads.partners import partner_by_id
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,13 @@ LABELS = {
     "dive_count": "number of logged dives",
     "interests": "interests",
     "lead_message": "message",
+    # The trip details (dovvybuddy/leads/trip_details.py) and the centre chosen.
+    "budget": "budget",
+    "dives_wanted": "number of dives wanted",
+    "gear_rental": "gear rental",
+    "trip_course": "course during the trip",
+    "accommodation": "accommodation",
+    "dive_centre": "dive centre",
 }
 # Each question in one short line, for re-asking after a digression or a repair.
 _COVERED_OR = spoken_list([DESTINATION_NAMES[code] for code in DESTINATIONS], "or")
@@ -64,6 +72,12 @@ SHORT_QUESTIONS = {
     "dive_count": "About how many dives have you logged?",
     "interests": 'Anything you\'d love to see or do? (Or "skip".)',
     "lead_message": 'Anything else the dive centre should know? (Or "skip".)',
+    "budget": 'What\'s your budget per person, in any currency? (Or "skip".)',
+    "dives_wanted": 'How many dives would you like to do? (Or "skip".)',
+    "gear_rental": 'Will you need rental gear? (Yes, no or "skip".)',
+    "trip_course": 'Would you like to take a course during the trip? (Or "no".)',
+    "accommodation": 'Any accommodation preference? (Or "any".)',
+    "dive_centre": 'Which dive centre would you like? (Or "any of them".)',
 }
 # Why a new value was refused, per field (the validators' hints, as a clause).
 REFUSALS = {
@@ -88,11 +102,19 @@ REFUSALS = {
     "dive_count": "I need the number of dives as a number",
     "interests": "I didn't catch what to change them to",
     "lead_message": "I didn't catch what to change it to",
+    "budget": 'I need an amount, like "RM 1,500-2,000" or "about 600 euros"',
+    "dives_wanted": "I need a number of dives from 1 to 100",
+    "gear_rental": 'I need a yes or a no (or "skip")',
+    "trip_course": "I didn't catch which course",
+    "accommodation": "I didn't catch what to change it to",
+    "dive_centre": "that isn't one of the centres that fit your enquiry",
 }
 # Free-text answers: a correction while one of these is asked needs an
 # unmistakable value (an email address, a phone number, "4 of us"), since
 # "sorry, can they email me instead" is a message, not a new address.
-FREE_TEXT_FIELDS = frozenset({"lead_name", "interests", "lead_message"})
+FREE_TEXT_FIELDS = frozenset(
+    {"lead_name", "interests", "lead_message", "budget", "trip_course", "accommodation"}
+)
 STRONGLY_TYPED = frozenset({"lead_email", "lead_phone", "group_size"})
 
 _CUE = re.compile(
@@ -139,6 +161,8 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
         "persons",
         "headcount",
     ),
+    # Before the logged dives: "dives wanted" names the trip's dives, not the log.
+    "dives_wanted": ("dives wanted", "planned dives", "dives planned", "dives on the trip"),
     "dive_count": ("number of dives", "dive count", "logged dives", "dives", "logged"),
     "course_of_interest": ("course", "cours", "corse"),
     "certification_level": ("certification level", "certification", "cert", "level", "lvl"),
@@ -146,6 +170,11 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "preferred_dates": ("travel dates", "dates", "date", "when we go", "timing"),
     "interests": ("interests", "interest"),
     "lead_message": ("message", "note", "msg"),
+    "budget": ("budget", "price range"),
+    "gear_rental": ("gear rental", "rental gear", "rental", "gear", "equipment"),
+    "trip_course": ("trip course", "course during the trip", "course on the trip", "course"),
+    "accommodation": ("accommodation", "accomodation", "hotel", "lodging"),
+    "dive_centre": ("dive centre", "dive center", "dive shop", "dive school", "centre", "center"),
 }
 _EMAIL = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+\.[a-z]{2,}", re.IGNORECASE)
 # Digits of a phone number, not of an ISO date: a leading + or 0 or 60.
@@ -498,6 +527,9 @@ def display(field: str, value: Any) -> str:
         return "just you" if size == 1 else f"{size} people"
     if field == "preferred_dates":
         return readable_dates(str(value))
+    if field == "dive_centre":
+        partner = partner_by_id(str(value))
+        return partner.name if partner else "any of them"
     return str(value)
 
 

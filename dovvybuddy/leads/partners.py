@@ -1,7 +1,9 @@
 """Partner dive centres that receive leads, read from knowledge/partners/.
 
-Each partner document's front matter names the destination it covers and how
-its leads are delivered: `delivery: {email: ...}` or `delivery: {webhook: ...}`.
+Each partner document's front matter names the destination it covers, how
+its leads are delivered (`delivery: {email: ...}` or `delivery: {webhook: ...}`)
+and what it offers (`services`, `courses`, `languages`): a diver chooses among
+the centres that fit the enquiry, or leaves it to the default rule.
 A destination no partner covers goes to the DovvyBuddy team's own inbox (the
 default partner), so a lead always has somewhere to go.
 """
@@ -29,6 +31,15 @@ class Partner:
     destination: str | None
     email: str | None
     webhook: str | None
+    services: tuple[str, ...] = ()
+    courses: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+    def offers(self, services: tuple[str, ...] = (), course: str | None = None) -> bool:
+        """Whether the centre offers every one of `services` (and `course`, when named)."""
+        if not set(services) <= set(self.services):
+            return False
+        return course is None or course in self.courses
 
     @property
     def transport(self) -> str:
@@ -61,7 +72,14 @@ def partner_from_document(document: Document) -> Partner:
         destination=str(destination).strip().lower() if destination else None,
         email=addresses.get("email"),
         webhook=addresses.get("webhook"),
+        services=_strings(meta.get("services")),
+        courses=_strings(meta.get("courses")),
+        languages=_strings(meta.get("languages")),
     )
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()
 
 
 def is_safe_webhook(url: str) -> bool:
@@ -118,3 +136,23 @@ def partner_for(
             if partner.destination == wanted:
                 return partner
     return default_partner(settings or load_settings())
+
+
+def partners_fitting(
+    destination: str | None,
+    services: tuple[str, ...] = (),
+    course: str | None = None,
+    root: Path = KNOWLEDGE_DIR,
+) -> list[Partner]:
+    """The centres at `destination` that offer `services` (and `course`), in partner_id order."""
+    wanted = (destination or "").strip().lower()
+    return [
+        partner
+        for partner in load_partners(root)
+        if wanted and partner.destination == wanted and partner.offers(services, course)
+    ]
+
+
+def partner_by_id(partner_id: str | None, root: Path = KNOWLEDGE_DIR) -> Partner | None:
+    """The partner with this id, or None (an unknown id, or "any")."""
+    return next((p for p in load_partners(root) if p.partner_id == partner_id), None)

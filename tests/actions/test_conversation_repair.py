@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_repair import ASK_ACTIONS, edit_buttons
 from actions.lead_forms import ValidateTrainingForm, ValidateTripForm
+from dovvybuddy.leads.trip_details import TRIP_DETAIL_FIELDS
 
 ANSWERED = {
     "lead_name": "Ana Lim",
@@ -75,6 +76,7 @@ async def test_a_correction_at_the_summary_shows_the_summary_again(domain):
         "dive_count": 10.0,
     }
     answered |= {"interests": "", "lead_message": "", "lead_consent": True}
+    answered |= dict.fromkeys(TRIP_DETAIL_FIELDS, "") | {"dive_centre": "any"}
     tracker = form_turn("actually my email is ana.lim@example.org", "lead_confirmed", answered)
     slots, said = await run_form(tracker, domain)
     assert slots["lead_email"] == "ana.lim@example.org"

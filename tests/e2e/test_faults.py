@@ -165,6 +165,7 @@ def test_a_lead_confirmed_while_the_database_is_down_is_stored_and_delivered_lat
         "none yet",
         "open water",
         "early May",
+        "any of them",
         "skip",
         "yes",
     ):

@@ -29,7 +29,9 @@ def test_learning_to_dive_in_tioman_becomes_a_lead_and_an_email(stack, sender, s
     converse(stack, sender, "Ana Lim", "ana.lim@example.com", "skip")
     assert "Which course" in stack.say(sender, "none yet")[-1]
     assert "When would you like to go?" in stack.say(sender, "open water")[-1]  # not destination
-    assert "Anything else" in stack.say(sender, "early May")[-1]
+    # Two Tioman centres teach Open Water: the diver may choose, or leave it to us.
+    assert "Which dive centre" in stack.say(sender, "early May")[-1]
+    assert "Anything else" in stack.say(sender, "any of them")[-1]
     consent = stack.say(sender, "skip")[-1]
     assert TIOMAN_PARTNER in consent
     summary = stack.say(sender, "yes")[-1]
@@ -68,12 +70,14 @@ def test_answers_that_read_as_no_go_to_the_field_not_to_carry_on(stack, sender):
     assert "When would you like to go?" in stack.say(sender, "open water")[-1]
     refused = " ".join(stack.say(sender, "no"))
     assert "carry on" not in refused and "date" in refused.lower()
-    assert "Anything else" in stack.say(sender, "next week")[-1]
+    assert "Which dive centre" in stack.say(sender, "next week")[-1]
 
 
 def test_punctuation_alone_is_not_consent(stack, sender):
     converse(stack, sender, "I want to learn to dive in Tioman", "Eve Tan", "eve.tan@example.com")
-    consent = converse(stack, sender, "skip", "none yet", "open water", "early May", "skip")[-1]
+    consent = converse(
+        stack, sender, "skip", "none yet", "open water", "early May", "any of them", "skip"
+    )[-1]
     assert TIOMAN_PARTNER in consent
     replies = " ".join(stack.say(sender, "?"))
     assert "Here's what I'll send" not in replies and "eve.tan@example.com" not in replies
@@ -119,7 +123,9 @@ def test_editing_a_field_at_confirmation(stack, sender):
         "4",
         "advanced",
         "30",
+        "skip",  # the trip details
         "turtles",
+        "any of them",
         "skip",
     )
     stack.say(sender, "yes")  # consent
@@ -150,4 +156,4 @@ def test_profile_answers_are_not_asked_again(stack, sender):
         "July",
         "2",
     )
-    assert "Anything you'd especially love to see" in replies[-1]
+    assert "A few optional details" in replies[-1]

@@ -302,7 +302,12 @@ def test_a_training_lead_with_button_taps_is_stored_and_delivered(
     assert "Which course" in course[-1].text
     when = say(stack, whatsapp_api, number, list_reply(number, "open water", "Open Water"))
     assert "When would you like to go?" in when[-1].text
-    assert "Anything else" in answer("early May")[-1].text
+    # Two Tioman centres teach Open Water: each is a reply button, with "Any of them".
+    centre = answer("early May")[-1]
+    assert "Which dive centre" in centre.text
+    assert centre.kind == "button" and len(centre.choices) == 3
+    assert [title for _, title in centre.choices][-1] == "Any of them"
+    assert "Anything else" in tap(stack, whatsapp_api, number, centre, "Any of them")[-1].text
     consent = answer("skip")[-1]
     assert TIOMAN_PARTNER in consent.text
     assert [title for _, title in consent.choices] == ["Yes, share them", "No"]

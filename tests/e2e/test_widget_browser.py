@@ -198,7 +198,8 @@ def test_a_training_enquiry_can_be_completed_in_the_widget(widget, stack):
     widget.say("skip")
     assert "Which course" in widget.say("none yet")[-1]
     assert "When would you like to go?" in widget.say("open water")[-1]
-    assert "Anything else" in widget.say("early May")[-1]
+    assert "Which dive centre" in widget.say("early May")[-1]
+    assert "Anything else" in widget.say("any of them")[-1]
     assert "Tioman Demo Dive Centre" in widget.say("skip")[-1]
     widget.say("yes")
     # The summary's "- Email: ..." lines are shown as a list.

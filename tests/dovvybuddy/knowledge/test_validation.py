@@ -114,6 +114,8 @@ TYPE_SPECIFIC_FIELDS: dict[str, dict[str, Any]] = {
         "demo": True,
         "delivery": {"email": "leads@example.com"},
         "courses": ["open_water"],
+        "services": ["courses", "trips"],
+        "languages": ["English"],
     },
 }
 

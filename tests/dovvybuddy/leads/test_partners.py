@@ -9,7 +9,8 @@ import pytest
 
 from dovvybuddy.common.settings import load_settings
 from dovvybuddy.knowledge.documents import KnowledgeError
-from dovvybuddy.leads.partners import load_partners, partner_for
+from dovvybuddy.knowledge.vocabulary import DESTINATIONS, PARTNER_SERVICES
+from dovvybuddy.leads.partners import load_partners, partner_by_id, partner_for, partners_fitting
 
 
 def write_partner(root, file_name, partner_id, destination, delivery):
@@ -37,12 +38,13 @@ def write_partner(root, file_name, partner_id, destination, delivery):
 def test_partners_are_read_from_knowledge():
     partners = {partner.partner_id: partner for partner in load_partners()}
 
-    assert sorted(partners) == [
-        "perhentian-demo-divers",
-        "redang-demo-divers",
-        "sipadan-demo-divers",
-        "tioman-demo-divers",
-    ]
+    # Two or three demo centres per covered destination.
+    per_destination = {
+        destination: sum(p.destination == destination for p in partners.values())
+        for destination in DESTINATIONS
+    }
+    assert all(2 <= count <= 3 for count in per_destination.values()), per_destination
+    assert all(p.partner_id != "default" and "(demo)" in p.name for p in partners.values())
     tioman = partners["tioman-demo-divers"]
     assert (tioman.name, tioman.destination) == ("Tioman Demo Dive Centre (demo)", "tioman")
     assert (tioman.email, tioman.webhook, tioman.transport) == (
@@ -106,3 +108,37 @@ def test_a_partner_needs_exactly_one_delivery_address(tmp_path, delivery):
 
     with pytest.raises(KnowledgeError, match=r"partners/bad\.md"):
         load_partners(tmp_path)
+
+
+def test_every_centre_says_what_it_offers_and_which_languages_it_speaks():
+    for partner in load_partners():
+        assert partner.services and set(partner.services) <= set(PARTNER_SERVICES)
+        assert partner.languages
+        # A centre lists courses exactly when it offers them.
+        assert bool(partner.courses) == ("courses" in partner.services), partner.partner_id
+
+
+def test_the_centres_that_fit_offer_every_service_asked_for():
+    trips = partners_fitting("tioman", ("trips",))
+    assert len(trips) >= 2
+    with_gear = partners_fitting("tioman", ("trips", "gear_rental"))
+    assert with_gear and all("gear_rental" in p.services for p in with_gear)
+    assert len(with_gear) < len(trips)
+    liveaboard = partners_fitting("sipadan", ("trips", "liveaboard"))
+    assert [p.partner_id for p in liveaboard] == ["sipadan-liveaboard-demo"]
+
+
+def test_a_course_narrows_the_centres_to_those_that_teach_it():
+    teaching = partners_fitting("tioman", ("courses",), "divemaster")
+    assert [p.partner_id for p in teaching] == ["tioman-reef-demo"]
+    assert len(partners_fitting("tioman", ("courses",), "open_water")) >= 2
+
+
+def test_no_destination_fits_no_centre():
+    assert partners_fitting(None, ("trips",)) == []
+    assert partners_fitting("langkawi", ("trips",)) == []
+
+
+def test_a_centre_is_found_by_its_id_and_any_is_none():
+    assert partner_by_id("redang-pasir-demo").destination == "redang"
+    assert partner_by_id("any") is None
