@@ -24,7 +24,7 @@ def confirm_training_lead(stack, sender, name, email):
     """A diver asks for an Open Water course in Tioman and confirms the enquiry."""
     for text in ("I want to learn to dive in Tioman", name, email, "skip", "none yet"):
         stack.say(sender, text)
-    for text in ("open water", "early May", "skip", "yes"):
+    for text in ("open water", "early May", "any of them", "skip", "yes"):
         stack.say(sender, text)
     assert stack.say(sender, "yes")[-1].startswith("Done!")
 

@@ -31,6 +31,7 @@ def lead_conversation(stack, smtp_server) -> str:
         "none yet",
         "open water",
         "in June",
+        "any of them",
         "skip",
         "yes",
         "yes",

@@ -70,7 +70,7 @@ def test_an_answer_a_safety_reply_and_a_lead_move_their_counters(stack, sender):
     # A lead, confirmed and delivered.
     assert "What's your name?" in stack.say(sender, "I want to learn to dive in Tioman")[-1]
     converse(stack, sender, "Metric Diver", "metric.diver@example.com", "skip", "none yet")
-    converse(stack, sender, "open water", "early May", "skip")
+    converse(stack, sender, "open water", "early May", "any of them", "skip")
     assert "metric.diver@example.com" in stack.say(sender, "yes")[-1]
     assert TIOMAN_PARTNER in stack.say(sender, "yes")[-1]
 
