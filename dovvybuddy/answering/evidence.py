@@ -83,7 +83,7 @@ ANSWER_CUES: tuple[AnswerCue, ...] = (
         "duration",
         _pattern(
             r"\bhow long\b|\bhow many (days|hours|minutes|weeks|months)\b|\bduration\b|"
-            r"\bhow (quick|fast|soon)\b|\btakes?\b.*\b(days?|weeks?|hours?)\b"
+            r"\bhow (quick(ly)?|fast|soon|early)\b|\bhow far (in )?advance\b|\btakes?\b.*\b(days?|weeks?|hours?)\b"
         ),
         _pattern(
             rf"\b{_NUMBER}\b[\s-]*(to[\s-]*{_NUMBER}\b[\s-]*)?(minutes?|mins?|hours?|hrs?|"
@@ -135,10 +135,20 @@ ANSWER_CUES: tuple[AnswerCue, ...] = (
     ),
 )
 
+
+def _sentence_key(word_stem: str) -> str:
+    """How a stem is compared between question and sentence: a final "e" is
+    dropped, as the light stemmer keeps it in "time" and "dive" but not in
+    "timed" and "diving", then the first PREFIX_LENGTH letters are kept."""
+    return (word_stem[:-1] if len(word_stem) > 3 and word_stem.endswith("e") else word_stem)[
+        :PREFIX_LENGTH
+    ]
+
+
 # Words that ask for a kind of fact rather than name what the fact is about.
 _QUESTION_ONLY_STEMS = frozenset(
-    word_stem[:PREFIX_LENGTH]
-    for _, word_stem in content_words("long deep old much far many soon quick fast time")
+    _sentence_key(word_stem)
+    for _, word_stem in content_words("long deep old much far many soon quick fast time early")
 )
 
 # The kind of document a question needs, from what it is about.
@@ -181,7 +191,19 @@ def preferred_kinds(question: str, cues: Sequence[AnswerCue] | None = None) -> f
 
 
 def _stems(text: str) -> set[str]:
-    return {word_stem[:PREFIX_LENGTH] for _, word_stem in content_words(text)}
+    """The sentence keys of `text`, with hyphenated words also read joined
+    ("over-expansion" meets "overexpansion")."""
+    joined = re.sub(r"(?<=[a-z])-(?=[a-z])", "", text.lower())
+    return {_sentence_key(word_stem) for _, word_stem in content_words(f"{text} {joined}")}
+
+
+def _weighted_stems(text: str, weight: Callable[[str], float]) -> dict[str, float]:
+    """The question's sentence keys, each with its weight (read under the
+    stem's own prefix, as the vocabulary counts them)."""
+    return {
+        _sentence_key(word_stem): weight(word_stem[:PREFIX_LENGTH])
+        for _, word_stem in content_words(text)
+    }
 
 
 @dataclass(frozen=True)
@@ -190,7 +212,12 @@ class ScoredSentence:
     sentence: Sentence
     score: float
     cue_hit: bool
-    overlap: int
+    matched: frozenset[str]
+    """The question's words the sentence itself uses."""
+
+    @property
+    def overlap(self) -> int:
+        return len(self.matched)
 
 
 @dataclass(frozen=True)
@@ -246,7 +273,9 @@ def score_sentences(
     # "How long", "how deep", "how much": a duration, depth or price answers
     # those words, so they are not looked for in the sentence itself ("how
     # many days" still wants a sentence about days).
-    wanted = {s: weight(s) for s in _stems(question) - _QUESTION_ONLY_STEMS}
+    wanted = {
+        s: w for s, w in _weighted_stems(question, weight).items() if s not in _QUESTION_ONLY_STEMS
+    }
     named_levels = {m.level for m in level_mentions(question) if not m.negated}
     total = sum(wanted.values())
     scored: list[ScoredSentence] = []
@@ -277,7 +306,7 @@ def score_sentences(
                 + FOCUS_WEIGHT * (destination is not None and passage.destination == destination)
             )
             scored.append(
-                ScoredSentence(passage, sentence, score, cue_hit, len(words & set(wanted)))
+                ScoredSentence(passage, sentence, score, cue_hit, frozenset(words & set(wanted)))
             )
     return scored
 
@@ -322,12 +351,17 @@ def select_evidence(
     best = max(scored, key=lambda s: (s.score, -s.sentence.position))
     own = {s.sentence.position: s for s in scored if s.passage is best.passage}
     chosen = {best.sentence.position}
+    borrowed: list[ScoredSentence] = []
     words = len(best.sentence.text.split())
 
     def add(position: int) -> bool:
         nonlocal words
         size = len(own[position].sentence.text.split())
-        if position in chosen or len(chosen) >= MAX_EVIDENCE_SENTENCES or words + size > max_words:
+        if (
+            position in chosen
+            or len(chosen) + len(borrowed) >= MAX_EVIDENCE_SENTENCES
+            or words + size > max_words
+        ):
             return False
         chosen.add(position)
         words += size
@@ -349,6 +383,25 @@ def select_evidence(
     )
     for companion in companions:
         add(companion.sentence.position)
+    # Another section of the same guide may hold the rest of the answer (a
+    # site's depth under "Conditions", its summary under "Key facts"); it is
+    # quoted after the best passage's sentences, under the same citation.
+    for sibling in sorted(
+        (
+            s
+            for s in scored
+            if s.passage is not best.passage
+            and s.passage.doc_path == best.passage.doc_path
+            and s.score >= COMPANION_SHARE * best.score
+            and (s.overlap or s.cue_hit)
+        ),
+        key=lambda s: -s.score,
+    ):
+        size = len(sibling.sentence.text.split())
+        if len(chosen) + len(borrowed) >= MAX_EVIDENCE_SENTENCES or words + size > max_words:
+            break
+        borrowed.append(sibling)
+        words += size
     # A thin answer grows with the sentences around the best one, following
     # ones first: they usually finish the thought.
     after, before = best.sentence.position + 1, best.sentence.position - 1
@@ -370,4 +423,8 @@ def select_evidence(
                     break
                 chosen.add(position)
                 words += size
-    return Evidence(best.passage, tuple(own[p].sentence.text for p in sorted(chosen)))
+    return Evidence(
+        best.passage,
+        tuple(own[p].sentence.text for p in sorted(chosen))
+        + tuple(s.sentence.text for s in borrowed),
+    )

@@ -146,3 +146,62 @@ def test_the_unit_a_question_asks_for_still_counts():
     )
     evidence = select_evidence("how many days does the course take", [course], max_words=12)
     assert evidence.sentences == ("Most people complete the course in three to five days.",)
+
+
+def test_another_section_of_the_same_guide_can_finish_the_answer():
+    summary = make_passage(
+        "Pulau Lima at a glance: a boulder slope, intermediate, boat dive.",
+        doc_path="destinations/redang/sites/pulau-lima.md",
+        kind="dive_site",
+        title="Pulau Lima, Redang",
+        heading="Key facts",
+        similarity=0.75,
+    )
+    conditions = make_passage(
+        "Visibility changes with the season. The slope drops to about 30 m.",
+        doc_path="destinations/redang/sites/pulau-lima.md",
+        kind="dive_site",
+        title="Pulau Lima, Redang",
+        heading="Conditions",
+        similarity=0.6,
+    )
+    evidence = select_evidence("pulau lima how deep does the slope go", [summary, conditions])
+    assert "about 30 m" in evidence.text
+    assert "boulder slope" in evidence.text
+
+
+def test_a_section_of_another_guide_does_not_finish_the_answer():
+    summary = make_passage(
+        "Pulau Lima at a glance: a boulder slope, intermediate, boat dive.",
+        doc_path="destinations/redang/sites/pulau-lima.md",
+        title="Pulau Lima, Redang",
+        similarity=0.75,
+    )
+    other = make_passage(
+        "The slope at Chebeh drops to about 25 m.",
+        doc_path="destinations/tioman/sites/chebeh.md",
+        title="Chebeh, Tioman",
+        similarity=0.5,
+    )
+    evidence = select_evidence("pulau lima how deep does the slope go", [summary, other])
+    assert evidence.passage is summary
+    assert "Chebeh" not in evidence.text
+
+
+def test_a_word_matches_its_inflections_and_its_hyphenated_spelling():
+    passage = make_passage(
+        "Regulators need a yearly service. Store a regulator out of the sun. "
+        "Lung over-expansion shows within minutes.",
+        title="Gear care",
+    )
+    assert select_evidence("how should regulators be stored", [passage], max_words=8).sentences == (
+        "Store a regulator out of the sun.",
+    )
+    assert select_evidence(
+        "when does lung overexpansion show", [passage], max_words=6
+    ).sentences == ("Lung over-expansion shows within minutes.",)
+
+
+def test_how_early_and_how_quickly_ask_for_a_time():
+    assert "duration" in cue_names("how early should i be at the jetty")
+    assert "duration" in cue_names("how quickly do symptoms show up")
