@@ -1,7 +1,7 @@
 """Which sentences answer a question: the evidence every answer is built from.
 
 Retrieval finds the passages (sections of the guides); this module reads
-their sentences and picks the one to four that answer what was asked,
+their sentences and picks the one to five that answer what was asked,
 scoring each sentence of the candidate passages on:
 
 - its cosine similarity to the question (the query vector retrieval already
@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from dovvybuddy.knowledge.answerability import PREFIX_LENGTH, content_words
 from dovvybuddy.knowledge.certification_levels import level_mentions
 from dovvybuddy.knowledge.passages import Passage, Sentence
+from dovvybuddy.knowledge.places import PlaceKind, classify_places
 from dovvybuddy.knowledge.sentences import list_item_positions, split_sentences
 
-MAX_EVIDENCE_SENTENCES = 4
+MAX_EVIDENCE_SENTENCES = 5
 MAX_EVIDENCE_WORDS = 90
 # Passages this close to the best in similarity may supply the answer, and so
 # may a passage of a kind the question needs, wherever it ranks.
@@ -48,6 +49,9 @@ TITLE_WEIGHT = 0.2
 LEVEL_WEIGHT = 0.3
 # A passage about the destination the conversation is about.
 FOCUS_WEIGHT = 0.3
+# A passage about the one destination the question names: less, as a guide
+# to every destination (where to stay, water temperatures) answers for it too.
+NAMED_FOCUS_WEIGHT = 0.1
 # An answer shorter than this grows with the sentences around its best one.
 MIN_ANSWER_WORDS = 60
 # Further sentences must score this share of the best one's score.
@@ -83,7 +87,8 @@ ANSWER_CUES: tuple[AnswerCue, ...] = (
         "duration",
         _pattern(
             r"\bhow long\b|\bhow many (days|hours|minutes|weeks|months)\b|\bduration\b|"
-            r"\bhow (quick(ly)?|fast|soon|early)\b|\bhow far (in )?advance\b|\btakes?\b.*\b(days?|weeks?|hours?)\b"
+            r"\bhow (quick(ly)?|fast|soon|early)\b|\bhow far (in )?advance\b|"
+            r"\btakes?\b.*\b(days?|weeks?|hours?)\b"
         ),
         _pattern(
             rf"\b{_NUMBER}\b[\s-]*(to[\s-]*{_NUMBER}\b[\s-]*)?(minutes?|mins?|hours?|hrs?|"
@@ -108,7 +113,9 @@ ANSWER_CUES: tuple[AnswerCue, ...] = (
         _pattern(
             # "How much air / weight / time" asks for something else.
             r"\bhow much\b(?!\s+(air|gas|weight|lead|time|longer|deeper|nitrogen|oxygen))|"
-            r"\bcosts?\b|\bprices?\b|\bfees?\b|\bcheap|\bexpensive\b|\bbudget\b|"
+            # "How many days should I budget" budgets time, not money.
+            r"\bcosts?\b|\bprices?\b|\bfees?\b|\bcheap|\bexpensive\b|"
+            r"^(?!.*\bhow many (days|hours|weeks|nights)\b).*\bbudget|"
             r"\brm\b|\bmyr\b|\bringgit\b|\bpay\b|\$"
         ),
         _pattern(r"\bRM\s?\d|\bMYR\b|\bUSD\b|\$\s?\d|\bringgit\b|\bfees?\b|\bcosts?\b|\bprices?\b"),
@@ -116,7 +123,11 @@ ANSWER_CUES: tuple[AnswerCue, ...] = (
     ),
     AnswerCue(
         "season",
-        _pattern(rf"\bwhen\b|\bbest time\b|\bseasons?\b|\bmonsoon\b|\bmonths?\b|\b({_MONTH})\b"),
+        # "When you call", "when I ascend": a condition, not a time of year.
+        _pattern(
+            r"\bwhen\b(?!\s+(you|i|im|i'm|we|they|he|she|it|my|your|someone|a diver)\b)|"
+            rf"\bbest time\b|\bseasons?\b|\bmonsoon\b|\bmonths?\b|\b({_MONTH})\b"
+        ),
         _pattern(rf"\b({_MONTH})\b|\bseasons?\b|\bmonsoon\b|\ball year\b|\byear[\s-]round\b"),
     ),
     AnswerCue(
@@ -134,6 +145,17 @@ ANSWER_CUES: tuple[AnswerCue, ...] = (
         ("logistics", "destination"),
     ),
 )
+
+
+def named_destination(question: str) -> str | None:
+    """The one covered destination the question names (by its name, an
+    island or a site of it), if it names exactly one."""
+    named = {
+        m.destination
+        for m in classify_places(question)
+        if m.kind is PlaceKind.COVERED and m.destination
+    }
+    return named.pop() if len(named) == 1 else None
 
 
 def _sentence_key(word_stem: str) -> str:
@@ -277,6 +299,10 @@ def score_sentences(
         s: w for s, w in _weighted_stems(question, weight).items() if s not in _QUESTION_ONLY_STEMS
     }
     named_levels = {m.level for m in level_mentions(question) if not m.negated}
+    # A question naming Perhentian is answered from Perhentian's guides before
+    # a guide that lists every island, as the destination in focus would be.
+    focus = destination or named_destination(question)
+    focus_weight = FOCUS_WEIGHT if destination else NAMED_FOCUS_WEIGHT
     total = sum(wanted.values())
     scored: list[ScoredSentence] = []
     for passage in candidate_passages(passages, kinds):
@@ -303,7 +329,7 @@ def score_sentences(
                     passage.kind == "certification"
                     and passage.metadata.get("level") in named_levels
                 )
-                + FOCUS_WEIGHT * (destination is not None and passage.destination == destination)
+                + focus_weight * (focus is not None and passage.destination == focus)
             )
             scored.append(
                 ScoredSentence(passage, sentence, score, cue_hit, frozenset(words & set(wanted)))

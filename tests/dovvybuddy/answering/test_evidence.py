@@ -1,6 +1,7 @@
 """Choosing the sentences that answer: the evidence of every answer."""
 
 from dovvybuddy.answering.evidence import (
+    MAX_EVIDENCE_SENTENCES,
     preferred_kinds,
     question_cues,
     select_evidence,
@@ -34,7 +35,7 @@ def test_sentences_are_quoted_whole_and_in_the_guides_order():
     positions = [STOPS.index(sentence) for sentence in evidence.sentences]
     assert positions == sorted(positions)
     assert "three minutes" in evidence.text
-    assert len(evidence.sentences) <= 4
+    assert len(evidence.sentences) <= MAX_EVIDENCE_SENTENCES
 
 
 def test_a_sentence_that_refers_back_brings_the_one_before_it():
@@ -205,3 +206,29 @@ def test_a_word_matches_its_inflections_and_its_hyphenated_spelling():
 def test_how_early_and_how_quickly_ask_for_a_time():
     assert "duration" in cue_names("how early should i be at the jetty")
     assert "duration" in cue_names("how quickly do symptoms show up")
+
+
+def test_the_destination_the_question_names_wins_a_tie():
+    everywhere = make_passage(
+        "There is no hospital on the islands.",
+        title="Marine life injuries",
+        doc_path="safety/marine-life-injuries.md",
+    )
+    perhentian = make_passage(
+        "There is no hospital on the islands.",
+        title="Perhentian overview",
+        doc_path="destinations/perhentian/overview.md",
+        destination="perhentian",
+    )
+    evidence = select_evidence("is there a hospital on perhentian", [everywhere, perhentian])
+    assert evidence.passage is perhentian
+
+
+def test_budgeting_days_is_a_question_of_time_not_money():
+    assert cue_names("how many days should i budget for the advanced course") == {"duration"}
+    assert "price" in cue_names("what should i budget for a week on redang")
+
+
+def test_when_as_a_condition_does_not_ask_for_a_season():
+    assert "season" not in cue_names("what do they ask when you call the hotline")
+    assert "season" in cue_names("when do the whale sharks come")
