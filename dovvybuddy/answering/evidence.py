@@ -92,7 +92,9 @@ ANSWER_CUES: tuple[AnswerCue, ...] = (
         ),
         _pattern(
             rf"\b{_NUMBER}\b[\s-]*(to[\s-]*{_NUMBER}\b[\s-]*)?(minutes?|mins?|hours?|hrs?|"
-            r"days?|weeks?|months?|nights?)\b|\bhalf an hour\b|\bovernight\b"
+            r"days?|weeks?|months?|nights?)\b|\bhalf an hour\b|\bovernight\b|"
+            # A duration said without a number: "within minutes", "a few days".
+            r"\b(within|a few|several|a couple of)\s+(seconds|minutes|hours|days|weeks|months)\b"
         ),
     ),
     AnswerCue(
@@ -129,6 +131,19 @@ ANSWER_CUES: tuple[AnswerCue, ...] = (
             rf"\bbest time\b|\bseasons?\b|\bmonsoon\b|\bmonths?\b|\b({_MONTH})\b"
         ),
         _pattern(rf"\b({_MONTH})\b|\bseasons?\b|\bmonsoon\b|\ball year\b|\byear[\s-]round\b"),
+    ),
+    AnswerCue(
+        "marine_life",
+        _pattern(
+            r"\bcritters?\b|\bcreatures?\b|\bmarine life\b|\bwildlife\b|\banimals?\b|"
+            r"\bwhat (can|will|would|do|might|could) (i|you|we) (see|spot|find)\b|"
+            r"\bwhat lives\b|\bwhat('s| is) (there )?to see\b"
+        ),
+        _pattern(
+            r"\w*fish(es)?\b|\b(turtle|shark|ray|manta|seahorse|nudibranch|barracuda|jack|"
+            r"trevally|cuttlefish|octopus|eel|moray|squid|crab|shrimp|lobster|dolphin|"
+            r"sea snake|fusilier|blenn(y|ie)|gob(y|ie)|gorgonian|sea fan)s?\b|\bmacro\b"
+        ),
     ),
     AnswerCue(
         "transport",

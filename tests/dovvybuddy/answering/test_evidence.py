@@ -232,3 +232,27 @@ def test_budgeting_days_is_a_question_of_time_not_money():
 def test_when_as_a_condition_does_not_ask_for_a_season():
     assert "season" not in cue_names("what do they ask when you call the hotline")
     assert "season" in cue_names("when do the whale sharks come")
+
+
+def test_a_duration_said_without_a_number_answers_a_how_long_question():
+    passage = make_passage(
+        "Signs show as chest pain and coughing. Symptoms usually appear within minutes.",
+        title="Lung injuries",
+    )
+    evidence = select_evidence("how quickly do lung injuries show up", [passage], max_words=6)
+    assert evidence.sentences == ("Symptoms usually appear within minutes.",)
+
+
+def test_a_question_about_critters_is_answered_with_the_animals():
+    passage = make_passage(
+        "Paradise 1 is a house reef off a resort jetty. "
+        "Divers report frogfish, seahorses and ghost pipefish on the sand.",
+        title="Paradise 1, Mabul",
+        kind="dive_site",
+    )
+    evidence = select_evidence("paradise 1 what critters can you find", [passage], max_words=10)
+    assert evidence.sentences == (
+        "Divers report frogfish, seahorses and ghost pipefish on the sand.",
+    )
+    assert "marine_life" in cue_names("what marine life will we see at redang")
+    assert "marine_life" not in cue_names("what is a frog kick")
