@@ -182,10 +182,12 @@ def _sentence_key(word_stem: str) -> str:
     ]
 
 
-# Words that ask for a kind of fact rather than name what the fact is about.
-_QUESTION_ONLY_STEMS = frozenset(
-    _sentence_key(word_stem)
-    for _, word_stem in content_words("long deep old much far many soon quick fast time early")
+# Words that ask for a kind of fact rather than name what the fact is about:
+# "how long", "how deep", "how much time". Only there: "the deep course" and
+# "is the swim test timed" name what they are about.
+_ASKING_PHRASE = _pattern(
+    r"\bhow (long|deep|old|much|far|many|soon|quick(ly)?|fast|early)\b(\s+(time|longer))?|"
+    r"\bwhat time\b"
 )
 
 # The kind of document a question needs, from what it is about.
@@ -310,9 +312,7 @@ def score_sentences(
     # "How long", "how deep", "how much": a duration, depth or price answers
     # those words, so they are not looked for in the sentence itself ("how
     # many days" still wants a sentence about days).
-    wanted = {
-        s: w for s, w in _weighted_stems(question, weight).items() if s not in _QUESTION_ONLY_STEMS
-    }
+    wanted = _weighted_stems(_ASKING_PHRASE.sub(" ", question), weight)
     named_levels = {m.level for m in level_mentions(question) if not m.negated}
     # A question naming Perhentian is answered from Perhentian's guides before
     # a guide that lists every island, as the destination in focus would be.

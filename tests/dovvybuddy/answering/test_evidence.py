@@ -256,3 +256,12 @@ def test_a_question_about_critters_is_answered_with_the_animals():
     )
     assert "marine_life" in cue_names("what marine life will we see at redang")
     assert "marine_life" not in cue_names("what is a frog kick")
+
+
+def test_a_word_that_asks_how_much_still_names_a_subject_elsewhere():
+    passage = make_passage(
+        "The night course teaches navigation. The deep course teaches managing narcosis.",
+        title="Specialties",
+    )
+    evidence = select_evidence("what does the deep course teach", [passage], max_words=6)
+    assert evidence.sentences == ("The deep course teaches managing narcosis.",)
