@@ -174,12 +174,15 @@ def named_destination(question: str) -> str | None:
 
 
 def _sentence_key(word_stem: str) -> str:
-    """How a stem is compared between question and sentence: a final "e" is
-    dropped, as the light stemmer keeps it in "time" and "dive" but not in
-    "timed" and "diving", then the first PREFIX_LENGTH letters are kept."""
-    return (word_stem[:-1] if len(word_stem) > 3 and word_stem.endswith("e") else word_stem)[
-        :PREFIX_LENGTH
-    ]
+    """How a stem is compared between question and sentence: the light
+    stemmer keeps a final "e" in "time" and "dive" but not in "diving", and
+    leaves short words in -ed whole ("timed"), so both are dropped, then the
+    first PREFIX_LENGTH letters are kept."""
+    if len(word_stem) <= 5 and word_stem.endswith("ed"):
+        word_stem = word_stem[:-1]
+    if len(word_stem) > 3 and word_stem.endswith("e"):
+        word_stem = word_stem[:-1]
+    return word_stem[:PREFIX_LENGTH]
 
 
 # Words that ask for a kind of fact rather than name what the fact is about:

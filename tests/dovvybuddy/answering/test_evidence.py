@@ -265,3 +265,12 @@ def test_a_word_that_asks_how_much_still_names_a_subject_elsewhere():
     )
     evidence = select_evidence("what does the deep course teach", [passage], max_words=6)
     assert evidence.sentences == ("The deep course teaches managing narcosis.",)
+
+
+def test_a_short_word_in_ed_meets_its_plain_form():
+    passage = make_passage(
+        "Divemaster swims are much harder. There is no time limit for this one.",
+        title="The swim test",
+    )
+    evidence = select_evidence("is the swim test timed", [passage], max_words=9)
+    assert evidence.sentences == ("There is no time limit for this one.",)
