@@ -150,8 +150,7 @@ ANSWER_CUES: tuple[AnswerCue, ...] = (
         _pattern(
             r"\bget(ting)? (to|there)\b|\bferr(y|ies)\b|\bspeedboats?\b|\bbus(es)?\b|"
             r"\bflights?\b|\bfly (to|into|from)\b|\bjett(y|ies)\b|\btransfers?\b|\bhow far\b|"
-            r"\bdrive\b|\btaxi\b|\bgrab\b|\bairport\b|\broute\b|\btravel (to|from)\b|"
-            r"\bfrom \w+( \w+)? to \w+"
+            r"\bdrive\b|\btaxi\b|\bgrab\b|\bairport\b|\broute\b|\btravel (to|from)\b"
         ),
         _pattern(
             r"\bferr(y|ies)\b|\bboats?\b|\bspeedboats?\b|\bbus(es)?\b|\bflights?\b|\bfly\b|"
@@ -211,10 +210,22 @@ _SITE_QUESTION = _pattern(r"\bdive sites?\b|\bsites?\b|\breefs?\b|\bwrecks?\b|\b
 _ACRONYMS = re.compile(r"\b(AGE|DAN|MOD)\b")
 
 
+# "From KL to Kuala Besut" asks for a way there; "from SSI to PADI" does not.
+_ROUTE = _pattern(r"\bfrom \w+( \w+)? to \w+")
+_PLACES = (PlaceKind.COVERED, PlaceKind.UNCOVERED, PlaceKind.ORIGIN)
+
+
 def question_cues(question: str) -> tuple[AnswerCue, ...]:
     """The kinds of fact `question` asks for."""
     question = _ACRONYMS.sub(" ", question)
-    return tuple(cue for cue in ANSWER_CUES if cue.question.search(question))
+    route = _ROUTE.search(question) is not None and any(
+        m.kind in _PLACES for m in classify_places(question)
+    )
+    return tuple(
+        cue
+        for cue in ANSWER_CUES
+        if cue.question.search(question) or (route and cue.name == "transport")
+    )
 
 
 def preferred_kinds(question: str, cues: Sequence[AnswerCue] | None = None) -> frozenset[str]:

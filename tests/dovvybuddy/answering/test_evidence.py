@@ -274,3 +274,8 @@ def test_a_short_word_in_ed_meets_its_plain_form():
     )
     evidence = select_evidence("is the swim test timed", [passage], max_words=9)
     assert evidence.sentences == ("There is no time limit for this one.",)
+
+
+def test_from_one_place_to_another_asks_for_a_way_there_but_not_between_agencies():
+    assert "transport" in cue_names("from kl to kuala besut, which is best")
+    assert "transport" not in cue_names("switching from ssi to padi, do i redo open water")
