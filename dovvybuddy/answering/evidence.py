@@ -9,13 +9,14 @@ scoring each sentence of the candidate passages on:
 - how many of the question's content words it, or the heading and title it
   sits under, uses (rare words count more),
 - whether it has the kind of fact the question asks for: a duration, a
-  depth, an age, a price, a month or season, a way of travelling, and
+  depth, an age, a price, a month or season, a way of travelling, the
+  animals to be seen; and a number the question names ("nitrox 32"), and
 - whether its document is the kind that answers this kind of question: a
   transport question is for a logistics guide or an overview's "Getting
   there", a course question for a course document, a site question for a
   site card; and whether it is the course page of the certification level
   the question names ("open water max depth?" is about Open Water, not the
-  try dive or the deep specialty).
+  try dive or the deep specialty), or about the one destination it names.
 
 The offline answer quotes the chosen sentences; Gemini is given them as the
 key evidence, with their passages.
@@ -47,6 +48,8 @@ KIND_WEIGHT = 0.1
 PASSAGE_WEIGHT = 1.2
 TITLE_WEIGHT = 0.2
 LEVEL_WEIGHT = 0.3
+# A sentence with a number the question names ("nitrox 32", "Paradise 1").
+NUMBER_WEIGHT = 0.3
 # A passage about the destination the conversation is about.
 FOCUS_WEIGHT = 0.3
 # A passage about the one destination the question names: less, as a guide
@@ -210,6 +213,7 @@ _SITE_QUESTION = _pattern(r"\bdive sites?\b|\bsites?\b|\breefs?\b|\bwrecks?\b|\b
 _ACRONYMS = re.compile(r"\b(AGE|DAN|MOD)\b")
 
 
+_DIGITS = re.compile(r"\b\d+\b")
 # "From KL to Kuala Besut" asks for a way there; "from SSI to PADI" does not.
 _ROUTE = _pattern(r"\bfrom \w+( \w+)? to \w+")
 _PLACES = (PlaceKind.COVERED, PlaceKind.UNCOVERED, PlaceKind.ORIGIN)
@@ -331,6 +335,7 @@ def score_sentences(
     # A question naming Perhentian is answered from Perhentian's guides before
     # a guide that lists every island, as the destination in focus would be.
     focus = destination or named_destination(question)
+    numbers = set(_DIGITS.findall(question))
     focus_weight = FOCUS_WEIGHT if destination else NAMED_FOCUS_WEIGHT
     total = sum(wanted.values())
     scored: list[ScoredSentence] = []
@@ -353,6 +358,7 @@ def score_sentences(
                 + KIND_WEIGHT * (passage.kind in kinds)
                 + PASSAGE_WEIGHT * passage.similarity
                 + TITLE_WEIGHT * named
+                + NUMBER_WEIGHT * bool(numbers & set(_DIGITS.findall(sentence.text)))
                 + LEVEL_WEIGHT
                 * (
                     passage.kind == "certification"

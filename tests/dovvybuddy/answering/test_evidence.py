@@ -279,3 +279,12 @@ def test_a_short_word_in_ed_meets_its_plain_form():
 def test_from_one_place_to_another_asks_for_a_way_there_but_not_between_agencies():
     assert "transport" in cue_names("from kl to kuala besut, which is best")
     assert "transport" not in cue_names("switching from ssi to padi, do i redo open water")
+
+
+def test_a_sentence_with_a_number_the_question_names_is_preferred():
+    passage = make_passage(
+        "SSI teaches the full nitrox card. A second SSI card stops at 32 percent.",
+        title="Enriched air",
+    )
+    evidence = select_evidence("what is the ssi 32 card", [passage], max_words=7)
+    assert evidence.sentences == ("A second SSI card stops at 32 percent.",)
