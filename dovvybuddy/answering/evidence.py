@@ -131,7 +131,9 @@ ANSWER_CUES: tuple[AnswerCue, ...] = (
         # "When you call", "when I ascend": a condition, not a time of year.
         _pattern(
             r"\bwhen\b(?!\s+(you|i|im|i'm|we|they|he|she|it|my|your|someone|a diver)\b)|"
-            rf"\bbest time\b|\bseasons?\b|\bmonsoon\b|\bmonths?\b|\b({_MONTH})\b"
+            # "Which months", not "18 months ago".
+            r"\b(which|what|best|good|calm|rough|rainy|wet|dry|the) months?\b|"
+            rf"\bbest time\b|\bseasons?\b|\bmonsoon\b|\b({_MONTH})\b"
         ),
         _pattern(rf"\b({_MONTH})\b|\bseasons?\b|\bmonsoon\b|\ball year\b|\byear[\s-]round\b"),
     ),

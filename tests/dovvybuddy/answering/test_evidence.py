@@ -288,3 +288,8 @@ def test_a_sentence_with_a_number_the_question_names_is_preferred():
     )
     evidence = select_evidence("what is the ssi 32 card", [passage], max_words=7)
     assert evidence.sentences == ("A second SSI card stops at 32 percent.",)
+
+
+def test_months_since_a_dive_do_not_ask_for_a_season():
+    assert "season" not in cue_names("my last dive was 18 months ago, do i need a refresher")
+    assert "season" in cue_names("which months are calm on sipadan")
