@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
-from dovvybuddy.answering.evidence import Evidence, preferred_kinds, select_evidence
+from dovvybuddy.answering.evidence import Evidence, select_evidence
 from dovvybuddy.answering.extractive import cite, extractive_answer
 from dovvybuddy.answering.fact_notes import with_fact_notes
 from dovvybuddy.answering.gemini import (
@@ -22,6 +22,7 @@ from dovvybuddy.answering.gemini import (
 )
 from dovvybuddy.answering.guardrails import violations
 from dovvybuddy.answering.llm_budget import TokenBudget
+from dovvybuddy.answering.question_kinds import preferred_kinds
 from dovvybuddy.common.rate_limit import SlidingWindowLimiter
 from dovvybuddy.common.settings import Settings, load_settings
 from dovvybuddy.knowledge.embeddings import embedder_for

@@ -1,7 +1,7 @@
 """Which sentences answer a question: the evidence every answer is built from.
 
 Retrieval finds the passages (sections of the guides); this module reads
-their sentences and picks the one to four that answer what was asked,
+their sentences and picks the one to five that answer what was asked,
 scoring each sentence of the candidate passages on:
 
 - its cosine similarity to the question (the query vector retrieval already
@@ -9,13 +9,14 @@ scoring each sentence of the candidate passages on:
 - how many of the question's content words it, or the heading and title it
   sits under, uses (rare words count more),
 - whether it has the kind of fact the question asks for: a duration, a
-  depth, an age, a price, a month or season, a way of travelling, and
+  depth, an age, a price, a month or season, a way of travelling, the
+  animals to be seen; and a number the question names ("nitrox 32"), and
 - whether its document is the kind that answers this kind of question: a
   transport question is for a logistics guide or an overview's "Getting
   there", a course question for a course document, a site question for a
   site card; and whether it is the course page of the certification level
   the question names ("open water max depth?" is about Open Water, not the
-  try dive or the deep specialty).
+  try dive or the deep specialty), or about the one destination it names.
 
 The offline answer quotes the chosen sentences; Gemini is given them as the
 key evidence, with their passages.
@@ -27,12 +28,17 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from dovvybuddy.answering.question_kinds import (
+    named_destination,
+    preferred_kinds,
+    question_cues,
+)
 from dovvybuddy.knowledge.answerability import PREFIX_LENGTH, content_words
 from dovvybuddy.knowledge.certification_levels import level_mentions
 from dovvybuddy.knowledge.passages import Passage, Sentence
 from dovvybuddy.knowledge.sentences import list_item_positions, split_sentences
 
-MAX_EVIDENCE_SENTENCES = 4
+MAX_EVIDENCE_SENTENCES = 5
 MAX_EVIDENCE_WORDS = 90
 # Passages this close to the best in similarity may supply the answer, and so
 # may a passage of a kind the question needs, wherever it ranks.
@@ -46,8 +52,13 @@ KIND_WEIGHT = 0.1
 PASSAGE_WEIGHT = 1.2
 TITLE_WEIGHT = 0.2
 LEVEL_WEIGHT = 0.3
+# A sentence with a number the question names ("nitrox 32", "Paradise 1").
+NUMBER_WEIGHT = 0.3
 # A passage about the destination the conversation is about.
 FOCUS_WEIGHT = 0.3
+# A passage about the one destination the question names: less, as a guide
+# to every destination (where to stay, water temperatures) answers for it too.
+NAMED_FOCUS_WEIGHT = 0.1
 # An answer shorter than this grows with the sentences around its best one.
 MIN_ANSWER_WORDS = 60
 # Further sentences must score this share of the best one's score.
@@ -56,132 +67,44 @@ COMPANION_SHARE = 0.7
 # to this many words: half a list of warning signs reads as the whole list.
 LIST_EXTRA_WORDS = 40
 
-_MONTH = (
-    r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|"
-    r"oct(ober)?|nov(ember)?|dec(ember)?"
+
+def _sentence_key(word_stem: str) -> str:
+    """How a stem is compared between question and sentence: the light
+    stemmer keeps a final "e" in "time" and "dive" but not in "diving", and
+    leaves short words in -ed whole ("timed"), so both are dropped, then the
+    first PREFIX_LENGTH letters are kept."""
+    if len(word_stem) <= 5 and word_stem.endswith("ed"):
+        word_stem = word_stem[:-1]
+    if len(word_stem) > 3 and word_stem.endswith("e"):
+        word_stem = word_stem[:-1]
+    return word_stem[:PREFIX_LENGTH]
+
+
+# Words that ask for a kind of fact rather than name what the fact is about:
+# "how long", "how deep", "how much time". Only there: "the deep course" and
+# "is the swim test timed" name what they are about.
+_ASKING_PHRASE = re.compile(
+    r"\bhow (long|deep|old|much|far|many|soon|quick(ly)?|fast|early)\b(\s+(time|longer))?|"
+    r"\bwhat time\b",
+    re.IGNORECASE,
 )
-_NUMBER = r"(\d+(\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen)"
-
-
-@dataclass(frozen=True)
-class AnswerCue:
-    """A kind of fact a question can ask for, and how a sentence shows it."""
-
-    name: str
-    question: re.Pattern[str]
-    sentence: re.Pattern[str]
-    kinds: tuple[str, ...] = ()
-    """Kinds of document that hold this kind of fact (none: any)."""
-
-
-def _pattern(text: str) -> re.Pattern[str]:
-    return re.compile(text, re.IGNORECASE)
-
-
-ANSWER_CUES: tuple[AnswerCue, ...] = (
-    AnswerCue(
-        "duration",
-        _pattern(
-            r"\bhow long\b|\bhow many (days|hours|minutes|weeks|months)\b|\bduration\b|"
-            r"\bhow (quick|fast|soon)\b|\btakes?\b.*\b(days?|weeks?|hours?)\b"
-        ),
-        _pattern(
-            rf"\b{_NUMBER}\b[\s-]*(to[\s-]*{_NUMBER}\b[\s-]*)?(minutes?|mins?|hours?|hrs?|"
-            r"days?|weeks?|months?|nights?)\b|\bhalf an hour\b|\bovernight\b"
-        ),
-    ),
-    AnswerCue(
-        "depth",
-        _pattern(r"\bhow deep\b|\bdepths?\b|\bdeep\b|\bhow far down\b|\bmax(imum)? (to )?\d+"),
-        _pattern(r"\b\d+(\.\d+)?\s*(m|metres?|meters?|ft|feet)\b"),
-    ),
-    AnswerCue(
-        "age",
-        _pattern(
-            r"\bhow old\b|\bages?\b|\byears? old\b|\byo\b|\b(kids?|child(ren)?|son|daughter|"
-            r"teens?|teenagers?|junior|too old|minimum age)\b"
-        ),
-        _pattern(rf"\b{_NUMBER}[\s-]*(years?|yrs?)\b|\bages?d?\b|\bjunior\b|\bchildren\b"),
-    ),
-    AnswerCue(
-        "price",
-        _pattern(
-            # "How much air / weight / time" asks for something else.
-            r"\bhow much\b(?!\s+(air|gas|weight|lead|time|longer|deeper|nitrogen|oxygen))|"
-            r"\bcosts?\b|\bprices?\b|\bfees?\b|\bcheap|\bexpensive\b|\bbudget\b|"
-            r"\brm\b|\bmyr\b|\bringgit\b|\bpay\b|\$"
-        ),
-        _pattern(r"\bRM\s?\d|\bMYR\b|\bUSD\b|\$\s?\d|\bringgit\b|\bfees?\b|\bcosts?\b|\bprices?\b"),
-        ("logistics", "destination"),
-    ),
-    AnswerCue(
-        "season",
-        _pattern(rf"\bwhen\b|\bbest time\b|\bseasons?\b|\bmonsoon\b|\bmonths?\b|\b({_MONTH})\b"),
-        _pattern(rf"\b({_MONTH})\b|\bseasons?\b|\bmonsoon\b|\ball year\b|\byear[\s-]round\b"),
-    ),
-    AnswerCue(
-        "transport",
-        _pattern(
-            r"\bget(ting)? (to|there)\b|\bferr(y|ies)\b|\bspeedboats?\b|\bbus(es)?\b|"
-            r"\bflights?\b|\bfly (to|into|from)\b|\bjett(y|ies)\b|\btransfers?\b|\bhow far\b|"
-            r"\bdrive\b|\btaxi\b|\bgrab\b|\bairport\b|\broute\b|\btravel (to|from)\b|"
-            r"\bfrom \w+( \w+)? to \w+"
-        ),
-        _pattern(
-            r"\bferr(y|ies)\b|\bboats?\b|\bspeedboats?\b|\bbus(es)?\b|\bflights?\b|\bfly\b|"
-            r"\bjett(y|ies)\b|\bdrive\b|\btaxi\b|\btransfers?\b|\bairport\b|\bkm\b"
-        ),
-        ("logistics", "destination"),
-    ),
-)
-
-# Words that ask for a kind of fact rather than name what the fact is about.
-_QUESTION_ONLY_STEMS = frozenset(
-    word_stem[:PREFIX_LENGTH]
-    for _, word_stem in content_words("long deep old much far many soon quick fast time")
-)
-
-# The kind of document a question needs, from what it is about.
-_COURSE_QUESTION = _pattern(
-    r"\bcourses?\b|\bcert(s|ification|ifications|ified)?\b|\bc-?cards?\b|\blicen[cs]es?\b|"
-    r"\bopen water\b|\badvanced\b|\brescue\b|\bdivemaster\b|\bdm\b|\baow\b|\bow\b|"
-    r"\bspecialt(y|ies)\b|\bprereq|\bprerequisites?\b|\btraining\b|\binstructor\b"
-)
-_AGENCY_QUESTION = _pattern(
-    r"\bnaui\b|\bcmas\b|\bbsac\b|\bsdi\b|\btdi\b|\braid\b|\bgue\b|\bniveau\b|\bvdst\b|"
-    r"\bacuc\b|\biso\b|\bagenc(y|ies)\b|\bequivalen"
-)
-_SITE_QUESTION = _pattern(r"\bdive sites?\b|\bsites?\b|\breefs?\b|\bwrecks?\b|\bpoint\b")
-
-
-# Written in capitals, these are acronyms, not the words the cues look for
-# ("AGE and the bends" asks about arterial gas embolism, not an age).
-_ACRONYMS = re.compile(r"\b(AGE|DAN|MOD)\b")
-
-
-def question_cues(question: str) -> tuple[AnswerCue, ...]:
-    """The kinds of fact `question` asks for."""
-    question = _ACRONYMS.sub(" ", question)
-    return tuple(cue for cue in ANSWER_CUES if cue.question.search(question))
-
-
-def preferred_kinds(question: str, cues: Sequence[AnswerCue] | None = None) -> frozenset[str]:
-    """The kinds of document that answer this kind of question (empty: any)."""
-    cues = question_cues(question) if cues is None else cues
-    kinds: set[str] = {kind for cue in cues for kind in cue.kinds}
-    if kinds:  # getting there and paying: the logistics guides and overviews
-        return frozenset(kinds)
-    if _AGENCY_QUESTION.search(question):
-        kinds.update(("equivalency", "certification"))
-    elif _COURSE_QUESTION.search(question):
-        kinds.update(("certification", "equivalency"))
-    if _SITE_QUESTION.search(question):
-        kinds.update(("dive_site", "destination"))
-    return frozenset(kinds)
+_DIGITS = re.compile(r"\b\d+\b")
 
 
 def _stems(text: str) -> set[str]:
-    return {word_stem[:PREFIX_LENGTH] for _, word_stem in content_words(text)}
+    """The sentence keys of `text`, with hyphenated words also read joined
+    ("over-expansion" meets "overexpansion")."""
+    joined = re.sub(r"(?<=[a-z])-(?=[a-z])", "", text.lower())
+    return {_sentence_key(word_stem) for _, word_stem in content_words(f"{text} {joined}")}
+
+
+def _weighted_stems(text: str, weight: Callable[[str], float]) -> dict[str, float]:
+    """The question's sentence keys, each with its weight (read under the
+    stem's own prefix, as the vocabulary counts them)."""
+    return {
+        _sentence_key(word_stem): weight(word_stem[:PREFIX_LENGTH])
+        for _, word_stem in content_words(text)
+    }
 
 
 @dataclass(frozen=True)
@@ -190,12 +113,17 @@ class ScoredSentence:
     sentence: Sentence
     score: float
     cue_hit: bool
-    overlap: int
+    matched: frozenset[str]
+    """The question's words the sentence itself uses."""
+
+    @property
+    def overlap(self) -> int:
+        return len(self.matched)
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """The passage that answers and the sentences of it to quote, in document order."""
+    """The passage that answers and the sentences of its guide to quote."""
 
     passage: Passage
     sentences: tuple[str, ...]
@@ -246,8 +174,13 @@ def score_sentences(
     # "How long", "how deep", "how much": a duration, depth or price answers
     # those words, so they are not looked for in the sentence itself ("how
     # many days" still wants a sentence about days).
-    wanted = {s: weight(s) for s in _stems(question) - _QUESTION_ONLY_STEMS}
+    wanted = _weighted_stems(_ASKING_PHRASE.sub(" ", question), weight)
     named_levels = {m.level for m in level_mentions(question) if not m.negated}
+    # A question naming Perhentian is answered from Perhentian's guides before
+    # a guide that lists every island, as the destination in focus would be.
+    focus = destination or named_destination(question)
+    numbers = set(_DIGITS.findall(question))
+    focus_weight = FOCUS_WEIGHT if destination else NAMED_FOCUS_WEIGHT
     total = sum(wanted.values())
     scored: list[ScoredSentence] = []
     for passage in candidate_passages(passages, kinds):
@@ -269,15 +202,16 @@ def score_sentences(
                 + KIND_WEIGHT * (passage.kind in kinds)
                 + PASSAGE_WEIGHT * passage.similarity
                 + TITLE_WEIGHT * named
+                + NUMBER_WEIGHT * bool(numbers & set(_DIGITS.findall(sentence.text)))
                 + LEVEL_WEIGHT
                 * (
                     passage.kind == "certification"
                     and passage.metadata.get("level") in named_levels
                 )
-                + FOCUS_WEIGHT * (destination is not None and passage.destination == destination)
+                + focus_weight * (focus is not None and passage.destination == focus)
             )
             scored.append(
-                ScoredSentence(passage, sentence, score, cue_hit, len(words & set(wanted)))
+                ScoredSentence(passage, sentence, score, cue_hit, frozenset(words & set(wanted)))
             )
     return scored
 
@@ -314,20 +248,26 @@ def select_evidence(
     destination: str | None = None,
 ) -> Evidence:
     """The best-scoring sentence, with the sentences of its passage that also
-    answer (or that it refers back to), at most MAX_EVIDENCE_SENTENCES and
-    `max_words`, in document order."""
+    answer (or that it refers back to) in document order, then those of
+    other sections of the same guide that also answer; at most
+    MAX_EVIDENCE_SENTENCES and `max_words`."""
     scored = score_sentences(question, passages, weight, destination)
     if not scored:
         return Evidence(passages[0], (passages[0].content,))
     best = max(scored, key=lambda s: (s.score, -s.sentence.position))
     own = {s.sentence.position: s for s in scored if s.passage is best.passage}
     chosen = {best.sentence.position}
+    borrowed: list[ScoredSentence] = []
     words = len(best.sentence.text.split())
 
     def add(position: int) -> bool:
         nonlocal words
         size = len(own[position].sentence.text.split())
-        if position in chosen or len(chosen) >= MAX_EVIDENCE_SENTENCES or words + size > max_words:
+        if (
+            position in chosen
+            or len(chosen) + len(borrowed) >= MAX_EVIDENCE_SENTENCES
+            or words + size > max_words
+        ):
             return False
         chosen.add(position)
         words += size
@@ -349,6 +289,25 @@ def select_evidence(
     )
     for companion in companions:
         add(companion.sentence.position)
+    # Another section of the same guide may hold the rest of the answer (a
+    # site's depth under "Conditions", its summary under "Key facts"); it is
+    # quoted after the best passage's sentences, under the same citation.
+    for sibling in sorted(
+        (
+            s
+            for s in scored
+            if s.passage is not best.passage
+            and s.passage.doc_path == best.passage.doc_path
+            and s.score >= COMPANION_SHARE * best.score
+            and (s.overlap or s.cue_hit)
+        ),
+        key=lambda s: -s.score,
+    ):
+        size = len(sibling.sentence.text.split())
+        if len(chosen) + len(borrowed) >= MAX_EVIDENCE_SENTENCES or words + size > max_words:
+            break
+        borrowed.append(sibling)
+        words += size
     # A thin answer grows with the sentences around the best one, following
     # ones first: they usually finish the thought.
     after, before = best.sentence.position + 1, best.sentence.position - 1
@@ -370,4 +329,8 @@ def select_evidence(
                     break
                 chosen.add(position)
                 words += size
-    return Evidence(best.passage, tuple(own[p].sentence.text for p in sorted(chosen)))
+    return Evidence(
+        best.passage,
+        tuple(own[p].sentence.text for p in sorted(chosen))
+        + tuple(s.sentence.text for s in borrowed),
+    )
