@@ -37,10 +37,13 @@ _PER_FITTING_SITE = 0.5
 _MAX_FITTING_SITES = 8
 _PER_HOUR = -0.15
 _PER_HOUR_KNOWN_ORIGIN = -0.4
+_PER_HOUR_NEARBY_ASKED = -1.5
 _SHORT_TRIP_FAR_AWAY = -3.0
 _FAMOUS_SITES_ABOVE_LEVEL = -2.5
 _LONG_TRIP_PERMIT_DAYS = 1.0
 _FAR_AWAY_HOURS = 5
+_ALREADY_VISITED = -8.0
+"""A diver who has dived a place and asks where next wants somewhere new (unless comparing)."""
 
 
 EXPERIENCED_DIVE_COUNT = 50
@@ -148,7 +151,13 @@ def match(data: TripData, destination: str, request: TripRequest) -> Match:
             score += _PER_INTEREST + _PER_EXTRA_INTEREST_SITE * min(len(sites) - 1, 2)
     score += _PER_FITTING_SITE * min(len(fitting), _MAX_FITTING_SITES)
     if travel is not None:
-        per_hour = _PER_HOUR_KNOWN_ORIGIN if request.origin else _PER_HOUR
+        per_hour = (
+            _PER_HOUR_NEARBY_ASKED
+            if request.nearby
+            else _PER_HOUR_KNOWN_ORIGIN
+            if request.origin
+            else _PER_HOUR
+        )
         score += per_hour * travel.hours[0]
         far = travel.hours[0] >= _FAR_AWAY_HOURS
         if far and request.days is not None and request.days <= SHORT_TRIP_DAYS:
@@ -157,6 +166,8 @@ def match(data: TripData, destination: str, request: TripRequest) -> Match:
             score += _LONG_TRIP_PERMIT_DAYS
     if famous_above:
         score += _FAMOUS_SITES_ABOVE_LEVEL
+    if destination in request.visited and not request.comparison:
+        score += _ALREADY_VISITED
     return Match(
         destination=destination,
         season=season,
@@ -210,8 +221,10 @@ def rank(data: TripData, request: TripRequest) -> list[Match]:
     candidates = request.destinations if request.comparison else DESTINATIONS
     matches = [match(data, d, request) for d in candidates if d in data.seasons]
     # A single destination the diver named comes first while it is open:
-    # the answer is about their choice, then the alternatives.
-    chosen = request.destinations[0] if len(request.destinations) == 1 else None
+    # the answer is about their choice, then the alternatives. One they have
+    # dived already is where they come from, not their choice.
+    named = [d for d in request.destinations if d not in request.visited]
+    chosen = named[0] if len(request.destinations) == 1 and named else None
     return sorted(
         matches,
         key=lambda m: (

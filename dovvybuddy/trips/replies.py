@@ -187,6 +187,8 @@ def reason_line(match: Match, request: TripRequest) -> str:
     if match.famous_sites_above_level and match.destination in EASIER_NEIGHBOURS:
         famous, neighbours = EASIER_NEIGHBOURS[match.destination]
         parts.append(f"{famous}'s own walls need Advanced Open Water, so you'd dive {neighbours}")
+    if match.destination in request.visited:
+        parts.append("you've dived here before")
     if match.travel_hours:
         low, high = (f"{h:g}" for h in match.travel_hours)
         origin = ORIGIN_NAMES[request.origin or "kuala_lumpur"]
@@ -259,13 +261,14 @@ def permit_line(data: TripData, destinations: list[str]) -> list[str]:
 
 def trip_answer(data: TripData, request: TripRequest, month_asked_before: bool) -> TripAnswer:
     """Ask for the month when it would change the answer (once), otherwise answer."""
-    needs_month = request.month is None and not request.comparison and not month_asked_before
-    if needs_month and month_matters(data, request):
+    month_unknown = request.month is None and not month_asked_before
+    if month_unknown and not request.comparison and month_matters(data, request):
         return ask_month(request)
     answer = match_answer(data, request)
-    if not needs_month:
+    if not month_unknown:
         return answer
-    # The first choice holds all year; the month would still change the rest.
+    # A comparison is answered at once, and the first choice of a match may
+    # hold all year; the month would still change the rest.
     return TripAnswer(answer.text + "\n" + MONTH_REFINE, answer.destination, asked_month=True)
 
 

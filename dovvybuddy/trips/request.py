@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from dovvybuddy.knowledge.certification_levels import stated_level
-from dovvybuddy.knowledge.places import PlaceKind, classify_places
+from dovvybuddy.knowledge.places import PlaceKind, PlaceMention, classify_places
 
 MONTH_NAMES = (
     "January",
@@ -108,6 +108,11 @@ _DIVE_COUNT = re.compile(
     r"\b(\d{1,4})\+?\s*(?:logged\s+)?(?:dives|logs)\b(?!\s*(?:a|per|each|every)\s+day)"
 )
 _COMPARISON = re.compile(r"\b(or|vs\.?|versus|compare|comparing|better|which one|between)\b")
+# Closeness asked for: then travel time counts for more than a site or two.
+_NEARBY = re.compile(
+    r"\b(?:near|nearby|close to|closest|nearest|not far from|quickest to (?:get|reach)|"
+    r"easiest to (?:get|reach)|short (?:hop|trip|drive|flight) from)\b"
+)
 _EAST_COAST = re.compile(r"\beast(?:ern)?[- ]coast\b|\bterengganu\b|\bpeninsula\b")
 ORIGIN_ALIASES: dict[str, str] = {
     "kuala lumpur": "kuala_lumpur",
@@ -122,6 +127,7 @@ ORIGIN_ALIASES: dict[str, str] = {
 }
 _ORIGIN_CUE = re.compile(
     r"\b(?:from|based in|live in|living in|leaving|out of|departing|near|staying in|"
+    r"(?:nearest|closest|close) to|"
     r"i'?m in|we'?re in)\s+([a-z][a-z0-9 ]{1,30})"
 )
 ORIGIN_NAMES = {
@@ -147,6 +153,10 @@ class TripRequest:
     destinations: tuple[str, ...] = ()
     """Covered destinations named, in order, once each."""
     uncovered: tuple[str, ...] = ()
+    visited: tuple[str, ...] = ()
+    """Covered destinations the diver says they have dived already ("been to Tioman loads")."""
+    nearby: bool = False
+    """The diver asks for somewhere close to where they start ("near Singapore", "closest")."""
     east_coast: bool = False
     comparison: bool = False
 
@@ -163,6 +173,8 @@ class TripRequest:
             origin=self.origin or earlier.origin,
             destinations=self.destinations or earlier.destinations,
             uncovered=self.uncovered or earlier.uncovered,
+            visited=tuple(dict.fromkeys((*earlier.visited, *self.visited))),
+            nearby=self.nearby or earlier.nearby,
             east_coast=self.east_coast or earlier.east_coast,
             comparison=self.comparison or earlier.comparison,
         )
@@ -247,6 +259,30 @@ def origin_in(text: str) -> str | None:
     return None
 
 
+# "been to Tioman", "dived Redang twice", "done the Perhentians": the place
+# follows the verb directly (not "done my Open Water in Tioman"), and no
+# "never"/"not" comes before it ("never been to Redang").
+_VISITED_BEFORE = re.compile(
+    r"\b(?:been (?:diving )?(?:to|in|at|around)|dived|dove|dived in|dived at|visited|done)"
+    r"\s+(?:the\s+)?$"
+)
+_NOT_VISITED = re.compile(r"\b(?:never|not|n't|nt|havent|haven't|yet to)\b[^.?!,]{0,12}$")
+
+
+def visited_in(lowered: str, mentions: list[PlaceMention]) -> tuple[str, ...]:
+    """The covered destinations the diver says they have already dived."""
+    visited = []
+    for mention in mentions:
+        if mention.kind is not PlaceKind.COVERED or mention.destination is None:
+            continue
+        for found in re.finditer(re.escape(mention.text.lower()), lowered):
+            before = lowered[max(0, found.start() - 40) : found.start()]
+            cue = _VISITED_BEFORE.search(before)
+            if cue and not _NOT_VISITED.search(before[: cue.start()]):
+                visited.append(mention.destination)
+    return tuple(dict.fromkeys(visited))
+
+
 def parse_request(text: str, today: date) -> TripRequest:
     """Everything a 'where should I go' message says about the trip."""
     lowered = _normalised(text)
@@ -274,6 +310,8 @@ def parse_request(text: str, today: date) -> TripRequest:
         origin=origin_in(text),
         destinations=destinations,
         uncovered=uncovered,
+        visited=visited_in(lowered, mentions),
+        nearby=bool(_NEARBY.search(lowered)),
         east_coast=bool(_EAST_COAST.search(lowered)),
         comparison=named >= 2 and bool(_COMPARISON.search(lowered)),
     )

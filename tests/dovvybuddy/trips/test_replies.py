@@ -51,3 +51,21 @@ def test_two_closed_destinations_compared_get_neither_and_the_open_one():
     reply = answer("Redang or the Perhentians in January?")
     assert "My pick: neither in January." in reply.text
     assert ranked_destinations(reply.text) == ["sipadan"]
+
+
+def test_a_destination_dived_before_is_not_the_first_choice_and_the_reply_says_why():
+    reply = answer("Divemaster, been to Tioman many times, want sharks and currents in September")
+    ranked = ranked_destinations(reply.text)
+    assert ranked and ranked[0] != "tioman"
+    assert "tioman" not in ranked or "dived here before" in reply.text
+
+
+def test_the_closest_destination_comes_first_when_closeness_is_asked():
+    reply = answer("which island is nearest to Singapore for a weekend of diving in July")
+    assert ranked_destinations(reply.text)[0] == "tioman"
+
+
+def test_a_comparison_without_a_month_is_answered_and_then_asks_the_month():
+    reply = answer("Tioman, Perhentian or Redang for a dive holiday?")
+    assert "My pick" in reply.text
+    assert asks_for_month(reply.text)

@@ -130,3 +130,28 @@ def test_trip_choices_the_nlu_placed_elsewhere_are_recognised(text):
 )
 def test_knowledge_questions_stay_knowledge_questions(text):
     assert not is_trip_request(text, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "visited"),
+    [
+        ("been to Tioman loads of times, where next in July?", ("tioman",)),
+        ("we've dived the Perhentians twice already, where else in June?", ("perhentian",)),
+        ("I've never been to Redang, is it good in June?", ()),
+        ("I did my open water in Tioman, where should I go in May?", ()),
+    ],
+)
+def test_a_destination_dived_before_is_read_only_when_the_diver_says_so(text, visited):
+    assert parse_request(text, TODAY).visited == visited
+
+
+@pytest.mark.parametrize(
+    ("text", "nearby"),
+    [
+        ("which island is nearest to Singapore for diving in July", True),
+        ("closest good diving to KL in May?", True),
+        ("where should I dive in July?", False),
+    ],
+)
+def test_asking_for_somewhere_close_is_read(text, nearby):
+    assert parse_request(text, TODAY).nearby is nearby
