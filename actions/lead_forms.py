@@ -7,7 +7,6 @@ until the diver has given explicit consent and confirmed the summary.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from abc import abstractmethod
@@ -21,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_repair import REPAIR_SLOT, edit_buttons, opening_events, repair_events
 from actions.profile import PROFILE_SLOTS, uncovered_place_named
+from dovvybuddy.common.json_logging import log_event
 from dovvybuddy.common.settings import CLIENT_METADATA_KEY
 from dovvybuddy.knowledge.places import PlaceKind, classify_place_name
 from dovvybuddy.knowledge.vocabulary import (
@@ -454,18 +454,15 @@ class ActionSubmitLead(Action):
         try:
             await default_lead_store().save(record)
         except LeadLimitReached:
-            logger.info(json.dumps({"event": "lead_limited", "type": record.lead_type}))
+            log_event(logger, "lead_limited", type=record.lead_type)
             dispatcher.utter_message(response="utter_lead_limit_reached")
             return reset_form_slots(domain)
-        logger.info(
-            json.dumps(
-                {
-                    "event": "lead_submitted",
-                    "type": record.lead_type,
-                    "partner": partner.partner_id,
-                    "conversation_id": tracker.sender_id,
-                }
-            )
+        log_event(
+            logger,
+            "lead_submitted",
+            type=record.lead_type,
+            partner=partner.partner_id,
+            conversation_id=tracker.sender_id,
         )
         dispatcher.utter_message(response="utter_lead_submitted", partner=partner.name)
         return reset_form_slots(domain)
