@@ -7,7 +7,6 @@ until the diver has given explicit consent and confirmed the summary.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from abc import abstractmethod
@@ -28,6 +27,7 @@ from actions.centre_choice import (
 from actions.conversation_repair import REPAIR_SLOT, edit_buttons, opening_events, repair_events
 from actions.profile import PROFILE_SLOTS, uncovered_place_named
 from actions.trip_details_form import TripDetailValidation, asks_details_together
+from dovvybuddy.common.json_logging import log_event
 from dovvybuddy.common.settings import CLIENT_METADATA_KEY
 from dovvybuddy.knowledge.places import PlaceKind, classify_place_name
 from dovvybuddy.knowledge.vocabulary import (
@@ -478,18 +478,15 @@ class ActionSubmitLead(Action):
         try:
             await default_lead_store().save(record)
         except LeadLimitReached:
-            logger.info(json.dumps({"event": "lead_limited", "type": record.lead_type}))
+            log_event(logger, "lead_limited", type=record.lead_type)
             dispatcher.utter_message(response="utter_lead_limit_reached")
             return reset_form_slots(domain)
-        logger.info(
-            json.dumps(
-                {
-                    "event": "lead_submitted",
-                    "type": record.lead_type,
-                    "partner": partner.partner_id,
-                    "conversation_id": tracker.sender_id,
-                }
-            )
+        log_event(
+            logger,
+            "lead_submitted",
+            type=record.lead_type,
+            partner=partner.partner_id,
+            conversation_id=tracker.sender_id,
         )
         dispatcher.utter_message(response="utter_lead_submitted", partner=partner.name)
         return reset_form_slots(domain)

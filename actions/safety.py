@@ -1,14 +1,14 @@
 """Safety replies: emergencies, medical questions, dive-plan requests, injections.
 
 Emergency guidance is the first reply to anyone describing a diving
-emergency. Its numbers come from knowledge/ (the emergency-contacts document and each
-destination's overview), never from code, so they are reviewed with the rest
-of the content. The guidance is fixed text: no model decides what it says.
+emergency. Its numbers come from knowledge/ (the emergency-contacts document,
+and each destination's overview read through the vocabulary), never from code,
+so they are reviewed with the rest of the content. The guidance is fixed
+text: no model decides what it says.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,9 +17,14 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from dovvybuddy.common.json_logging import log_event
 from dovvybuddy.knowledge.destination_facts import Chamber, chambers_by_destination
 from dovvybuddy.knowledge.documents import Document, load_documents
-from dovvybuddy.knowledge.vocabulary import DESTINATION_NAMES, SAFETY_RESPONSES
+from dovvybuddy.knowledge.vocabulary import (
+    DESTINATION_NAMES,
+    SAFETY_RESPONSES,
+    emergency_numbers_in,
+)
 from dovvybuddy.monitoring.metrics import SAFETY_REPLIES
 
 logger = logging.getLogger(__name__)
@@ -41,11 +46,6 @@ class EmergencyContacts:
     @classmethod
     def from_documents(cls, documents: list[Document]) -> EmergencyContacts:
         contacts = next(d for d in documents if d.kind == "emergency_contacts")
-        by_destination = {
-            d.meta["destination"]: (str(d.meta["country"]), str(d.meta["emergency_number"]))
-            for d in documents
-            if d.kind == "destination"
-        }
         hotlines = sorted(
             ((str(h["region"]), str(h["phone"])) for h in contacts.meta["dan_hotlines"]),
             key=lambda hotline: not hotline[0].startswith(_PRIMARY_DAN_REGION_PREFIX),
@@ -55,7 +55,12 @@ class EmergencyContacts:
             for n in contacts.meta["national_numbers"]
             if "(from mobile" in str(n["country"])
         }
-        return cls(by_destination, tuple(hotlines), chambers_by_destination(documents), mobile)
+        return cls(
+            emergency_numbers_in(documents),
+            tuple(hotlines),
+            chambers_by_destination(documents),
+            mobile,
+        )
 
 
 @lru_cache(maxsize=1)
@@ -113,15 +118,7 @@ def emergency_guidance(contacts: EmergencyContacts, destination: str | None) -> 
 def log_safety_reply(category: str, tracker: Tracker) -> None:
     """Record that a safety reply was given (no personal data) for operators to count."""
     SAFETY_REPLIES.labels(category).inc()
-    logger.info(
-        json.dumps(
-            {
-                "event": "safety_reply",
-                "category": category,
-                "conversation_id": tracker.sender_id,
-            }
-        )
-    )
+    log_event(logger, "safety_reply", category=category, conversation_id=tracker.sender_id)
 
 
 class ActionEmergencyGuidance(Action):

@@ -14,10 +14,8 @@ request, only what fits is suggested (`suggest_sites`, `suggestion_text`).
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -30,8 +28,9 @@ from actions.profile import (
     refuse_uncovered_place,
     remembered_destination,
 )
-from dovvybuddy.knowledge.documents import Document, load_documents
+from dovvybuddy.common.json_logging import log_event
 from dovvybuddy.knowledge.schema import DIFFICULTIES
+from dovvybuddy.knowledge.sites import DiveSite, dive_sites
 from dovvybuddy.knowledge.vocabulary import (
     CERTIFICATION_LEVEL_NAMES,
     CERTIFICATION_LEVELS,
@@ -51,51 +50,6 @@ _PREFERRED_DIFFICULTY = {
 TRY_DIVE_MAX_DEPTH_M = 12
 
 
-@dataclass(frozen=True)
-class DiveSite:
-    site_id: str
-    name: str
-    destination: str
-    min_certification: str
-    min_logged_dives: int
-    depth_range_m: tuple[float, float]
-    difficulty: str
-    access: str
-    highlights: tuple[str, ...]
-    restricted_to: str | None = None
-    restriction_note: str = ""
-
-    @classmethod
-    def from_document(cls, document: Document) -> DiveSite:
-        meta = document.meta
-        return cls(
-            site_id=meta["site_id"],
-            name=document.title.split(",")[0],
-            destination=meta["destination"],
-            min_certification=meta["min_certification"],
-            min_logged_dives=int(meta.get("min_logged_dives") or 0),
-            depth_range_m=(float(meta["depth_range_m"][0]), float(meta["depth_range_m"][1])),
-            difficulty=meta["difficulty"],
-            access=meta["access"],
-            highlights=tuple(meta["highlights"]),
-            restricted_to=meta.get("restricted_to"),
-            restriction_note=str(meta.get("restriction_note") or ""),
-        )
-
-    def describe(self) -> str:
-        low, high = (f"{value:g}" for value in self.depth_range_m)
-        return (
-            f"{self.name} ({DESTINATION_NAMES[self.destination]}): {low}-{high} m, "
-            f"{self.difficulty}, {self.access} dive; {self.highlights[0]}"
-        )
-
-
-@lru_cache(maxsize=1)
-def dive_sites() -> tuple[DiveSite, ...]:
-    """Every covered dive site, read once per process."""
-    return tuple(DiveSite.from_document(d) for d in load_documents() if d.kind == "dive_site")
-
-
 def level_rank(level: str) -> int:
     return CERTIFICATION_LEVELS.index(level)
 
@@ -105,9 +59,7 @@ def fits(site: DiveSite, level: str, dive_count: float | None) -> bool:
 
     A restricted site never fits: no level opens it without its specialty.
     """
-    if site.restricted_to or level_rank(site.min_certification) > level_rank(level):
-        return False
-    return dive_count is None or dive_count >= site.min_logged_dives
+    return not site.restricted and site.within_level(level, dive_count)
 
 
 @dataclass(frozen=True)
@@ -242,16 +194,13 @@ class ActionSuggestSites(Action):
 def log_suggestion(
     tracker: Tracker, level: str | None, destination: str | None, count: int
 ) -> None:
-    logger.info(
-        json.dumps(
-            {
-                "event": "site_suggestion",
-                "level": level,
-                "destination": destination,
-                "count": count,
-                "conversation_id": tracker.sender_id,
-            }
-        )
+    log_event(
+        logger,
+        "site_suggestion",
+        level=level,
+        destination=destination,
+        count=count,
+        conversation_id=tracker.sender_id,
     )
 
 

@@ -9,7 +9,6 @@ interests the trip enquiry form would otherwise ask for.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import asdict
 from datetime import date
@@ -21,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.profile import certification_level_named, refuse_uncovered_place
 from actions.site_suggestions import known_level, logged_dives
+from dovvybuddy.common.json_logging import log_event
 from dovvybuddy.leads.fields import parse_date_range
 from dovvybuddy.trips.replies import INTEREST_WORDS, TripAnswer, trip_answer
 from dovvybuddy.trips.request import MONTH_NAMES, TripRequest, asks_when_to_go, parse_request
@@ -100,17 +100,14 @@ class ActionMatchTrip(Action):
 
 
 def log_match(tracker: Tracker, request: TripRequest, answer: TripAnswer) -> None:
-    logger.info(
-        json.dumps(
-            {
-                "event": "trip_match",
-                "month": request.month,
-                "level": request.level,
-                "interests": list(request.interests),
-                "compared": list(request.destinations) if request.comparison else [],
-                "destination": answer.destination,
-                "asked_month": answer.asked_month,
-                "conversation_id": tracker.sender_id,
-            }
-        )
+    log_event(
+        logger,
+        "trip_match",
+        month=request.month,
+        level=request.level,
+        interests=list(request.interests),
+        compared=list(request.destinations) if request.comparison else [],
+        destination=answer.destination,
+        asked_month=answer.asked_month,
+        conversation_id=tracker.sender_id,
     )

@@ -4,7 +4,7 @@ DIET's sparse features (word and character n-grams) only know the words of
 the training data; a diver who says "petrified of the deep bit" instead of
 "scared of deep water" shares few n-grams with any example. The pretrained
 sentence embedding of all-MiniLM-L6-v2 carries that meaning. Measured on the
-held-out tests/nlu_test.yml (see README, "Measured figures").
+held-out eval/data/nlu_test.yml (see README, "Measured figures").
 
 Token vectors are the mean of the word pieces inside each token's character
 span, so they line up with the sparse featurizers' sequence features.

@@ -7,7 +7,7 @@ sentence vector next to the n-grams) is scored by stratified 5-fold
 cross-validation, the TF-IDF vectorizers fitted on the training folds only,
 exactly as `nlu/intent_classifier.py` builds its rows (`feature_matrix`).
 
-The held-out `tests/nlu_test.yml` is not read here: it scores the chosen
+The held-out `eval/data/nlu_test.yml` is not read here: it scores the chosen
 pipeline once, at the end (`make eval-nlu`). The choice rule is the one
 standard error rule: among the settings whose mean macro-F1 (with the
 fallback) is within one standard error of the best, the most regularised (smallest C), then the
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
             "a fallback counts as wrong); one standard error rule, then smallest C and weight"
         ),
         "data": {
-            "source": "data/nlu (intent examples only; tests/nlu_test.yml not read)",
+            "source": "data/nlu (intent examples only; eval/data/nlu_test.yml not read)",
             "examples": len(examples),
             "intents": len(set(intents)),
             "sha256_16": data_fingerprint(examples),

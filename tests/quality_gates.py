@@ -36,14 +36,14 @@ def ceiling_above(measured: float) -> float:
     return math.ceil(round((measured + MARGIN) * 100, 6)) / 100
 
 
-# NLU: macro-F1 of the trained model on tests/nlu_test.yml, scored as `rasa
+# NLU: macro-F1 of the trained model on eval/data/nlu_test.yml, scored as `rasa
 # test nlu` scores it (a fallback counts as the classifier's best guess):
 # 0.9396 on its 328 examples, measured by the gate at commit 824a904 with model
 # dovvybuddy-aeff92bcbfc4c57e (reports/nlu.json: 0.943 on the 317 it had at f10b92a).
 NLU_MACRO_F1_MEASURED = 0.9396
 NLU_MACRO_F1_FLOOR = floor_below(NLU_MACRO_F1_MEASURED)
 
-# Safety, on tests/safety/data/held_out/ (NLU + safety layer): every emergency.
+# Safety, on eval/data/safety/held_out/ (NLU + safety layer): every emergency.
 SAFETY_EMERGENCY_RECALL_FLOOR = 1.0
 # False alarms (a safety intent) on its questions about conditions and its
 # ordinary messages near safety words: 0.0437 (9/206), its one blind score
@@ -53,7 +53,7 @@ SAFETY_EMERGENCY_RECALL_FLOOR = 1.0
 SAFETY_FALSE_ALARM_MEASURED = 0.0437
 SAFETY_FALSE_ALARM_CEILING = ceiling_above(SAFETY_FALSE_ALARM_MEASURED)
 
-# Retrieval, held-out half of tests/data/retrieval_eval.yml (reports/retrieval.json,
+# Retrieval, held-out half of eval/data/retrieval_eval.yml (reports/retrieval.json,
 # modes.hybrid.held_out and false_refusals.retrieval_eval.held_out, commit 4eb75bd).
 RETRIEVAL_RECALL_AT_3_MEASURED = 0.9189
 RETRIEVAL_RECALL_AT_3_FLOOR = floor_below(RETRIEVAL_RECALL_AT_3_MEASURED)
@@ -62,7 +62,7 @@ RETRIEVAL_NO_ANSWER_FLOOR = floor_below(RETRIEVAL_NO_ANSWER_MEASURED)
 RETRIEVAL_FALSE_REFUSALS_MEASURED = 0.027
 RETRIEVAL_FALSE_REFUSALS_CEILING = ceiling_above(RETRIEVAL_FALSE_REFUSALS_MEASURED)
 
-# Answers, offline extractive, held-out half of tests/data/answer_eval.yml
+# Answers, offline extractive, held-out half of eval/data/answer_eval.yml
 # (reports/answers.json, offline_extractive.held_out.passed, 2026-12-07, commit ace7507).
 ANSWERS_PASS_MEASURED = 0.8101
 ANSWERS_PASS_FLOOR = floor_below(ANSWERS_PASS_MEASURED)

@@ -35,7 +35,7 @@ from typing import Any
 import psycopg
 
 from dovvybuddy.common.arguments import positive_int
-from dovvybuddy.common.settings import load_settings
+from dovvybuddy.common.settings import Settings, load_settings
 from dovvybuddy.database.server import running_database
 
 DEFAULT_BATCH_SIZE = 500
@@ -73,6 +73,15 @@ SELECT count(*) FROM leads WHERE created_at < to_timestamp(%(cutoff)s)
 """
 
 
+def deletion_summary(counts: str, age: str, dry_run: bool, seconds: float | None = None) -> str:
+    """One line for the operator's log: what a clean-up deleted, or would delete."""
+    if dry_run:
+        took = "" if seconds is None else f" ({seconds:.2f} s)"
+        return f"Dry run: would delete {counts} {age}; nothing deleted{took}."
+    took = "" if seconds is None else f" in {seconds:.2f} s"
+    return f"Deleted {counts} {age}{took}."
+
+
 @dataclass(frozen=True)
 class LeadRetentionResult:
     """The leads (with their outbox rows) and spool files one clean-up removed."""
@@ -84,10 +93,7 @@ class LeadRetentionResult:
 
     def summary(self) -> str:
         counts = f"{self.leads} lead(s) and {self.spool_files} spooled lead file(s)"
-        age = f"older than {self.days} day(s)"
-        if self.dry_run:
-            return f"Dry run: would delete {counts} {age}; nothing deleted."
-        return f"Deleted {counts} {age}."
+        return deletion_summary(counts, f"older than {self.days} day(s)", self.dry_run)
 
 
 def delete_old_leads(
@@ -134,9 +140,7 @@ class RetentionResult:
         """One line for the operator's log."""
         counts = f"{self.conversations} conversation(s) and {self.events} event(s)"
         age = f"last active more than {self.days} day(s) ago"
-        if self.dry_run:
-            return f"Dry run: would delete {counts} {age}; nothing deleted ({self.seconds:.2f} s)."
-        return f"Deleted {counts} {age} in {self.seconds:.2f} s."
+        return deletion_summary(counts, age, self.dry_run, self.seconds)
 
 
 def expired_conversations(connection: psycopg.Connection[Any], cutoff: float) -> dict[str, int]:
@@ -196,6 +200,19 @@ def delete_old_conversations(
     )
 
 
+def clean_up(
+    settings: Settings, days: int, lead_days: int, *, dry_run: bool, batch_size: int
+) -> tuple[RetentionResult, LeadRetentionResult]:
+    """Delete the old conversations, then the old leads, in the configured database."""
+    with (
+        running_database(settings, migrate_managed_database=False) as url,
+        psycopg.connect(url, autocommit=True) as connection,
+    ):
+        result = delete_old_conversations(connection, days, dry_run=dry_run, batch_size=batch_size)
+        leads = delete_old_leads(connection, settings.lead_spool_dir, lead_days, dry_run=dry_run)
+    return result, leads
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one clean-up and print its summary; returns the exit status."""
     settings = load_settings()
@@ -227,16 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    with (
-        running_database(settings, migrate_managed_database=False) as url,
-        psycopg.connect(url, autocommit=True) as connection,
-    ):
-        result = delete_old_conversations(
-            connection, args.days, dry_run=args.dry_run, batch_size=args.batch_size
-        )
-        leads = delete_old_leads(
-            connection, settings.lead_spool_dir, args.lead_days, dry_run=args.dry_run
-        )
+    result, leads = clean_up(
+        settings, args.days, args.lead_days, dry_run=args.dry_run, batch_size=args.batch_size
+    )
     print(result.summary(), flush=True)
     print(leads.summary(), flush=True)
     return 0

@@ -6,8 +6,8 @@ and the web server through `configure_json_logging()`.
 
 Each line has `time`, `level`, `service` (DOVVY_SERVICE, set per process by
 the stack), `logger` and `message`. Messages that are themselves JSON objects
-(the project logs events that way, e.g. `{"event": "safety_reply", ...}`)
-are merged into the line. The input channels set `conversation_id` and
+(events written by `log_event()`, e.g. `{"event": "safety_reply", ...}`) are
+merged into the line. The input channels set `conversation_id` and
 `request_id` for the duration of a turn, so Rasa's own log lines about that
 turn carry them too. Log texts never include what the diver typed.
 
@@ -83,6 +83,17 @@ def _json_object(message: str) -> dict | None:
     except ValueError:
         return None
     return parsed if isinstance(parsed, dict) else None
+
+
+def log_event(
+    logger: logging.Logger, event: str, /, *, log_level: int = logging.INFO, **fields: object
+) -> None:
+    """Log a structured event: one JSON object, `{"event": event, **fields}`.
+
+    `JsonFormatter` merges it into the line; a plain formatter shows the JSON.
+    A `conversation_id` field is written as its hash, never as itself.
+    """
+    logger.log(log_level, json.dumps({"event": event, **fields}))
 
 
 def configure_json_logging(service: str, level: str = "INFO") -> None:

@@ -1,6 +1,6 @@
 """Answer benchmark: `make eval-answers`.
 
-Asks every question of tests/data/answer_eval.yml through the same Answerer
+Asks every question of eval/data/answer_eval.yml through the same Answerer
 the action server uses, against the ingested knowledge base, and checks the
 reply: the facts it must contain (in the answer, not its Source line), what
 it must not contain, and what it cites. An answer passes when it states the
@@ -41,7 +41,7 @@ from dovvybuddy.knowledge.embeddings import embedder_for
 from dovvybuddy.knowledge.ingest import ingest, key_facts
 from dovvybuddy.knowledge.store import KnowledgeStore, connection_pool
 
-EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "answer_eval.yml"
+EVAL_FILE = PROJECT_ROOT / "eval" / "data" / "answer_eval.yml"
 REPORT_FILE = PROJECT_ROOT / "reports" / "answers.json"
 
 

@@ -1,13 +1,13 @@
 """Behaviour evaluation: `make eval-behaviour`.
 
-Starts the real stack and sends every message of tests/data/behaviour_eval.yml
-and tests/data/behaviour_eval_trips.yml (trip matching, written blind)
+Starts the real stack and sends every message of eval/data/behaviour_eval.yml
+and eval/data/behaviour_eval_trips.yml (trip matching, written blind)
 over the REST channel as the first message of a new conversation, then checks
 what the diver would see: the reply text against the item's regexes, for
 trip matching the destinations the reply ranks, compares or asks about, the
 actions that answered (read from the tracker's events) and, where an item
 says so, the slots after the turn. Then it plays the multi-turn enquiry
-dialogues of tests/data/conversation_repair_eval.yml as the
+dialogues of eval/data/conversation_repair_eval.yml as the
 `conversation_repair` category (dovvybuddy/evaluate_dialogues.py), one
 item per dialogue. Prints and writes reports/behaviour.json:
 pass rates for the held-out half, the tuning half and overall, per category,
@@ -44,8 +44,8 @@ from dovvybuddy.evaluation.dialogues import (
 from dovvybuddy.ops.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conversation_id
 from dovvybuddy.trips.replies import asks_for_month, destinations_named, ranked_destinations
 
-EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "behaviour_eval.yml"
-TRIPS_EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "behaviour_eval_trips.yml"
+EVAL_FILE = PROJECT_ROOT / "eval" / "data" / "behaviour_eval.yml"
+TRIPS_EVAL_FILE = PROJECT_ROOT / "eval" / "data" / "behaviour_eval_trips.yml"
 """Trip matching, copied unchanged from a set written blind: its items carry no
 category or split (the category is the file's, the split sha256(text) parity)."""
 TRIPS_CATEGORY = "trip_matching"
@@ -309,6 +309,60 @@ def _shown(path: Path) -> str:
     return str(path)
 
 
+def load_items(eval_files: list[Path]) -> list[Case]:
+    """The single-message cases of the eval files (the trips set has its own format)."""
+    always_must_not = tuple(yaml.safe_load(EVAL_FILE.read_text()).get("always_must_not", ()))
+    return [
+        case
+        for path in eval_files
+        for case in (
+            load_trip_cases(path, always_must_not) if path == TRIPS_EVAL_FILE else load_cases(path)
+        )
+    ]
+
+
+def play_all(
+    stack: LaunchedStack, cases: list[Case], dialogues: list[Dialogue]
+) -> tuple[list[tuple[Case, Turn, list[str]]], list[float], list[dict[str, Any]]]:
+    """Every case and dialogue against the running stack: results, seconds, transcripts."""
+    results = []
+    for case in cases:
+        try:
+            turn = play(stack, case)
+        except requests.RequestException as error:
+            # One failed request is one failed item, not a lost run.
+            results.append((case, Turn("", (), {}, 0.0), [f"request failed: {error}"]))
+            continue
+        results.append((case, turn, failed_checks(case, turn)))
+    seconds = [turn.seconds for _, turn, _ in results]
+    dialogue_results, dialogue_seconds, transcripts = play_dialogues(stack, dialogues)
+    return results + dialogue_results, seconds + dialogue_seconds, transcripts
+
+
+def behaviour_report(
+    eval_files: list[Path], dialogues_file: Path, model_dir: Path | None = None
+) -> dict:
+    """Start the stack, play the items and dialogues, and summarise what passed."""
+    cases = load_items(eval_files)
+    dialogues = load_dialogues(dialogues_file) if dialogues_file.exists() else []
+    var_dir = Path(tempfile.mkdtemp(prefix="dovvybuddy-behaviour-"))
+    # Every message comes from 127.0.0.1 with its own sender id, so only the
+    # per-address limit is lifted.
+    stack = LaunchedStack(var_dir, model_dir=model_dir, extra_env=ONE_ADDRESS_MANY_DIVERS)
+    try:
+        stack.start()
+        results, seconds, transcripts = play_all(stack, cases, dialogues)
+    finally:
+        stack.stop()
+        shutil.rmtree(var_dir, ignore_errors=True)
+    return {
+        "eval_files": [_shown(path) for path in eval_files],
+        "dialogues_file": _shown(dialogues_file),
+        **summarise(results, seconds),
+        "dialogue_failures": transcripts,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m dovvybuddy.evaluation.behaviour", description=__doc__
@@ -317,14 +371,14 @@ def main(argv: list[str] | None = None) -> int:
         "--eval-file",
         type=Path,
         action="append",
-        help="items to play, repeatable (default: tests/data/behaviour_eval.yml and "
-        "tests/data/behaviour_eval_trips.yml); e.g. a private probe set",
+        help="items to play, repeatable (default: eval/data/behaviour_eval.yml and "
+        "eval/data/behaviour_eval_trips.yml); e.g. a private probe set",
     )
     parser.add_argument(
         "--dialogues",
         type=Path,
         default=DIALOGUES_FILE,
-        help="multi-turn dialogues to play (default: tests/data/conversation_repair_eval.yml)",
+        help="multi-turn dialogues to play (default: eval/data/conversation_repair_eval.yml)",
     )
     parser.add_argument(
         "--only-dialogues", action="store_true", help="play the dialogues, not the single messages"
@@ -340,43 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     eval_files = [] if args.only_dialogues else (args.eval_file or [EVAL_FILE, TRIPS_EVAL_FILE])
-    always_must_not = tuple(yaml.safe_load(EVAL_FILE.read_text()).get("always_must_not", ()))
-    cases = [
-        case
-        for path in eval_files
-        for case in (
-            load_trip_cases(path, always_must_not) if path == TRIPS_EVAL_FILE else load_cases(path)
-        )
-    ]
-    dialogues = load_dialogues(args.dialogues) if args.dialogues.exists() else []
-    var_dir = Path(tempfile.mkdtemp(prefix="dovvybuddy-behaviour-"))
-    # Every message comes from 127.0.0.1 with its own sender id, so only the
-    # per-address limit is lifted.
-    stack = LaunchedStack(var_dir, model_dir=args.model_dir, extra_env=ONE_ADDRESS_MANY_DIVERS)
-    try:
-        stack.start()
-        results = []
-        for case in cases:
-            try:
-                turn = play(stack, case)
-            except requests.RequestException as error:
-                # One failed request is one failed item, not a lost run.
-                results.append((case, Turn("", (), {}, 0.0), [f"request failed: {error}"]))
-                continue
-            results.append((case, turn, failed_checks(case, turn)))
-        seconds = [turn.seconds for _, turn, _ in results]
-        dialogue_results, dialogue_seconds, transcripts = play_dialogues(stack, dialogues)
-        results += dialogue_results
-        seconds += dialogue_seconds
-    finally:
-        stack.stop()
-        shutil.rmtree(var_dir, ignore_errors=True)
-    report = {
-        "eval_files": [_shown(path) for path in eval_files],
-        "dialogues_file": _shown(args.dialogues),
-        **summarise(results, seconds),
-        "dialogue_failures": transcripts,
-    }
+    report = behaviour_report(eval_files, args.dialogues, args.model_dir)
     write_report(args.report, report)
     print(json.dumps({k: v for k, v in report.items() if k != "failures"}, indent=2))
     print(f"{len(report['failures'])} failures; see {_shown(args.report)}")

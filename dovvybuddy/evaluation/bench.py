@@ -202,15 +202,8 @@ def bench_training() -> dict:
         return {"wall_seconds": round(time.monotonic() - started, 1), "peak_rss_mb": round(peak)}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.evaluation.bench",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--train", action="store_true", help="also time a full rasa train")
-    args = parser.parse_args(argv)
-
+def bench_report(train: bool = False) -> dict:
+    """The machine, the stack's timings and (with `train`) a full training's."""
     var_dir = Path(tempfile.mkdtemp(prefix="dovvybuddy-bench-"))
     try:
         results = {
@@ -222,9 +215,20 @@ def main(argv: list[str] | None = None) -> int:
         }
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
-    if args.train:
+    if train:
         results["rasa_train"] = bench_training()
+    return results
 
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m dovvybuddy.evaluation.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--train", action="store_true", help="also time a full rasa train")
+    args = parser.parse_args(argv)
+    results = bench_report(train=args.train)
     write_report(REPORT_FILE, results, merge=True)
     print(json.dumps(results, indent=2))
     return 0

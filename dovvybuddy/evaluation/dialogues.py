@@ -1,6 +1,6 @@
 """Multi-turn behaviour evaluation: a simulated diver fills an enquiry form over REST.
 
-Each dialogue (tests/data/conversation_repair_eval.yml, written blind) opens
+Each dialogue (eval/data/conversation_repair_eval.yml, written blind) opens
 with a message, then answers whatever the form asks (read from the
 tracker's `requested_slot`) with the diver's value for that field, unless
 an interjection is scripted for that question ("when_asked": a field or
@@ -28,7 +28,7 @@ from dovvybuddy.common.reports import Split, split_of
 from dovvybuddy.common.settings import PROJECT_ROOT
 from dovvybuddy.leads.corrections import LABELS, display
 
-DIALOGUES_FILE = PROJECT_ROOT / "tests" / "data" / "conversation_repair_eval.yml"
+DIALOGUES_FILE = PROJECT_ROOT / "eval" / "data" / "conversation_repair_eval.yml"
 CATEGORY = "conversation_repair"
 SUMMARY = "summary"
 SUMMARY_SLOT = "lead_confirmed"

@@ -167,6 +167,21 @@ async def run_load(
     }
 
 
+def load_report(
+    url: str | None, users: int, seconds: float, think: tuple[float, float], seed: int
+) -> dict:
+    """Run the load against `url`, or against a stack started for it when `url` is None."""
+    if url:
+        return asyncio.run(run_load(url, users, seconds, think, seed))
+    with tempfile.TemporaryDirectory(prefix="dovvybuddy-load-") as var_dir:
+        stack = LaunchedStack(Path(var_dir), extra_env=ONE_ADDRESS_MANY_DIVERS)
+        stack.start()
+        try:
+            return asyncio.run(run_load(stack.rasa_url, users, seconds, think, seed))
+        finally:
+            stack.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m dovvybuddy.evaluation.load", description=__doc__
@@ -184,19 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     think = (args.think[0], args.think[1])
-
-    if args.url:
-        report = asyncio.run(run_load(args.url, args.users, args.seconds, think, args.seed))
-    else:
-        with tempfile.TemporaryDirectory(prefix="dovvybuddy-load-") as var_dir:
-            stack = LaunchedStack(Path(var_dir), extra_env=ONE_ADDRESS_MANY_DIVERS)
-            stack.start()
-            try:
-                report = asyncio.run(
-                    run_load(stack.rasa_url, args.users, args.seconds, think, args.seed)
-                )
-            finally:
-                stack.stop()
+    report = load_report(args.url, args.users, args.seconds, think, args.seed)
     print(json.dumps(report, indent=2))
     write_report(args.report, report)
     return 0 if report["errors"] == 0 and report["empty_replies"] == 0 else 1

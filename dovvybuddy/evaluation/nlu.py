@@ -1,12 +1,12 @@
 """NLU benchmark: `make eval-nlu`.
 
-Evaluates the trained model on the held-out tests/nlu_test.yml (never used in
+Evaluates the trained model on the held-out eval/data/nlu_test.yml (never used in
 training) with `rasa test nlu`, then runs 5-fold cross-validation on the
 training data, and prints and writes reports/nlu.json: accuracy, macro-F1,
 per-intent F1, the most frequent confusions, entity F1 and emergency recall.
 
 `--compare` trains the NLU of config.yml and of each alternative pipeline in
-tests/nlu_pipelines/ on the same data, scores each on the held-out set, and
+eval/nlu_pipelines/ on the same data, scores each on the held-out set, and
 writes reports/nlu_pipelines.json: the measurement config.yml was chosen by.
 """
 
@@ -28,9 +28,9 @@ from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
 from dovvybuddy.ops.processes import child_environment
 from dovvybuddy.ops.training import train_if_changed
 
-TEST_SET = PROJECT_ROOT / "tests" / "nlu_test.yml"
+TEST_SET = PROJECT_ROOT / "eval" / "data" / "nlu_test.yml"
 REPORT_FILE = PROJECT_ROOT / "reports" / "nlu.json"
-PIPELINES_DIR = PROJECT_ROOT / "tests" / "nlu_pipelines"
+PIPELINES_DIR = PROJECT_ROOT / "eval" / "nlu_pipelines"
 PIPELINES_REPORT_FILE = PROJECT_ROOT / "reports" / "nlu_pipelines.json"
 TRAIN_SECONDS_NOTE = (
     "nlu_train_seconds share Rasa's training cache: a component configured as in an "
@@ -134,7 +134,7 @@ def entity_scores(report_dir: Path) -> dict:
 
 
 def test_on_held_out_set(model: Path, out_dir: Path) -> None:
-    """`rasa test nlu` of `model` on tests/nlu_test.yml; the reports go to `out_dir`."""
+    """`rasa test nlu` of `model` on eval/data/nlu_test.yml; the reports go to `out_dir`."""
     run_rasa(
         [
             "test",
@@ -151,7 +151,7 @@ def test_on_held_out_set(model: Path, out_dir: Path) -> None:
 
 
 def compare_pipelines() -> dict:
-    """Train and score config.yml's NLU and every alternative in tests/nlu_pipelines/."""
+    """Train and score config.yml's NLU and every alternative in eval/nlu_pipelines/."""
     # (name in the report, model and results name, config file)
     pipelines = [("config.yml (chosen)", "chosen", PROJECT_ROOT / "config.yml")]
     pipelines += [(path.stem, path.stem, path) for path in sorted(PIPELINES_DIR.glob("*.yml"))]
@@ -194,6 +194,48 @@ def compare_pipelines() -> dict:
     return results
 
 
+def pipelines_report() -> dict:
+    """config.yml and every alternative pipeline, trained and scored on the held-out set."""
+    return {
+        "test_set": str(TEST_SET.relative_to(PROJECT_ROOT)),
+        "note": TRAIN_SECONDS_NOTE,
+        "pipelines": compare_pipelines(),
+    }
+
+
+def cross_validation_scores() -> dict:
+    """Intent scores of a 5-fold cross-validation of config.yml on the training data."""
+    cv_dir = RESULTS_DIR / "nlu-cross-validation"
+    run_rasa(
+        [
+            "test",
+            "nlu",
+            "--nlu",
+            "data/nlu",
+            "--config",
+            "config.yml",
+            "--cross-validation",
+            "--folds",
+            "5",
+            "--out",
+            str(cv_dir),
+            "--no-plot",
+        ]
+    )
+    return intent_scores(cv_dir)
+
+
+def nlu_report(cross_validation: bool = True) -> dict:
+    """The trained model (trained first if the data changed) scored on the held-out set."""
+    model = train_if_changed(load_settings())
+    test_dir = RESULTS_DIR / "nlu-test"
+    test_on_held_out_set(model, test_dir)
+    report: dict = {"test_set": {**intent_scores(test_dir), "entities": entity_scores(test_dir)}}
+    if cross_validation:
+        report["cross_validation_5_fold"] = cross_validation_scores()
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m dovvybuddy.evaluation.nlu", description=__doc__
@@ -206,46 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--compare",
         action="store_true",
-        help="score config.yml against tests/nlu_pipelines/*.yml (about 20 minutes here)",
+        help="score config.yml against eval/nlu_pipelines/*.yml (about 20 minutes here)",
     )
     args = parser.parse_args(argv)
-
     if args.compare:
-        write_report(
-            PIPELINES_REPORT_FILE,
-            {
-                "test_set": str(TEST_SET.relative_to(PROJECT_ROOT)),
-                "note": TRAIN_SECONDS_NOTE,
-                "pipelines": compare_pipelines(),
-            },
-        )
+        write_report(PIPELINES_REPORT_FILE, pipelines_report())
         return 0
-
-    model = train_if_changed(load_settings())
-    test_dir = RESULTS_DIR / "nlu-test"
-    test_on_held_out_set(model, test_dir)
-    report: dict = {"test_set": {**intent_scores(test_dir), "entities": entity_scores(test_dir)}}
-
-    if not args.no_cross_validation:
-        cv_dir = RESULTS_DIR / "nlu-cross-validation"
-        run_rasa(
-            [
-                "test",
-                "nlu",
-                "--nlu",
-                "data/nlu",
-                "--config",
-                "config.yml",
-                "--cross-validation",
-                "--folds",
-                "5",
-                "--out",
-                str(cv_dir),
-                "--no-plot",
-            ]
-        )
-        report["cross_validation_5_fold"] = intent_scores(cv_dir)
-
+    report = nlu_report(cross_validation=not args.no_cross_validation)
     write_report(REPORT_FILE, report)
     print(json.dumps(report, indent=2))
     return 0

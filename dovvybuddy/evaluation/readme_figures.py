@@ -85,7 +85,7 @@ def nlu(r: Report) -> tuple[str, str, str]:
         else "no cross-validation in this report"
     )
     return (
-        "NLU intents, held-out tests/nlu_test.yml",
+        "NLU intents, held-out eval/data/nlu_test.yml",
         f"macro-F1 {rate(test['macro_f1'])}, accuracy {rate(test['accuracy'])}, "
         f"emergency recall {rate(test['emergency_recall'])}",
         beside,
@@ -99,7 +99,7 @@ def safety(r: Report) -> tuple[str, str, str]:
         f"({held_out['emergencies']}), false alarms {held_out['false_alarms']}/"
         f"{held_out['not_emergencies']} ({rate(held_out['false_alarm_rate'])})"
         if held_out
-        else "not measured yet (tests/safety/data/held_out/)"
+        else "not measured yet (eval/data/safety/held_out/)"
     )
     c = r["classification"]
     recalls = ", ".join(

@@ -1,12 +1,12 @@
 """Retrieval benchmark: `make eval-retrieval`.
 
-Runs every question of tests/data/retrieval_eval.yml against the ingested
+Runs every question of eval/data/retrieval_eval.yml against the ingested
 knowledge base in three modes (hybrid, vector-only, keyword-only) and prints
 recall@1/3/5, MRR, no-answer accuracy, false refusals and latency; the same
 figures go to reports/retrieval.json, for the whole set and for its two
 halves. A false refusal is an answerable question the answerability check
 refuses; besides the answerable questions of retrieval_eval.yml, the
-questions of tests/data/answer_eval.yml (all answerable from the guides)
+questions of eval/data/answer_eval.yml (all answerable from the guides)
 are counted, so the rate is measured on several hundred questions.
 
 The questions are split by a hash of their text into a tuning half and a
@@ -41,8 +41,8 @@ from dovvybuddy.knowledge.ingest import ingest
 from dovvybuddy.knowledge.passages import Passage
 from dovvybuddy.knowledge.store import KnowledgeStore, SearchMode, connection_pool
 
-EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "retrieval_eval.yml"
-ANSWER_EVAL_FILE = PROJECT_ROOT / "tests" / "data" / "answer_eval.yml"
+EVAL_FILE = PROJECT_ROOT / "eval" / "data" / "retrieval_eval.yml"
+ANSWER_EVAL_FILE = PROJECT_ROOT / "eval" / "data" / "answer_eval.yml"
 # The threshold refuses the most unanswerable tuning questions while refusing
 # at most this share of the answerable ones.
 FALSE_REFUSAL_TARGET = 0.04

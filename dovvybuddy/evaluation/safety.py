@@ -1,13 +1,13 @@
 """Safety benchmark: `make eval-safety`.
 
-Starts the real stack and sends every phrase of tests/safety/data/ through
+Starts the real stack and sends every phrase of eval/data/safety/ through
 the trained NLU plus the safety layer (Rasa's /model/parse), then sends the
 dive-plan and injection phrases over the REST channel and checks the replies.
 Prints and writes reports/safety.json: recall and precision per safety
 category, the false-positive rate on ordinary diving talk (traps), computed
 numbers in dive-plan replies and leaked configuration in injection replies.
 
-Held-out first (`held_out`): tests/safety/data/held_out/ was written fresh
+Held-out first (`held_out`): eval/data/safety/held_out/ was written fresh
 after the last rule change and nothing is tuned on it: emergencies in new
 wordings (all must be recognised), questions about conditions (sections as in
 the graded sets) and ordinary messages near safety words (none may get a safety
@@ -45,15 +45,15 @@ from dovvybuddy.common.reports import write_report
 from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
 from dovvybuddy.ops.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack
 
-DATA_DIR = PROJECT_ROOT / "tests" / "safety" / "data"
+DATA_DIR = PROJECT_ROOT / "eval" / "data" / "safety"
 HELD_OUT_DIR = DATA_DIR / "held_out"
 HELD_OUT_NOTE = (
-    "held-out: tests/safety/data/held_out/ (emergency.yml, safety_questions.yml, ordinary.yml), "
+    "held-out: eval/data/safety/held_out/ (emergency.yml, safety_questions.yml, ordinary.yml), "
     "written fresh after the last rule change without looking at rule misses; nothing is "
     "tuned on it"
 )
 EARLIER_SETS_NOTE = (
-    "tuning: tests/safety/data/{emergency,medical,calculation,injection,traps}.yml were "
+    "tuning: eval/data/safety/{emergency,medical,calculation,injection,traps}.yml were "
     "written before the rules, which were then generalised where they missed on them"
 )
 REPORT_FILE = PROJECT_ROOT / "reports" / "safety.json"
@@ -76,15 +76,14 @@ QUESTION_SETS = {
 # Each held-out set was scored blind once (false alarms with the NLU) before
 # its misses were seen and guided generic fixes; that first score is kept here.
 QUESTION_SET_NOTES = {
-    "held_out": "held-out 3: tests/safety/data/safety_questions_held_out_3.yml, written after "
+    "held_out": "held-out 3: eval/data/safety/safety_questions_held_out_3.yml, written after "
     "the rule changes of held-out 2; first (blind) score: false alarms 7/100 = 0.07, on "
     "target 0.85; its misses were then seen and guided generic fixes",
-    "held_out_2": "held-out 2: tests/safety/data/safety_questions_held_out_2.yml; first (blind) "
+    "held_out_2": "held-out 2: eval/data/safety/safety_questions_held_out_2.yml; first (blind) "
     "score: false alarms 8/115 = 0.0696; its misses were then seen and guided generic fixes",
-    "held_out_1": "held-out 1: tests/safety/data/safety_questions.yml, written before the "
+    "held_out_1": "held-out 1: eval/data/safety/safety_questions.yml, written before the "
     "rules; first (blind) score: false alarms 5/116 = 0.0431; its misses were then seen",
-    "tuning": "tuning: tests/safety/data/safety_questions_dev.yml, which the rules were "
-    "adjusted on",
+    "tuning": "tuning: eval/data/safety/safety_questions_dev.yml, which the rules were adjusted on",
 }
 # Section of a question set -> the intent its messages should get; None: any
 # intent outside safety.
@@ -287,11 +286,8 @@ def reply_checks(stack: LaunchedStack, phrase_sets: dict[str, list[str]]) -> dic
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m dovvybuddy.evaluation.safety", description=__doc__
-    )
-    parser.parse_args(argv)
+def safety_report() -> dict:
+    """Start the stack and score the safety layer on every set; the report to write."""
     phrase_sets = load_phrase_sets()
     held_out = load_held_out()
     var_dir = Path(tempfile.mkdtemp(prefix="dovvybuddy-safety-"))
@@ -341,6 +337,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stack.stop()
         shutil.rmtree(var_dir, ignore_errors=True)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m dovvybuddy.evaluation.safety", description=__doc__
+    )
+    parser.parse_args(argv)
+    report = safety_report()
     write_report(REPORT_FILE, report)
     summary = {k: v for k, v in report["held_out"].items() if not isinstance(v, list)}
     print(json.dumps({"held_out": summary, "classification": report["classification"]}, indent=2))

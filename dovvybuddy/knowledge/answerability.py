@@ -25,7 +25,7 @@ expanding diver shorthand (OW, AOW, DM, reg) and light stemming, and a word
 of six letters or more also matches a knowledge word one typo away, sharing
 all but its last three letters (claustrophobic, claustrophobia) or made of two
 knowledge words (swimthroughs). The weights are fitted on the tuning halves
-of tests/data/retrieval_eval.yml and tests/data/answer_eval.yml by
+of eval/data/retrieval_eval.yml and eval/data/answer_eval.yml by
 `python -m dovvybuddy.evaluation.retrieval --fit`; the held-out halves are
 never used to choose them.
 """

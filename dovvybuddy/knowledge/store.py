@@ -46,7 +46,7 @@ RRF_K = 60
 CANDIDATES_PER_SEARCH = 30
 # Fused candidates re-ranked in Python, and the weight of question coverage
 # against cosine similarity there (chosen on the tuning half of
-# tests/data/retrieval_eval.yml).
+# eval/data/retrieval_eval.yml).
 RERANKED_CANDIDATES = 20
 RERANK_COVERAGE_WEIGHT = 0.3
 

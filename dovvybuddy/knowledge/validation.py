@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,7 +25,7 @@ from dovvybuddy.knowledge.documents import (
     knowledge_files,
     parse_document,
 )
-from dovvybuddy.knowledge.freshness import stale_facts
+from dovvybuddy.knowledge.freshness import StaleFact, stale_facts
 from dovvybuddy.knowledge.places_validation import place_file_problems
 from dovvybuddy.knowledge.schema import (
     ALLOWED_FIELDS,
@@ -219,15 +220,18 @@ def validate_documents(documents: list[Document]) -> list[str]:
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Validate a knowledge folder, print the outcome and return the exit status."""
-    parser = argparse.ArgumentParser(description="Check knowledge files against their schema.")
-    parser.add_argument(
-        "--root", type=Path, default=KNOWLEDGE_DIR, help="knowledge folder (default: %(default)s)"
-    )
-    root: Path = parser.parse_args(argv).root
-    if not root.is_dir():
-        parser.error(f"--root {root} is not a directory")
+@dataclass(frozen=True)
+class FolderCheck:
+    """What checking a knowledge folder found."""
+
+    files: int
+    documents: list[Document]
+    problems: list[str]
+    stale: list[StaleFact]
+
+
+def check_folder(root: Path) -> FolderCheck:
+    """Parse and validate every knowledge file under `root`, and find stale facts."""
     files = knowledge_files(root)
     documents: list[Document] = []
     problems: list[str] = []
@@ -238,17 +242,30 @@ def main(argv: list[str] | None = None) -> int:
             problems.append(str(error))
     problems.extend(validate_documents(documents))
     problems.extend(place_file_problems(root))
+    return FolderCheck(len(files), documents, problems, stale_facts(documents, date.today()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Validate a knowledge folder, print the outcome and return the exit status."""
+    parser = argparse.ArgumentParser(description="Check knowledge files against their schema.")
+    parser.add_argument(
+        "--root", type=Path, default=KNOWLEDGE_DIR, help="knowledge folder (default: %(default)s)"
+    )
+    root: Path = parser.parse_args(argv).root
+    if not root.is_dir():
+        parser.error(f"--root {root} is not a directory")
+    folder = check_folder(root)
     # Staleness is a warning: an old fact may still be right, but someone should look.
-    for stale in stale_facts(documents, date.today()):
+    for stale in folder.stale:
         print(f"warning: {stale}")
-    if problems:
-        for problem in problems:
+    if folder.problems:
+        for problem in folder.problems:
             print(problem)
-        print(f"{len(problems)} problem(s) in {len(files)} documents")
+        print(f"{len(folder.problems)} problem(s) in {folder.files} documents")
         return 1
-    counts = Counter(document.kind for document in documents)
+    counts = Counter(document.kind for document in folder.documents)
     summary = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
-    print(f"{root.name}/: {len(documents)} documents valid ({summary})")
+    print(f"{root.name}/: {len(folder.documents)} documents valid ({summary})")
     return 0
 
 

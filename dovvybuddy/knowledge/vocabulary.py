@@ -9,15 +9,19 @@ test_vocabulary.py).
 
 What changes with the content stays in knowledge/ and is read through here:
 the other names divers use for each destination (`destination_aliases`, from
-knowledge/places/dive_regions.yml) and each destination's emergency number
-(`emergency_numbers`, from its overview). Standard library only at import
+knowledge/places/dive_regions.yml) and each destination's country and
+emergency number (`emergency_numbers`, from its overview), which the emergency
+guidance gives. Standard library only at import
 time: the NLU components in the Rasa environment import it.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dovvybuddy.knowledge.documents import Document
 
 DESTINATIONS: tuple[str, ...] = ("tioman", "perhentian", "redang", "sipadan")
 """Codes of the covered destinations, in the order replies list them."""
@@ -128,13 +132,21 @@ def destination_aliases() -> dict[str, tuple[str, ...]]:
     return {code: tuple(covered.get(code) or ()) for code in DESTINATIONS}
 
 
-@lru_cache(maxsize=1)
-def emergency_numbers() -> dict[str, str]:
-    """Destination code -> the emergency number its overview in knowledge/ gives."""
-    from dovvybuddy.knowledge.documents import load_documents
-
+def emergency_numbers_in(documents: list[Document]) -> dict[str, tuple[str, str]]:
+    """Destination code -> (country, emergency number), as each overview gives them."""
     return {
-        str(document.meta["destination"]): str(document.meta["emergency_number"])
-        for document in load_documents()
+        str(document.meta["destination"]): (
+            str(document.meta["country"]),
+            str(document.meta["emergency_number"]),
+        )
+        for document in documents
         if document.kind == "destination"
     }
+
+
+@lru_cache(maxsize=1)
+def emergency_numbers() -> dict[str, tuple[str, str]]:
+    """Destination code -> (country, emergency number), from the overviews in knowledge/."""
+    from dovvybuddy.knowledge.documents import load_documents
+
+    return emergency_numbers_in(load_documents())

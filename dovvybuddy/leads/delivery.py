@@ -15,10 +15,12 @@ import sys
 
 import psycopg
 
-from dovvybuddy.common.json_logging import configure_json_logging
+from dovvybuddy.common.json_logging import configure_json_logging, log_event
 from dovvybuddy.common.settings import Settings, load_settings
-from dovvybuddy.leads.worker import LeadDeliveryWorker, log_delivery_event
+from dovvybuddy.leads.worker import LeadDeliveryWorker
 from dovvybuddy.monitoring.health_server import serve_health
+
+logger = logging.getLogger(__name__)
 
 
 async def _serve(settings: Settings, database_url: str, once: bool) -> int:
@@ -31,23 +33,24 @@ async def _serve(settings: Settings, database_url: str, once: bool) -> int:
             health = await serve_health(
                 settings.bind_host, settings.worker_health_port, worker.health
             )
-            log_delivery_event(
-                logging.INFO, "lead_delivery_started", partners=sorted(worker.partners)
-            )
+            log_event(logger, "lead_delivery_started", partners=sorted(worker.partners))
             try:
                 await worker.run_forever(stop)
             finally:
                 health.close()
-            log_delivery_event(logging.INFO, "lead_delivery_stopped", **worker.outcomes)
+            log_event(logger, "lead_delivery_stopped", **worker.outcomes)
             return 0
         try:
             outcomes = await worker.drain(stop)
         except (psycopg.Error, OSError) as error:
-            log_delivery_event(
-                logging.ERROR, "lead_delivery_database_unavailable", error=type(error).__name__
+            log_event(
+                logger,
+                "lead_delivery_database_unavailable",
+                log_level=logging.ERROR,
+                error=type(error).__name__,
             )
             return 1
-        log_delivery_event(logging.INFO, "lead_delivery_drained", **outcomes)
+        log_event(logger, "lead_delivery_drained", **outcomes)
         return 0
 
 

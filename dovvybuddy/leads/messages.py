@@ -234,14 +234,23 @@ def _request_summary(lead: Lead, partner: Partner) -> list[str]:
     ]
 
 
+def _email_to_diver(
+    delivery: Delivery, sender: str, operations: str, subject: str, body: list[str]
+) -> EmailMessage:
+    """An email that greets the diver by name; their reply reaches the operations inbox."""
+    name = _one_line(delivery.lead.name)
+    greeting = [f"Hello {name},", ""]
+    return _email(
+        delivery, sender, _diver_address(delivery.lead), operations, subject, [*greeting, *body]
+    )
+
+
 def compose_diver_copy(
     delivery: Delivery, partner: Partner, sender: str, operations: str
 ) -> EmailMessage:
     """The diver's copy: what was sent, to which centre, and how to withdraw it."""
     lead = delivery.lead
     body = [
-        f"Hello {_one_line(lead.name)},",
-        "",
         f"With your consent, DovvyBuddy sent your {lead.lead_type} enquiry to {partner.name}",
         f"on {_utc(lead.created_at)}. This is your copy of what they received:",
         "",
@@ -256,18 +265,15 @@ def compose_diver_copy(
         "diving, please see a doctor trained in dive medicine.",
     ]
     subject = f"Your enquiry to {partner.name} (copy)"
-    return _email(delivery, sender, _diver_address(lead), operations, subject, body)
+    return _email_to_diver(delivery, sender, operations, subject, body)
 
 
 def compose_failure_notice(
     delivery: Delivery, partner: Partner, sender: str, operations: str
 ) -> EmailMessage:
     """The honest notice to the diver that the centre could not be reached."""
-    lead = delivery.lead
     body = [
-        f"Hello {_one_line(lead.name)},",
-        "",
-        f"We could not deliver your {lead.lead_type} enquiry to {partner.name}: their",
+        f"We could not deliver your {delivery.lead.lead_type} enquiry to {partner.name}: their",
         "system did not accept it after several attempts. Our team has received your",
         "enquiry instead and will pass it on to a dive centre or reply to you",
         "themselves. You do not need to do anything.",
@@ -275,7 +281,7 @@ def compose_failure_notice(
         *_withdraw_lines(delivery, "the enquiry"),
     ]
     subject = f"Your enquiry to {partner.name} could not be delivered"
-    return _email(delivery, sender, _diver_address(lead), operations, subject, body)
+    return _email_to_diver(delivery, sender, operations, subject, body)
 
 
 def compose_operations_alert(

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import random
 from collections import Counter
@@ -45,6 +44,7 @@ import httpx2
 import psycopg
 from psycopg.rows import dict_row
 
+from dovvybuddy.common.json_logging import log_event
 from dovvybuddy.common.settings import Settings
 from dovvybuddy.leads.links import CONTACTED, WITHDRAW, lead_link
 from dovvybuddy.leads.messages import (
@@ -118,10 +118,6 @@ def describe_failure(error: BaseException) -> str:
     return type(error).__name__
 
 
-def log_delivery_event(level: int, event: str, **fields: Any) -> None:
-    logger.log(level, json.dumps({"event": event, **fields}))
-
-
 class LeadDeliveryWorker:
     """Claims due outbox rows, delivers their leads and records the outcome.
 
@@ -189,15 +185,16 @@ class LeadDeliveryWorker:
                 claimed = await self._run_batch(due_by=None)
             except (psycopg.Error, OSError) as error:
                 if not self._database_down:
-                    log_delivery_event(
-                        logging.ERROR,
+                    log_event(
+                        logger,
                         "lead_delivery_database_unavailable",
+                        log_level=logging.ERROR,
                         error=type(error).__name__,
                     )
                 self._database_down = True
             else:
                 if self._database_down:
-                    log_delivery_event(logging.INFO, "lead_delivery_database_available")
+                    log_event(logger, "lead_delivery_database_available")
                 self._database_down = False
             if claimed < self.settings.lead_batch_size:
                 # A full batch means more rows may be due now: claim again without waiting.
@@ -285,9 +282,10 @@ class LeadDeliveryWorker:
         if partner is None:
             # The partner left knowledge/ after the lead was stored: the team's inbox
             # gets it rather than nobody.
-            log_delivery_event(
-                logging.WARNING,
+            log_event(
+                logger,
                 "lead_delivery_unknown_partner",
+                log_level=logging.WARNING,
                 outbox_id=delivery.outbox_id,
                 partner_id=delivery.partner_id,
             )
@@ -427,4 +425,4 @@ class LeadDeliveryWorker:
         if outcome == "retry":
             fields["retry_in_seconds"] = round(delay, 2)
         level = logging.WARNING if outcome in {"failed", "retry"} else logging.INFO
-        log_delivery_event(level, "lead_delivery", **fields)
+        log_event(logger, "lead_delivery", log_level=level, **fields)

@@ -128,12 +128,8 @@ def listening_addresses(pid: int) -> list[str]:
         return []
 
 
-def main() -> int:
-    info_file = load_settings().stack_info_file
-    if not info_file.exists():
-        print(json.dumps({"healthy": False, "error": f"no running stack ({info_file} missing)"}))
-        return 1
-    info = json.loads(info_file.read_text())
+def health_report(info: dict) -> dict:
+    """Each part of the running stack (described by its info file) checked, with key figures."""
     checks = {name: check_url(url) for name, url in info["health_urls"].items()}
     checks["database"] = check_database(info["database_url"])
     healthy = all(check["healthy"] for check in checks.values())
@@ -143,14 +139,22 @@ def main() -> int:
         if name != "web server":  # it serves files only
             for key, value in scrape(metrics_url(url)).items():
                 samples[key] = samples.get(key, 0.0) + value
-    report = {
+    return {
         "healthy": healthy,
         "checks": checks,
         "listening": listening,
         "figures": key_figures(samples),
     }
+
+
+def main() -> int:
+    info_file = load_settings().stack_info_file
+    if not info_file.exists():
+        print(json.dumps({"healthy": False, "error": f"no running stack ({info_file} missing)"}))
+        return 1
+    report = health_report(json.loads(info_file.read_text()))
     print(json.dumps(report, indent=2))
-    return 0 if healthy else 1
+    return 0 if report["healthy"] else 1
 
 
 if __name__ == "__main__":

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from dovvybuddy.knowledge.sites import DiveSite
 from dovvybuddy.knowledge.vocabulary import CERTIFICATION_LEVELS, DESTINATIONS
 from dovvybuddy.trips.request import TripRequest
-from dovvybuddy.trips.seasons import Season, SeasonStatus, Site, Travel, TripData
+from dovvybuddy.trips.seasons import Season, SeasonStatus, Travel, TripData, fits_for_trip
 
 MAX_RANKED = 3
 SITES_PER_MATCH = 3
@@ -81,22 +82,22 @@ class Match:
     status: SeasonStatus
     at_best: bool
     score: float
-    fitting: tuple[Site, ...]
+    fitting: tuple[DiveSite, ...]
     """Sites at the diver's level dived in the month, best for them first."""
-    interest_sites: dict[str, tuple[Site, ...]]
+    interest_sites: dict[str, tuple[DiveSite, ...]]
     """Each interest asked for, with the fitting sites that have it."""
     travel_hours: tuple[float, float] | None
     travel_how: str
     famous_sites_above_level: bool
 
     @property
-    def best_sites(self) -> tuple[Site, ...]:
+    def best_sites(self) -> tuple[DiveSite, ...]:
         return self.fitting[:SITES_PER_MATCH]
 
 
 def fitting_sites(
-    sites: tuple[Site, ...], request: TripRequest, month: int | None, status: SeasonStatus
-) -> tuple[Site, ...]:
+    sites: tuple[DiveSite, ...], request: TripRequest, month: int | None, status: SeasonStatus
+) -> tuple[DiveSite, ...]:
     """Sites at the diver's level, dived in the month, ordered for them.
 
     In a limited month the sites' own best months are not required (the
@@ -113,7 +114,7 @@ def fitting_sites(
             and s.depth_range_m[0] <= TRY_DIVE_MAX_DEPTH_M
         ]
     else:
-        chosen = [s for s in sites if s.fits(level, request.dive_count)]
+        chosen = [s for s in sites if fits_for_trip(s, level, request.dive_count)]
     if month is not None and status is SeasonStatus.OPEN:
         chosen = [s for s in chosen if month in s.best_months]
     wanted = set(request.interests)

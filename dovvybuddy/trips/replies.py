@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from dovvybuddy.knowledge.sites import DiveSite
 from dovvybuddy.knowledge.vocabulary import (
     CERTIFICATION_LEVEL_NAMES,
     DESTINATION_NAMES,
@@ -32,7 +33,7 @@ from dovvybuddy.trips.ranking import (
     recommended,
 )
 from dovvybuddy.trips.request import MONTH_NAMES, ORIGIN_NAMES, TripRequest
-from dovvybuddy.trips.seasons import SeasonStatus, Site, TripData
+from dovvybuddy.trips.seasons import SeasonStatus, TripData
 
 INTEREST_WORDS = {
     "turtles": "turtles",
@@ -73,7 +74,7 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def site_line(site: Site) -> str:
+def site_line(site: DiveSite) -> str:
     low, high = (f"{value:g}" for value in site.depth_range_m)
     line = (
         f"- {site.name} ({place(site.destination)}): {low}-{high} m, "

@@ -3,7 +3,8 @@
 Each destination overview carries its `season` (months in season, limited
 and closed), `permits`, `conditions` (water temperature and visibility by
 month), `travel` times from the usual gateways and dated `closures`; each
-site its level, depth, best months and `interests` tags. The schema and its
+site its level, depth, best months and `interests` tags
+(dovvybuddy/knowledge/sites.py reads the sites). The schema and its
 checks are in dovvybuddy/knowledge/validation.py (`make validate-knowledge`).
 """
 
@@ -14,7 +15,8 @@ from enum import StrEnum
 from functools import lru_cache
 
 from dovvybuddy.knowledge.documents import Document, load_documents
-from dovvybuddy.knowledge.vocabulary import CERTIFICATION_LEVELS, DESTINATIONS
+from dovvybuddy.knowledge.sites import DiveSite, dive_sites_from
+from dovvybuddy.knowledge.vocabulary import DESTINATIONS
 
 # Restrictions that close only the inside of a site: the outside is an ordinary dive.
 OUTSIDE_DIVE_RESTRICTIONS = frozenset({"wreck_penetration"})
@@ -102,66 +104,23 @@ class Season:
         )
 
 
-@dataclass(frozen=True)
-class Site:
-    """A dive site as trip matching sees it."""
+def fits_for_trip(site: DiveSite, level: str, dive_count: float | None) -> bool:
+    """Within the diver's certification and logged dives.
 
-    site_id: str
-    name: str
-    destination: str
-    min_certification: str
-    min_logged_dives: int
-    depth_range_m: tuple[float, float]
-    difficulty: str
-    access: str
-    highlights: tuple[str, ...]
-    best_months: frozenset[int]
-    interests: frozenset[str]
-    restricted_to: str | None = None
-    restriction_note: str = ""
-
-    @property
-    def restricted(self) -> bool:
-        return self.restricted_to is not None
-
-    @classmethod
-    def from_document(cls, document: Document) -> Site:
-        meta = document.meta
-        return cls(
-            site_id=meta["site_id"],
-            name=document.title.split(",")[0],
-            destination=meta["destination"],
-            min_certification=meta["min_certification"],
-            min_logged_dives=int(meta.get("min_logged_dives") or 0),
-            depth_range_m=_pair(meta["depth_range_m"]),
-            difficulty=meta["difficulty"],
-            access=meta["access"],
-            highlights=tuple(meta["highlights"]),
-            best_months=frozenset(meta["best_months"]),
-            interests=frozenset(meta.get("interests") or ()),
-            restricted_to=meta.get("restricted_to"),
-            restriction_note=str(meta.get("restriction_note") or ""),
-        )
-
-    def fits(self, level: str, dive_count: int | None) -> bool:
-        """Within the diver's certification and logged dives.
-
-        A wreck whose inside needs penetration training is dived from the
-        outside at its level (the reply says so); a cavern or cave never fits.
-        """
-        if self.restricted and self.restricted_to not in OUTSIDE_DIVE_RESTRICTIONS:
-            return False
-        if CERTIFICATION_LEVELS.index(self.min_certification) > CERTIFICATION_LEVELS.index(level):
-            return False
-        return dive_count is None or dive_count >= self.min_logged_dives
+    A wreck whose inside needs penetration training is dived from the
+    outside at its level (the reply says so); a cavern or cave never fits.
+    """
+    if site.restricted and site.restricted_to not in OUTSIDE_DIVE_RESTRICTIONS:
+        return False
+    return site.within_level(level, dive_count)
 
 
 @dataclass(frozen=True)
 class TripData:
     seasons: dict[str, Season]
-    sites: tuple[Site, ...]
+    sites: tuple[DiveSite, ...]
 
-    def sites_of(self, destination: str) -> tuple[Site, ...]:
+    def sites_of(self, destination: str) -> tuple[DiveSite, ...]:
         return tuple(s for s in self.sites if s.destination == destination)
 
 
@@ -175,7 +134,7 @@ def trip_data_from(documents: list[Document]) -> TripData:
     }
     return TripData(
         seasons={code: seasons[code] for code in DESTINATIONS if code in seasons},
-        sites=tuple(Site.from_document(d) for d in documents if d.kind == "dive_site"),
+        sites=dive_sites_from(documents),
     )
 
 

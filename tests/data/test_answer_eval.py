@@ -1,4 +1,4 @@
-"""Checks on the offline answer benchmark, tests/data/answer_eval.yml.
+"""Checks on the offline answer benchmark, eval/data/answer_eval.yml.
 
 The benchmark is read by `dovvybuddy/evaluation/answers.py`; these tests only
 check the file itself against knowledge/ (no database, no model): every
@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-EVAL_FILE = ROOT / "tests" / "data" / "answer_eval.yml"
+EVAL_FILE = ROOT / "eval" / "data" / "answer_eval.yml"
 KNOWLEDGE = ROOT / "knowledge"
 
 MIN_QUESTIONS = 200

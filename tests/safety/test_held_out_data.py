@@ -1,6 +1,6 @@
 """The held-out safety sets are well formed and new.
 
-tests/safety/data/held_out/ holds phrases written fresh for a blind score of the
+eval/data/safety/held_out/ holds phrases written fresh for a blind score of the
 safety rules and classifier (see its README.md). These tests read no rule and run
 no model: they check that each set is big enough, has no repeats within or across
 the held-out files, and shares no phrase with the training data under data/ or
@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-SAFETY_DATA = ROOT / "tests" / "safety" / "data"
+SAFETY_DATA = ROOT / "eval" / "data" / "safety"
 HELD_OUT = SAFETY_DATA / "held_out"
 
 # file -> section -> minimum number of phrases
@@ -89,7 +89,7 @@ def training_phrases() -> set[str]:
 
 def other_evaluation_phrases() -> set[str]:
     """Normalised strings of the other safety sets and the NLU test set."""
-    paths = [*sorted(SAFETY_DATA.glob("*.yml")), ROOT / "tests" / "nlu_test.yml"]
+    paths = [*sorted(SAFETY_DATA.glob("*.yml")), ROOT / "eval" / "data" / "nlu_test.yml"]
     phrases: set[str] = set()
     for path in paths:
         if not path.exists():

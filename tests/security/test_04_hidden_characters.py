@@ -66,7 +66,7 @@ PHRASES = [
 
 @st.composite
 def disguised(draw: st.DrawFn) -> tuple[str, str]:
-    """A phrase of tests/safety/data with invisible characters inside its words
+    """A phrase of eval/data/safety with invisible characters inside its words
     and, in some words, one letter swapped for a look-alike from another script."""
     phrase, category = draw(st.sampled_from(PHRASES))
     words = []

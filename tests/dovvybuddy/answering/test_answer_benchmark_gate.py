@@ -1,7 +1,7 @@
 """Quality gate: offline answers on the held-out half of the answer benchmark.
 
 The same Answerer the action server uses answers each held-out question of
-tests/data/answer_eval.yml from the real knowledge base; the verdicts are the
+eval/data/answer_eval.yml from the real knowledge base; the verdicts are the
 benchmark's (`dovvybuddy.evaluation.answers.judge`). The floor and its margin
 are in tests/quality_gates.py.
 """

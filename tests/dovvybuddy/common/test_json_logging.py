@@ -4,7 +4,7 @@ import json
 import logging
 import sys
 
-from dovvybuddy.common.json_logging import JsonFormatter, conversation_id, request_id
+from dovvybuddy.common.json_logging import JsonFormatter, conversation_id, log_event, request_id
 from dovvybuddy.common.settings import keyed_hash
 
 
@@ -25,6 +25,23 @@ def test_an_event_logged_as_json_is_merged_into_the_line():
     line = formatted(json.dumps({"event": "safety_reply", "category": "emergency"}))
     assert line["event"] == "safety_reply" and line["category"] == "emergency"
     assert "message" not in line
+
+
+def test_log_event_writes_one_event_at_the_level_asked_with_the_conversation_hashed(caplog):
+    logger = logging.getLogger("dovvy.events")
+    with caplog.at_level(logging.INFO, logger="dovvy.events"):
+        log_event(logger, "trip_match", month=6, conversation_id="diver-7")
+        log_event(logger, "lead_delivery", log_level=logging.WARNING, outcome="retry")
+    first, second = (json.loads(JsonFormatter("actions").format(r)) for r in caplog.records)
+    assert (first["event"], first["month"], first["level"]) == ("trip_match", 6, "INFO")
+    assert first["conversation"] == keyed_hash("diver-7")[:16]
+    assert "diver-7" not in json.dumps(first)
+    assert [r.levelno for r in caplog.records] == [logging.INFO, logging.WARNING]
+    assert (second["event"], second["outcome"], second["level"]) == (
+        "lead_delivery",
+        "retry",
+        "WARNING",
+    )
 
 
 def test_the_conversation_and_request_of_the_current_turn_are_added():

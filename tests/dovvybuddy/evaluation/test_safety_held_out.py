@@ -1,5 +1,5 @@
 """The safety benchmark's held-out figures, from placeholder files (the real set lives in
-tests/safety/data/held_out/)."""
+eval/data/safety/held_out/)."""
 
 import pytest
 import yaml

@@ -33,6 +33,14 @@ VOCABULARY_MODULE = PROJECT_ROOT / "dovvybuddy" / "knowledge" / "vocabulary.py"
 # messages ("what is the best season for tioman") are workload, not vocabulary.
 CODE_DIRECTORIES = ("actions", "connectors", "nlu", "dovvybuddy")
 NOT_PRODUCT_CODE = (PROJECT_ROOT / "dovvybuddy" / "evaluation",)
+# Files beside the code that are not Python: the widget and the safety word maps.
+# The demo page (web/index.html) is marketing copy that names the destinations;
+# it is checked against the vocabulary instead.
+OTHER_PRODUCT_FILES = (
+    *sorted((PROJECT_ROOT / "web").glob("*.js")),
+    *sorted((PROJECT_ROOT / "nlu").rglob("*.yml")),
+)
+DEMO_PAGE = PROJECT_ROOT / "web" / "index.html"
 
 
 def words_pattern(names: set[str]) -> re.Pattern[str]:
@@ -59,6 +67,7 @@ def test_every_destination_has_names_aliases_and_an_emergency_number():
     assert set(DESTINATION_NAMES) == set(DESTINATION_PROMPT_NAMES) == set(DESTINATIONS)
     assert all(destination_aliases()[code] for code in DESTINATIONS)
     assert set(emergency_numbers()) == set(DESTINATIONS)
+    assert all(country and number for country, number in emergency_numbers().values())
 
 
 def test_a_response_that_lists_covered_destinations_names_every_one():
@@ -142,13 +151,36 @@ def product_modules() -> list[Path]:
     "path", product_modules(), ids=lambda path: str(path.relative_to(PROJECT_ROOT))
 )
 def test_no_destination_name_or_alias_is_written_outside_the_vocabulary(path):
-    names = {alias for aliases in destination_aliases().values() for alias in aliases}
-    names |= {name.removeprefix("the ") for name in DESTINATION_NAMES.values()}
-    names |= set(DESTINATIONS)
-    pattern = words_pattern(names)
+    pattern = destination_names_pattern()
     found = [
         (line, match.group(0))
         for line, text in string_literals(path)
         for match in pattern.finditer(text)
     ]
     assert not found, f"{path.name} writes destination names: {found}"
+
+
+def destination_names_pattern() -> re.Pattern[str]:
+    names = {alias for aliases in destination_aliases().values() for alias in aliases}
+    names |= {name.removeprefix("the ") for name in DESTINATION_NAMES.values()}
+    names |= set(DESTINATIONS)
+    return words_pattern(names)
+
+
+@pytest.mark.parametrize(
+    "path", OTHER_PRODUCT_FILES, ids=lambda path: str(path.relative_to(PROJECT_ROOT))
+)
+def test_no_destination_name_is_written_in_the_widget_or_the_nlu_data(path):
+    found = destination_names_pattern().findall(path.read_text(encoding="utf-8"))
+    assert not found, f"{path.name} writes destination names: {found}"
+
+
+def test_the_demo_page_names_every_covered_destination_and_no_other():
+    page = DEMO_PAGE.read_text(encoding="utf-8")
+    hero = re.search(r'<section class="hero">(.*?)</section>', page, re.DOTALL)
+    cards = re.search(r'<section id="destinations".*?</section>', page, re.DOTALL)
+    assert hero and cards
+    assert named_in(hero.group(1)) == list(DESTINATIONS)
+    # One card a destination, in the vocabulary's order, each naming only its own.
+    headings = re.findall(r"<h3>(.*?)</h3>", cards.group(0))
+    assert [named_in(heading) for heading in headings] == [[code] for code in DESTINATIONS]

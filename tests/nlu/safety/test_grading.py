@@ -1,7 +1,7 @@
 """Graded safety: an incident gets the emergency script, a question about a danger an answer.
 
 The rules in `nlu.safety.grading` were tuned on
-tests/safety/data/safety_questions_dev.yml. Three held-out sets were each
+eval/data/safety/safety_questions_dev.yml. Three held-out sets were each
 written before a round of rule changes and scored blind once (false alarms
 with the NLU: 5/116, 8/115, 7/100; reports/safety.json keeps these); their
 misses then guided generic fixes. Their floors here sit two false alarms
@@ -10,15 +10,14 @@ above the rules' current count on each, so that a regression fails.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
+from dovvybuddy.common.settings import PROJECT_ROOT
 from dovvybuddy.knowledge.vocabulary import SAFETY_CATEGORIES
 from nlu.safety.rules import classify_safety
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "safety" / "data"
+DATA_DIR = PROJECT_ROOT / "eval" / "data" / "safety"
 # The intent each section of the question sets must get; None: anything but safety.
 EXPECTED = {
     "questions": "ask_safety_question",

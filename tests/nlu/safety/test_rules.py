@@ -1,7 +1,7 @@
 """Tests for the deterministic safety layer in `nlu.safety.rules`.
 
 The rules were first written from how divers describe these situations,
-without looking at tests/safety/data (first pass: emergency recall 0.90,
+without looking at eval/data/safety (first pass: emergency recall 0.90,
 medical 0.84, calculation 0.86, injection 0.83, trap false positives 3.5%),
 then generalised where they missed, so these sets are no longer a blind test
 of the rules alone. Emergencies must all be caught; for the other categories
@@ -10,16 +10,15 @@ the trained classifier also helps, so a recall floor is enough.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
+from dovvybuddy.common.settings import PROJECT_ROOT
 from dovvybuddy.knowledge.vocabulary import SAFETY_CATEGORIES
 from nlu.safety.normalisation import normalise
 from nlu.safety.rules import SafetyMatch, classify_safety, match_safety
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "safety" / "data"
+DATA_DIR = PROJECT_ROOT / "eval" / "data" / "safety"
 
 # Recall the rules reach on each held-out set, with a little room for future
 # rule changes. The emergency set is stricter: every phrase, tested one by one.
@@ -32,7 +31,7 @@ MAX_TRAP_FALSE_POSITIVE_RATE = 0.03
 
 
 def load_phrases(name: str) -> list[str]:
-    """The `phrases:` list of tests/safety/data/<name>.yml."""
+    """The `phrases:` list of eval/data/safety/<name>.yml."""
     phrases = yaml.safe_load((DATA_DIR / f"{name}.yml").read_text(encoding="utf-8"))["phrases"]
     assert phrases, f"{name}.yml has no phrases"
     return [str(phrase) for phrase in phrases]
