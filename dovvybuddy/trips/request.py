@@ -154,7 +154,7 @@ class TripRequest:
     """Covered destinations named, in order, once each."""
     uncovered: tuple[str, ...] = ()
     visited: tuple[str, ...] = ()
-    """Covered destinations the diver says they have dived already ("been to Tioman loads")."""
+    """Covered destinations the diver says they have dived already ("been to <place> loads")."""
     nearby: bool = False
     """The diver asks for somewhere close to where they start ("near Singapore", "closest")."""
     east_coast: bool = False
@@ -259,9 +259,9 @@ def origin_in(text: str) -> str | None:
     return None
 
 
-# "been to Tioman", "dived Redang twice", "done the Perhentians": the place
-# follows the verb directly (not "done my Open Water in Tioman"), and no
-# "never"/"not" comes before it ("never been to Redang").
+# "been to <place>", "dived <place> twice", "done the <place>": the place
+# follows the verb directly (not "done my Open Water in <place>"), and no
+# "never"/"not" comes before it ("never been to <place>").
 _VISITED_BEFORE = re.compile(
     r"\b(?:been (?:diving )?(?:to|in|at|around)|dived|dove|dived in|dived at|visited|done)"
     r"\s+(?:the\s+)?$"
