@@ -1,7 +1,7 @@
 """Conversation repair inside the enquiry forms: corrections, "go back", resuming.
 
 The form's validation (actions/lead_forms.py) hands each message here first.
-What the message corrects is read by dovvybuddy/lead_corrections.py; here
+What the message corrects is read by dovvybuddy/leads/corrections.py; here
 the new value goes through the field's own validator and the events that
 apply it are built. The form then asks its current question again (or shows
 the updated summary), so no rule or story has to know which field changed.
@@ -23,20 +23,21 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from dovvybuddy.knowledge.places import classify_place_name
 from dovvybuddy.knowledge.vocabulary import DESTINATIONS
+from dovvybuddy.leads.answer_shapes import has_own_level, values_in_opening
 from dovvybuddy.leads.corrections import (
-    LABELS,
     Correction,
-    changed_message,
-    display,
     find_corrections,
-    go_back_question,
-    has_own_level,
     is_go_back,
     is_keep,
     previous_field,
+)
+from dovvybuddy.leads.repair_replies import (
+    LABELS,
+    changed_message,
+    display,
+    go_back_question,
     refused_message,
     resume_question,
-    values_in_opening,
 )
 
 REPAIR_SLOT = "lead_repair"

@@ -29,12 +29,9 @@ from dovvybuddy.knowledge.vocabulary import (
     DESTINATIONS,
     FORM_LEAD_TYPES,
 )
-from dovvybuddy.leads.corrections import readable_dates
 from dovvybuddy.leads.fields import (
-    format_date_range,
     is_plausible_name,
     is_skip,
-    parse_date_range,
     parse_email,
     parse_group_size,
     parse_level,
@@ -42,6 +39,7 @@ from dovvybuddy.leads.fields import (
 )
 from dovvybuddy.leads.partners import Partner, partner_for
 from dovvybuddy.leads.store import LeadLimitReached, LeadRecord, default_lead_store
+from dovvybuddy.leads.travel_dates import parse_travel_dates, readable_dates
 
 logger = logging.getLogger(__name__)
 
@@ -266,9 +264,9 @@ class LeadFormValidation(FormValidationAction):
     def validate_preferred_dates(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        dates = parse_date_range(str(value or ""), date.today())
+        dates = parse_travel_dates(str(value or ""), date.today())
         if dates:
-            return {"preferred_dates": format_date_range(*dates)}
+            return {"preferred_dates": dates}
         dispatcher.utter_message(response="utter_invalid_preferred_dates")
         return {"preferred_dates": None}
 

@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.profile import certification_level_named, refuse_uncovered_place
 from actions.site_suggestions import known_level, logged_dives
-from dovvybuddy.leads.fields import parse_date_range
+from dovvybuddy.leads.travel_dates import parse_date_range
 from dovvybuddy.trips.replies import INTEREST_WORDS, TripAnswer, trip_answer
 from dovvybuddy.trips.request import MONTH_NAMES, TripRequest, asks_when_to_go, parse_request
 from dovvybuddy.trips.seasons import trip_data

@@ -2,18 +2,20 @@
 
 import pytest
 
+from dovvybuddy.leads.answer_shapes import values_in_opening
 from dovvybuddy.leads.corrections import (
     Correction,
-    changed_message,
     find_correction,
     find_corrections,
-    go_back_question,
     is_go_back,
     is_keep,
     previous_field,
+)
+from dovvybuddy.leads.repair_replies import (
+    changed_message,
+    go_back_question,
     refused_message,
     resume_question,
-    values_in_opening,
 )
 
 TRIP = (

@@ -5,15 +5,14 @@ from datetime import date
 import pytest
 
 from dovvybuddy.leads.fields import (
-    format_date_range,
     is_plausible_name,
     is_skip,
-    parse_date_range,
     parse_email,
     parse_group_size,
     parse_level,
     parse_phone,
 )
+from dovvybuddy.leads.travel_dates import format_date_range, parse_date_range
 
 TODAY = date(2026, 11, 30)
 
