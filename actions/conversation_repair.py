@@ -114,7 +114,7 @@ def asked_order(tracker: Tracker) -> list[str]:
     return order
 
 
-async def _validated(
+async def validated(
     form: FormValidationAction,
     field: str,
     raw: str,
@@ -209,7 +209,7 @@ async def _answers_question(
         return False
     if requested == "lead_confirmed":
         return candidate is True
-    return (await _validated(form, requested, str(candidate), tracker, domain)).get(
+    return (await validated(form, requested, str(candidate), tracker, domain)).get(
         requested
     ) is not None
 
@@ -231,7 +231,7 @@ async def _apply(
             dispatcher.utter_message(text=f"Sure, I'll ask for your {label} in a moment.")
             return []
         return [SlotSet(field, None), SlotSet(REPAIR_SLOT, {"field": field, "value": old})]
-    verdict = await _validated(form, field, correction.value, tracker, domain)
+    verdict = await validated(form, field, correction.value, tracker, domain)
     new = verdict.pop(field, None)
     if new is None:
         place = correction.value if field == "destination" else None
@@ -267,7 +267,7 @@ async def opening_events(
     for field, raw in values_in_opening(text, form_fields(tracker, domain)).items():
         if tracker.get_slot(field) is not None:
             continue
-        value = (await _validated(form, field, raw, tracker, domain)).get(field)
+        value = (await validated(form, field, raw, tracker, domain)).get(field)
         if value is None:
             continue
         extra.append(SlotSet(field, value))

@@ -20,6 +20,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_repair import REPAIR_SLOT, edit_buttons, opening_events, repair_events
+from actions.form_questions import hands_over, question_events
 from actions.profile import PROFILE_SLOTS, uncovered_place_named
 from dovvybuddy.common.settings import CLIENT_METADATA_KEY
 from dovvybuddy.knowledge.places import PlaceKind, classify_place_name
@@ -149,6 +150,12 @@ class LeadFormValidation(FormValidationAction):
         repaired = await repair_events(self, dispatcher, tracker, domain)
         if repaired is not None:
             return repaired
+        # A question goes to the rules that answer it; an answer the NLU took
+        # for a question is validated as one (actions/form_questions.py).
+        question = await question_events(self, tracker, domain)
+        if question is not None and hands_over(question):
+            return question
+        tracker.add_slots(question or [])
         place_events = refuse_uncovered_destination_at_start(dispatcher, tracker)
         tracker.add_slots(place_events)
         events = place_events + await super().run(dispatcher, tracker, domain)
