@@ -236,6 +236,9 @@ def _value_for(field: str, text: str, lowered: str, named_end: int) -> str | Non
     rest = text[named_end:]
     marker = _VALUE_MARKER.search(rest)
     free_text = (rest[marker.end() :] if marker else rest).strip(" ,.!;:-")
+    if field == "interests":
+        # "just wrecks, not night dives": the interests are what is left.
+        free_text = re.sub(r"\s+", " ", without_negated(free_text.lower())).strip(" ,.!;:-")
     return free_text or None
 
 

@@ -61,7 +61,9 @@ _SOON = re.compile(r"^(?:asap|as soon as possible|soonest|as early as possible)$
 _SOON_DAYS = 30
 # Words around a time that say nothing about it.
 _LEADING = re.compile(
-    r"^(?:(?:sometime|some time|anytime|any time|around|about|approx(?:imately)?|roughly|"
+    r"^(?:(?:make it|make that|let's say|lets say|let's do|lets do|say|how about|go for|"
+    r"change (?:it|that|them) to|we could do|we can do|(?:i|we)'d prefer|prefer|"
+    r"sometime|some time|anytime|any time|around|about|approx(?:imately)?|roughly|"
     r"probably|maybe|hopefully|ideally|preferably|likely|thinking|planning|aiming for|later|"
     r"we(?:'re| are) (?:thinking|planning|looking at)|i(?:'m| am) (?:thinking|planning)|"
     r"looking at|in|during|over|on|for|at|the)\b[\s,]*)+"
@@ -71,6 +73,17 @@ _TRAILING = re.compile(
     r"thank you|sometime|time|period|(?:school |uni |semester |term )?"
     r"(?:holidays?|hols|break|vacation)))+$"
 )
+# Words that say nothing about a time, wherever they are ("November then, first half").
+_FILLER_WORDS = re.compile(
+    r"\b(?:then|instead|actually|please|pls|plz|perhaps|sorry|ok|okay|oh|hmm|um|uh|lol)\b"
+)
+# A month said first: "November, first half", "June - early", "Aug 2027, last week".
+_MONTH_FIRST = re.compile(
+    rf"^{MONTH}{_YEAR}[,\s-]+(?:the\s+)?((?:first|1st|second|2nd|third|3rd|fourth|4th|last|final)"
+    r"\s+(?:(?:two|2)\s+weeks|week|half|weekend)|early|mid|middle|late|end|beginning|start)"
+    r"(?:\s+of\s+(?:the\s+)?month)?$"
+)
+_PART_WORDS = {"middle": "mid", "end": "end of", "beginning": "beginning of", "start": "start of"}
 # Two times joined into one span: "late May / early June", "June or July".
 _JOIN = re.compile(
     r"\s+(?:to|until|till|through|thru|or|and)\s+|\s*–\s*|\s+[-/]\s*|\s*[-/]\s+|"
@@ -118,7 +131,16 @@ def _normalised(text: str) -> str:
 
 
 def _trimmed(lowered: str) -> str:
-    return _TRAILING.sub("", _LEADING.sub("", lowered)).strip(" .!?,")
+    words = re.sub(r"\s+", " ", _FILLER_WORDS.sub(" ", lowered)).strip(" .!?,")
+    words = re.sub(r"\s+,", ",", words)
+    trimmed = _TRAILING.sub("", _LEADING.sub("", words)).strip(" .!?,")
+    if match := _MONTH_FIRST.match(trimmed):
+        month, year, part = match.groups()
+        when = f"{month} {year}" if year else month
+        if part in ("early", "mid", "late") or part in _PART_WORDS:
+            return f"{_PART_WORDS.get(part, part)} {when}"
+        return f"{part} of {when}"
+    return trimmed
 
 
 def parse_date_range(text: str, today: date) -> tuple[date, date] | None:
@@ -137,6 +159,9 @@ def parse_date_range(text: str, today: date) -> tuple[date, date] | None:
         span = _day_range(lowered, today)
     else:
         span = _joined(lowered, today) or _period(lowered, today)
+    if span and span[1] < today and span[0] != span[1] and not re.search(r"\b20\d\d\b", lowered):
+        # "the first half of November", said at the end of November, is next year's.
+        span = _a_year_later(span)
     if span is None or span[1] < today or span[0] > today + timedelta(days=MAX_DAYS_AHEAD):
         return None
     return span

@@ -192,3 +192,10 @@ def test_a_level_named_in_a_training_request_is_the_course_unless_the_diver_hold
         "course_of_interest": "advanced"
     }
     assert values_in_opening("I'm open water, can someone contact me", TRAINING) == {}
+
+
+def test_new_interests_leave_out_the_ones_replaced():
+    found = find_correction(
+        "could you change my interests to macro and nudis, not sharks", "lead_message", TRIP, {}
+    )
+    assert found == Correction("interests", "macro and nudis")

@@ -34,6 +34,10 @@ TODAY = date(2026, 11, 30)  # a Monday
         ("second half of June", (date(2027, 6, 16), date(2027, 6, 30))),
         ("first weekend of June", (date(2027, 6, 5), date(2027, 6, 6))),
         ("next April", (date(2027, 4, 1), date(2027, 4, 30))),
+        # The month first, and words that say nothing about the time.
+        ("make it November then, first half", (date(2027, 11, 1), date(2027, 11, 15))),
+        ("September, end of the month", (date(2027, 9, 21), date(2027, 9, 30))),
+        ("how about late March please", (date(2027, 3, 21), date(2027, 3, 31))),
     ],
 )
 def test_natural_dates_become_future_ranges(text, expected):
