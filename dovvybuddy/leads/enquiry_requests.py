@@ -25,7 +25,8 @@ _CONTACT = re.compile(
     rf"|\b(?:put|get)\s+{_US}\s+in\s+(?:touch|contact)\b"
     rf"|\bconnect\s+{_US}\s+(?:with|to|w)\b"
     rf"|\b(?:link|hook)\s+{_US}\s+up\b"
-    r"|\bin (?:touch|contact) with (?:a|the|some|any|your) (?:local |partner )?(?:dive|diving|scuba)\b"
+    r"|\bin (?:touch|contact) with (?:a|the|some|any|your) (?:local |partner )?"
+    r"(?:dive|diving|scuba)\b"
     r"|\bwho (?:can|should|do) (?:i|we) (?:talk|speak) to\b"
     r"|\bwho (?:can|should|do) (?:i|we) contact\b"
 )
