@@ -56,6 +56,13 @@ _LEARNING = re.compile(
 )
 
 
+# "I'm Advanced", "we're already certified": a level held, not a course wanted.
+_LEVEL_HELD = re.compile(
+    r"\b(?:i'm|im|i am|we're|we are|i have|we have|i've got)\s+(?:already\s+|an?\s+|my\s+)?"
+    r"(?:open water|ow|advanced|aow|rescue|divemaster|dm|certified|padi|ssi)\b"
+)
+
+
 def _normalised(text: str) -> str:
     return re.sub(r"\s+", " ", (text or "").lower().replace("’", "'")).strip()
 
@@ -74,4 +81,4 @@ def requested_enquiry(text: str) -> str | None:
     asked = _CONTACT.search(lowered) or _LOOKING_FOR.search(lowered) or books or wants_to_learn
     if not asked:
         return None
-    return TRAINING_FORM if _LEARNING.search(lowered) else TRIP_FORM
+    return TRAINING_FORM if _LEARNING.search(_LEVEL_HELD.sub(" ", lowered)) else TRIP_FORM

@@ -163,9 +163,30 @@ _GROUP_WORDS = NUMBER_WORDS | {"just me": 1, "solo": 1, "alone": 1, "couple": 2}
 _GROUP_WORD = re.compile(rf"\b({words_pattern(_GROUP_WORDS)})\b")
 
 
+# "me and 2 friends" counts the diver too; "my wife and I" is two.
+_ME = r"(?:me|myself|i)"
+_ME_AND_OTHERS = re.compile(
+    rf"\b{_ME}\s+(?:and|plus|\+|with|&)\s+(?:my\s+|another\s+)?(\d+|{words_pattern(NUMBER_WORDS)})\b"
+)
+_COMPANION = (
+    r"(?:wife|husband|partner|buddy|dive buddy|friend|girlfriend|boyfriend|son|daughter|"
+    r"brother|sister|mum|mom|dad|colleague|kid|child)"
+)
+_ME_AND_ONE = re.compile(
+    rf"\b{_ME}\s+(?:and|plus|\+|with|&)\s+(?:my|a)\s+{_COMPANION}\b"
+    rf"|\b(?:my|a)\s+{_COMPANION}\s+(?:and|&)\s+(?:i|me)\b"
+)
+
+
 def parse_group_size(text: str) -> int | None:
     """A group size between 1 and MAX_GROUP_SIZE from digits or a number word."""
     lowered = (text or "").lower()
+    if match := _ME_AND_OTHERS.search(lowered):
+        count = match.group(1)
+        size = 1 + (int(count) if count.isdigit() else NUMBER_WORDS[count])
+        return size if size <= MAX_GROUP_SIZE else None
+    if _ME_AND_ONE.search(lowered):
+        return 2
     digits = re.search(r"\d+", lowered)
     if digits:
         size = int(digits.group(0))

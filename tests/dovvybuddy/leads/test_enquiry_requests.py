@@ -14,6 +14,8 @@ from dovvybuddy.leads.enquiry_requests import TRAINING_FORM, TRIP_FORM, requeste
         ("we need a reliable dive operator for our company outing", TRIP_FORM),
         ("can u sort out a diving weekend for me and my brother", TRIP_FORM),
         ("i'd love to reserve two days of diving", TRIP_FORM),
+        # A level the diver holds is not a course wanted.
+        ("I'm AOW with 50 logged, who should I contact to dive Redang", TRIP_FORM),
         ("get back to me about the rescue course when you can", TRAINING_FORM),
         ("my daughter wants lessons, who should we contact", TRAINING_FORM),
         ("sign me up for discover scuba", TRAINING_FORM),

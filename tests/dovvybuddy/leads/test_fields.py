@@ -107,6 +107,11 @@ def test_a_value_is_found_where_it_stands_in_a_message():
         ("three friends", 3),
         ("twelve divers", 12),
         ("seventeen of us", 17),
+        # The diver counts too.
+        ("me and 3 mates", 4),
+        ("myself plus two others", 3),
+        ("my husband and I", 2),
+        ("just me and a buddy", 2),
         ("40", None),
         ("0", None),
         ("lots", None),
