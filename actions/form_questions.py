@@ -85,6 +85,9 @@ async def question_events(
     intent = intent_of(message)
     if requested is None or intent not in DIGRESSION_INTENTS:
         return None
+    if tracker.latest_action_name != "action_listen":
+        # The form resumes after the rules answered the message: it was handled.
+        return None
     text = str(message.get("text") or "").strip()
     answered = requested in tracker.slots_to_validate()
     if (

@@ -152,3 +152,11 @@ async def test_an_ordinary_answer_goes_on_as_usual(domain):
 )
 def test_a_question_is_told_by_its_wording(text, asks):
     assert asks_something(text) is asks
+
+
+async def test_the_form_resuming_after_the_answer_does_not_hand_the_question_over_again(domain):
+    text = "is Redang good for turtles in June?"
+    tracker = form_turn(text, "dive_count", "ask_destination", {})
+    tracker.latest_action_name = "action_answer_question"
+    events, _ = await run_form(tracker, domain)
+    assert not rejected(events)
