@@ -62,6 +62,24 @@ def asks_something(text: str) -> bool:
     return "?" in lowered or _ASKS.search(lowered) is not None
 
 
+# Words of a sentence, not of a name: "I'm scared of sharks" is no name.
+_SENTENCE_WORDS = frozenset(
+    "i i'm im me my we we're us you your he she it is are am was be the a an to of and or in "
+    "on at for with about from what how can could do does want like go going scared afraid "
+    "nervous worried not no yes please pls thanks thank dive dives diving trip there here "
+    "this that".split()
+)
+_NAME_WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
+
+
+def name_like(text: str) -> bool:
+    """Whether an answer reads as a person's name: a few words, none a sentence's."""
+    words = text.split()
+    return 1 <= len(words) <= 5 and all(
+        _NAME_WORD.match(word) and word.lower().strip(".") not in _SENTENCE_WORDS for word in words
+    )
+
+
 def names_no_known_place(message: dict[str, Any]) -> bool:
     """Whether neither the words nor the NLU's destination entities name a real place."""
     text = str(message.get("text") or "")
@@ -120,6 +138,12 @@ async def _answers(
     Free text answers anything, so only a name the NLU took for a place counts
     there; another field's own validator must accept the words.
     """
+    if requested == "lead_name":
+        # Names from many cultures are places too ("Jordan Lee"): a name-like
+        # answer counts unless it is only a covered destination's name.
+        place = classify_place_name(text)
+        only_a_destination = place.kind is PlaceKind.COVERED and place.text.lower() == text.lower()
+        return intent_of(message) in PLACE_INTENTS and name_like(text) and not only_a_destination
     if requested in FREE_TEXT_FIELDS:
         return intent_of(message) in PLACE_INTENTS and names_no_known_place(message)
     return (await validated(form, requested, text, tracker, domain)).get(requested) is not None

@@ -7,7 +7,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.form_questions import asks_something
+from actions.form_questions import asks_something, name_like
 from actions.lead_forms import ValidateTripForm
 
 ANSWERED = {
@@ -160,3 +160,33 @@ async def test_the_form_resuming_after_the_answer_does_not_hand_the_question_ove
     tracker.latest_action_name = "action_answer_question"
     events, _ = await run_form(tracker, domain)
     assert not rejected(events)
+
+
+async def test_a_name_that_is_also_a_place_is_the_name(domain):
+    tracker = form_turn(
+        "Jordan Whitaker",
+        "lead_name",
+        "ask_destination",
+        {"destination": "Jordan"},
+        [{"entity": "destination", "value": "Jordan"}],
+        answered={},
+    )
+    events, said = await run_form(tracker, domain)
+    assert not rejected(events)
+    assert slots(events)["lead_name"] == "Jordan Whitaker"
+    assert said == []
+
+
+@pytest.mark.parametrize(
+    ("text", "is_name"),
+    [
+        ("Nur Aisyah binti Hamzah", True),
+        ("Seán O'Brien", True),
+        ("Park Ji-woo", True),
+        ("I'm scared of sharks", False),
+        ("what about Redang", False),
+        ("call me at 0123", False),
+    ],
+)
+def test_a_name_is_told_from_a_sentence(text, is_name):
+    assert name_like(text) is is_name
