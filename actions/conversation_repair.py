@@ -282,6 +282,28 @@ async def opening_events(
     return [*kept, *extra, *([next_slot] if next_slot else [])]
 
 
+def went_back_answered(
+    events: list[EventType], dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """A field the diver went back to is answered: its old value is no longer kept,
+    and a new one is said back ("Updated your dates to 1-15 Nov 2027.")."""
+    pending = tracker.get_slot(REPAIR_SLOT) or {}
+    field = pending.get("field")
+    new = next(
+        (
+            e.get("value")
+            for e in reversed(events)
+            if isinstance(e, dict) and e.get("event") == "slot" and e.get("name") == field
+        ),
+        None,
+    )
+    if not pending or new is None:
+        return []
+    if new != pending.get("value"):
+        dispatcher.utter_message(text=changed_message(field, new))
+    return [SlotSet(REPAIR_SLOT, None)]
+
+
 def answered_something_else(tracker: Tracker) -> bool:
     """Whether an answer to something else (a digression) came after the latest message."""
     latest_user = max(

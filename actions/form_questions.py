@@ -103,8 +103,8 @@ async def question_events(
     intent = intent_of(message)
     if requested is None or intent not in DIGRESSION_INTENTS:
         return None
-    if tracker.latest_action_name != "action_listen":
-        # The form resumes after the rules answered the message: it was handled.
+    if handled_since_message(tracker):
+        # The form resumes after the rules answered the message.
         return None
     text = str(message.get("text") or "").strip()
     answered = requested in tracker.slots_to_validate()
@@ -147,6 +147,17 @@ async def _answers(
     if requested in FREE_TEXT_FIELDS:
         return intent_of(message) in PLACE_INTENTS and names_no_known_place(message)
     return (await validated(form, requested, text, tracker, domain)).get(requested) is not None
+
+
+def handled_since_message(tracker: Tracker) -> bool:
+    """Whether an action other than the form ran after the latest message (Rasa marks
+    the form's own run in the tracker its validation gets)."""
+    events = tracker.events
+    latest_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    own = {tracker.active_loop_name, "action_listen", "action_extract_slots"}
+    return any(
+        e.get("event") == "action" and e.get("name") not in own for e in events[latest_user + 1 :]
+    )
 
 
 def hands_over(events: list[EventType]) -> bool:

@@ -19,7 +19,13 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation_repair import REPAIR_SLOT, edit_buttons, opening_events, repair_events
+from actions.conversation_repair import (
+    REPAIR_SLOT,
+    edit_buttons,
+    opening_events,
+    repair_events,
+    went_back_answered,
+)
 from actions.form_questions import hands_over, question_events
 from actions.profile import PROFILE_SLOTS, uncovered_place_named
 from dovvybuddy.common.settings import CLIENT_METADATA_KEY
@@ -169,16 +175,7 @@ class LeadFormValidation(FormValidationAction):
         for slot in ANSWER_ONLY_PROFILE_SLOTS:
             if requested and slot != requested and slot in tracker.slots_to_validate():
                 events.append(SlotSet(slot, slot_before_latest_message(tracker, slot)))
-        # A field the diver went back to is answered: its old value is no longer kept.
-        pending = tracker.get_slot(REPAIR_SLOT) or {}
-        if pending and any(
-            isinstance(e, dict)
-            and e.get("name") == pending.get("field")
-            and e.get("value") is not None
-            for e in events
-        ):
-            events.append(SlotSet(REPAIR_SLOT, None))
-        return events
+        return events + went_back_answered(events, dispatcher, tracker)
 
     async def required_slots(
         self,
