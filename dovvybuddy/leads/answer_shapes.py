@@ -16,7 +16,7 @@ from dovvybuddy.common.number_words import NUMBER_WORD_PATTERN
 from dovvybuddy.knowledge.holidays import HOLIDAY_NAMES
 from dovvybuddy.knowledge.places import PlaceKind, classify_places
 from dovvybuddy.leads.fields import email_written, phone_written
-from dovvybuddy.leads.travel_dates import MONTH
+from dovvybuddy.leads.travel_dates import MONTH, NAMED_PERIOD
 
 COUNT = rf"(\d{{1,3}}|{NUMBER_WORD_PATTERN})"
 GROUP = re.compile(
@@ -34,7 +34,7 @@ DATES = re.compile(
     r"|spring|summer|autumn|winter|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
     # Month names alone, but not "may" (the verb) or "march" (the verb).
     r"|january|february|april|june|july|august|sept|september|october|november|december"
-    rf"|{_HOLIDAYS})\b"
+    rf"|{_HOLIDAYS}|{NAMED_PERIOD.pattern})\b"
 )
 LEVEL = re.compile(
     r"\b(open ?water|ow|advanced|aow|adventurer|rescue|divemaster|dive master|"

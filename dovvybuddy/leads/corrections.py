@@ -57,12 +57,13 @@ _CUE = re.compile(
     r"wrong|wrng|mistake|typo|sorry|sry|soz|meant|i mean|instead|oops|whoops|should be|"
     r"make it|switch|edit|fix|my bad|scrap|rather|not right|not correct|tukar|salah|"
     r"no wait|hold on|replace|modify|amend|redo|moved|move|decided|postponed|pushed|"
-    r"changing|not \w+ but)\b"
+    r"changing|not \w+ but|scratch that|on second thoughts?|change of plans?)\b"
 )
 # Field words, typos and other names for each field, longest first when tried.
 _STRONG_CUE = re.compile(
     r"\b(actually|change|update|correct|correction|wrong|mistake|typo|meant|instead|"
-    r"should be|make it|edit|fix|sorry|oops|not)\b"
+    r"should be|make it|edit|fix|sorry|oops|not|scratch that|on second thoughts?|"
+    r"change of plans?)\b"
 )
 _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "lead_email": ("email address", "e-mail", "e mail", "email", "emial", "emal", "emai", "mail"),

@@ -90,7 +90,7 @@ _JOIN = re.compile(
     r"(?<=[a-z])[-/](?=[a-z])"
 )
 # A time of year a dive centre takes as said, though it has no dates of its own.
-_NAMED_PERIOD = re.compile(
+NAMED_PERIOD = re.compile(
     r"\b(?:school|uni|university|college|semester|sem|term|mid-?term|festive|public|bank|"
     r"summer|winter|spring|easter|christmas|year[- ]end)\s+(?:holidays?|hols|break|vacation)\b"
 )
@@ -172,10 +172,13 @@ def parse_travel_dates(text: str, today: date) -> str | None:
     dates = parse_date_range(text, today)
     if dates:
         return format_date_range(*dates)
-    lowered = _normalised(text)
-    if _NAMED_PERIOD.search(lowered) or holiday_named(lowered):
-        return re.sub(r"\s+", " ", text).strip(" .!?,")[:_MAX_KEPT_WORDS]
-    return None
+    # Kept from the time's name on: "we'd go in the school holidays" keeps
+    # "school holidays", with what the diver said after it.
+    written = re.sub(r"\s+", " ", text).strip(" .!?,")
+    period = NAMED_PERIOD.search(written.lower())
+    holiday = holiday_named(written.lower())
+    starts = [found.start for found in (holiday,) if found] + [m.start() for m in (period,) if m]
+    return written[min(starts) :][:_MAX_KEPT_WORDS] if starts else None
 
 
 def _day_range(lowered: str, today: date) -> tuple[date, date] | None:

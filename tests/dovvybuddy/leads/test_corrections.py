@@ -199,3 +199,21 @@ def test_new_interests_leave_out_the_ones_replaced():
         "could you change my interests to macro and nudis, not sharks", "lead_message", TRIP, {}
     )
     assert found == Correction("interests", "macro and nudis")
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "expected"),
+    [
+        ("scratch that, only 2 of us going now", "interests", Correction("group_size", "2 of us")),
+        (
+            "on second thought we'd rather go in the school holidays",
+            "dive_count",
+            "preferred_dates",
+        ),
+        ("can we move the trip to Hari Raya instead", "dive_count", "preferred_dates"),
+    ],
+)
+def test_a_change_of_mind_and_named_times_of_year_are_corrections(text, asked, expected):
+    found = find_correction(text, asked, TRIP, {})
+    assert found is not None
+    assert found == expected if isinstance(expected, Correction) else found.field == expected
