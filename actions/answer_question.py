@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.enquiry_start import enquiry_start
 from actions.profile import (
     PROFILE_SLOTS,
     covered_destination_named,
@@ -85,6 +86,9 @@ class ActionAnswerQuestion(Action):
     ) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
         question = (message.get("text") or "").strip()
+        started = enquiry_start(tracker)
+        if started:
+            return started
         if refuse_uncovered_place(dispatcher, tracker):
             return []
         # "Where should I go in June?" placed here by the NLU is trip matching.

@@ -20,8 +20,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_repair import REPAIR_SLOT, answered_something_else
 from dovvybuddy.knowledge.vocabulary import PARTNER_SERVICES, spoken_list
-from dovvybuddy.leads.corrections import display
 from dovvybuddy.leads.partners import Partner, partner_for, partners_fitting
+from dovvybuddy.leads.repair_replies import display
 from dovvybuddy.leads.trip_details import skips
 
 CENTRE_SLOT = "dive_centre"

@@ -1,7 +1,7 @@
 """Conversation repair inside the enquiry forms: corrections, "go back", resuming.
 
 The form's validation (actions/lead_forms.py) hands each message here first.
-What the message corrects is read by dovvybuddy/lead_corrections.py; here
+What the message corrects is read by dovvybuddy/leads/corrections.py; here
 the new value goes through the field's own validator and the events that
 apply it are built. The form then asks its current question again (or shows
 the updated summary), so no rule or story has to know which field changed.
@@ -23,20 +23,21 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from dovvybuddy.knowledge.places import classify_place_name
 from dovvybuddy.knowledge.vocabulary import DESTINATIONS
+from dovvybuddy.leads.answer_shapes import has_own_level, values_in_opening
 from dovvybuddy.leads.corrections import (
-    LABELS,
     Correction,
-    changed_message,
-    display,
     find_corrections,
-    go_back_question,
-    has_own_level,
     is_go_back,
     is_keep,
     previous_field,
+)
+from dovvybuddy.leads.repair_replies import (
+    LABELS,
+    changed_message,
+    display,
+    go_back_question,
     refused_message,
     resume_question,
-    values_in_opening,
 )
 
 REPAIR_SLOT = "lead_repair"
@@ -122,7 +123,7 @@ def asked_order(tracker: Tracker) -> list[str]:
     return order
 
 
-async def _validated(
+async def validated(
     form: FormValidationAction,
     field: str,
     raw: str,
@@ -217,7 +218,7 @@ async def _answers_question(
         return False
     if requested == "lead_confirmed":
         return candidate is True
-    return (await _validated(form, requested, str(candidate), tracker, domain)).get(
+    return (await validated(form, requested, str(candidate), tracker, domain)).get(
         requested
     ) is not None
 
@@ -239,7 +240,7 @@ async def _apply(
             dispatcher.utter_message(text=f"Sure, I'll ask for your {label} in a moment.")
             return []
         return [SlotSet(field, None), SlotSet(REPAIR_SLOT, {"field": field, "value": old})]
-    verdict = await _validated(form, field, correction.value, tracker, domain)
+    verdict = await validated(form, field, correction.value, tracker, domain)
     new = verdict.pop(field, None)
     if new is None:
         place = correction.value if field == "destination" else None
@@ -275,7 +276,7 @@ async def opening_events(
     for field, raw in values_in_opening(text, form_fields(tracker, domain)).items():
         if tracker.get_slot(field) is not None:
             continue
-        value = (await _validated(form, field, raw, tracker, domain)).get(field)
+        value = (await validated(form, field, raw, tracker, domain)).get(field)
         if value is None:
             continue
         extra.append(SlotSet(field, value))
@@ -288,6 +289,28 @@ async def opening_events(
     next_slot = await form.next_requested_slot(dispatcher, tracker, domain)
     kept = [e for e in events if e.get("name") != "requested_slot"]
     return [*kept, *extra, *([next_slot] if next_slot else [])]
+
+
+def went_back_answered(
+    events: list[EventType], dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """A field the diver went back to is answered: its old value is no longer kept,
+    and a new one is said back ("Updated your dates to 1-15 Nov 2027.")."""
+    pending = tracker.get_slot(REPAIR_SLOT) or {}
+    field = pending.get("field")
+    new = next(
+        (
+            e.get("value")
+            for e in reversed(events)
+            if isinstance(e, dict) and e.get("event") == "slot" and e.get("name") == field
+        ),
+        None,
+    )
+    if not pending or new is None:
+        return []
+    if new != pending.get("value"):
+        dispatcher.utter_message(text=changed_message(field, new))
+    return [SlotSet(REPAIR_SLOT, None)]
 
 
 def answered_something_else(tracker: Tracker) -> bool:

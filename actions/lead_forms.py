@@ -24,7 +24,14 @@ from actions.centre_choice import (
     chooses,
     routed_partner,
 )
-from actions.conversation_repair import REPAIR_SLOT, edit_buttons, opening_events, repair_events
+from actions.conversation_repair import (
+    REPAIR_SLOT,
+    edit_buttons,
+    opening_events,
+    repair_events,
+    went_back_answered,
+)
+from actions.form_questions import hands_over, question_events
 from actions.profile import PROFILE_SLOTS, uncovered_place_named
 from actions.trip_details_form import TripDetailValidation, asks_details_together
 from dovvybuddy.common.json_logging import log_event
@@ -36,18 +43,17 @@ from dovvybuddy.knowledge.vocabulary import (
     DESTINATIONS,
     FORM_LEAD_TYPES,
 )
-from dovvybuddy.leads.corrections import is_go_back, readable_dates
+from dovvybuddy.leads.corrections import is_go_back
 from dovvybuddy.leads.fields import (
-    format_date_range,
     is_plausible_name,
     is_skip,
-    parse_date_range,
     parse_email,
     parse_group_size,
     parse_level,
     parse_phone,
 )
 from dovvybuddy.leads.store import LeadLimitReached, LeadRecord, default_lead_store
+from dovvybuddy.leads.travel_dates import parse_travel_dates, readable_dates
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +178,12 @@ class LeadFormValidation(CentreChoiceValidation, TripDetailValidation, FormValid
             repaired = await repair_events(self, dispatcher, tracker, domain)
             if repaired is not None:
                 return await self._without_stale_centre(repaired, dispatcher, tracker, domain)
+        # A question goes to the rules that answer it; an answer the NLU took
+        # for a question is validated as one (actions/form_questions.py).
+        question = await question_events(self, tracker, domain)
+        if question is not None and hands_over(question):
+            return question
+        tracker.add_slots(question or [])
         place_events = refuse_uncovered_destination_at_start(dispatcher, tracker)
         tracker.add_slots(place_events)
         events = place_events + await super().run(dispatcher, tracker, domain)
@@ -186,14 +198,7 @@ class LeadFormValidation(CentreChoiceValidation, TripDetailValidation, FormValid
             if requested and slot != requested and slot in tracker.slots_to_validate():
                 events.append(SlotSet(slot, slot_before_latest_message(tracker, slot)))
         # A field the diver went back to is answered: its old value is no longer kept.
-        pending = tracker.get_slot(REPAIR_SLOT) or {}
-        if pending and any(
-            isinstance(e, dict)
-            and e.get("name") == pending.get("field")
-            and e.get("value") is not None
-            for e in events
-        ):
-            events.append(SlotSet(REPAIR_SLOT, None))
+        events += went_back_answered(events, dispatcher, tracker)
         return await self._without_stale_centre(events, dispatcher, tracker, domain)
 
     async def required_slots(
@@ -290,9 +295,9 @@ class LeadFormValidation(CentreChoiceValidation, TripDetailValidation, FormValid
     def validate_preferred_dates(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        dates = parse_date_range(str(value or ""), date.today())
+        dates = parse_travel_dates(str(value or ""), date.today())
         if dates:
-            return {"preferred_dates": format_date_range(*dates)}
+            return {"preferred_dates": dates}
         dispatcher.utter_message(response="utter_invalid_preferred_dates")
         return {"preferred_dates": None}
 

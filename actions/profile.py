@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.enquiry_start import enquiry_start
 from dovvybuddy.knowledge.places import classify_places, covered_destination_in, uncovered_place_in
 from dovvybuddy.knowledge.vocabulary import CERTIFICATION_LEVELS, DESTINATIONS
 
@@ -67,6 +68,9 @@ class ActionNoteProfile(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        started = enquiry_start(tracker)
+        if started:
+            return started
         if not refuse_uncovered_place(dispatcher, tracker):
             dispatcher.utter_message(response="utter_profile_noted")
         kept = tracker.get_slot("destination")

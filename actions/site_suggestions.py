@@ -22,6 +22,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.enquiry_start import enquiry_start
 from actions.profile import (
     certification_level_named,
     covered_destination_named,
@@ -174,6 +175,9 @@ class ActionSuggestSites(Action):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[dict[str, Any]]:
+        started = enquiry_start(tracker)
+        if started:
+            return started
         if refuse_uncovered_place(dispatcher, tracker):
             return []
         latest_message = tracker.latest_message or {}

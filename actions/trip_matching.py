@@ -18,10 +18,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.enquiry_start import enquiry_start
 from actions.profile import certification_level_named, refuse_uncovered_place
 from actions.site_suggestions import known_level, logged_dives
 from dovvybuddy.common.json_logging import log_event
-from dovvybuddy.leads.fields import parse_date_range
+from dovvybuddy.leads.travel_dates import parse_date_range
 from dovvybuddy.trips.replies import INTEREST_WORDS, TripAnswer, trip_answer
 from dovvybuddy.trips.request import MONTH_NAMES, TripRequest, asks_when_to_go, parse_request
 from dovvybuddy.trips.seasons import trip_data
@@ -82,6 +83,9 @@ class ActionMatchTrip(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        started = enquiry_start(tracker)
+        if started:
+            return started
         today = date.today()
         text = (tracker.latest_message or {}).get("text") or ""
         if asks_when_to_go(text, today) and pending_request(tracker) is None:

@@ -26,7 +26,7 @@ import yaml
 
 from dovvybuddy.common.reports import Split, split_of
 from dovvybuddy.common.settings import PROJECT_ROOT
-from dovvybuddy.leads.corrections import LABELS, display
+from dovvybuddy.leads.repair_replies import LABELS, display
 
 DIALOGUES_FILE = PROJECT_ROOT / "eval" / "data" / "conversation_repair_eval.yml"
 CATEGORY = "conversation_repair"

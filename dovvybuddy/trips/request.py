@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from dovvybuddy.common.number_words import NUMBER_WORDS, words_pattern
 from dovvybuddy.knowledge.certification_levels import stated_level
 from dovvybuddy.knowledge.places import PlaceKind, PlaceMention, classify_places
 
@@ -59,23 +60,8 @@ _HOLIDAY_MONTHS = {
     r"christmas|xmas|x-mas|year[- ]end|end of (?:the )?year|new year'?s? eve": 12,
     r"chinese new year|\bcny\b|lunar new year": 2,
 }
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "a couple of": 2,
-    "couple of": 2,
-    "a few": 3,
-    "few": 3,
-}
-_COUNT = r"(\d{1,2}|" + "|".join(re.escape(w) for w in _NUMBER_WORDS) + r")"
+_COUNT_WORDS = NUMBER_WORDS | {"a couple of": 2, "couple of": 2, "a few": 3, "few": 3}
+_COUNT = rf"(\d{{1,2}}|{words_pattern(_COUNT_WORDS)})"
 _DAYS = re.compile(rf"\b{_COUNT}\s*(?:-|to)?\s*(days?|nights?|d)\b(?!\s*(?:of\s+)?(?:a|per)\b)")
 _WEEKS = re.compile(rf"\b(?:(a|one|{_COUNT})\s*weeks?|fortnight)\b")
 _WEEKEND = re.compile(r"\b(long\s+)?week-?ends?\b")
@@ -224,7 +210,7 @@ MONTH_NAMES_LOWER = tuple(name.lower() for name in MONTH_NAMES)
 
 
 def _count(word: str) -> int:
-    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+    return int(word) if word.isdigit() else _COUNT_WORDS[word]
 
 
 def days_in(text: str) -> int | None:

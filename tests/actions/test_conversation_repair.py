@@ -210,3 +210,13 @@ async def test_a_course_named_in_the_opening_is_the_course_not_the_divers_level(
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slots["course_of_interest"] == "open_water"
     assert slots["certification_level"] is None  # asked later, not taken from the course
+
+
+async def test_a_new_answer_after_going_back_is_said_back(domain):
+    answered = {**ANSWERED, "preferred_dates": None}
+    answered["lead_repair"] = {"field": "preferred_dates", "value": "2027-05-01/2027-05-10"}
+    tracker = form_turn("mid July 2027", "preferred_dates", answered, intent="inform")
+    slots, said = await run_form(tracker, domain)
+    assert slots["preferred_dates"] == "2027-07-11/2027-07-20"
+    assert slots["lead_repair"] is None
+    assert said == ["Updated your dates to 11-20 Jul 2027."]

@@ -2,18 +2,20 @@
 
 import pytest
 
+from dovvybuddy.leads.answer_shapes import values_in_opening
 from dovvybuddy.leads.corrections import (
     Correction,
-    changed_message,
     find_correction,
     find_corrections,
-    go_back_question,
     is_go_back,
     is_keep,
     previous_field,
+)
+from dovvybuddy.leads.repair_replies import (
+    changed_message,
+    go_back_question,
     refused_message,
     resume_question,
-    values_in_opening,
 )
 
 TRIP = (
@@ -190,3 +192,28 @@ def test_a_level_named_in_a_training_request_is_the_course_unless_the_diver_hold
         "course_of_interest": "advanced"
     }
     assert values_in_opening("I'm open water, can someone contact me", TRAINING) == {}
+
+
+def test_new_interests_leave_out_the_ones_replaced():
+    found = find_correction(
+        "could you change my interests to macro and nudis, not sharks", "lead_message", TRIP, {}
+    )
+    assert found == Correction("interests", "macro and nudis")
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "expected"),
+    [
+        ("scratch that, only 2 of us going now", "interests", Correction("group_size", "2 of us")),
+        (
+            "on second thought we'd rather go in the school holidays",
+            "dive_count",
+            "preferred_dates",
+        ),
+        ("can we move the trip to Hari Raya instead", "dive_count", "preferred_dates"),
+    ],
+)
+def test_a_change_of_mind_and_named_times_of_year_are_corrections(text, asked, expected):
+    found = find_correction(text, asked, TRIP, {})
+    assert found is not None
+    assert found == expected if isinstance(expected, Correction) else found.field == expected

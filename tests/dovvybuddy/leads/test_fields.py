@@ -1,55 +1,17 @@
 """Parsing what divers type into the lead forms."""
 
-from datetime import date
-
 import pytest
 
 from dovvybuddy.leads.fields import (
-    format_date_range,
+    email_written,
     is_plausible_name,
     is_skip,
-    parse_date_range,
     parse_email,
     parse_group_size,
     parse_level,
     parse_phone,
+    phone_written,
 )
-
-TODAY = date(2026, 11, 30)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("early May", (date(2027, 5, 1), date(2027, 5, 10))),
-        ("mid-June 2027", (date(2027, 6, 11), date(2027, 6, 20))),
-        ("late december", (date(2026, 12, 21), date(2026, 12, 31))),
-        ("next spring", (date(2027, 3, 1), date(2027, 5, 31))),
-        ("winter", (date(2026, 12, 1), date(2027, 2, 28))),
-        ("5-9 Aug", (date(2027, 8, 5), date(2027, 8, 9))),
-        ("15 June to 20 June", (date(2027, 6, 15), date(2027, 6, 20))),
-        ("July", (date(2027, 7, 1), date(2027, 7, 31))),
-        ("in two weeks", (date(2026, 12, 14), date(2026, 12, 14))),
-        ("first week of May", (date(2027, 5, 1), date(2027, 5, 7))),
-        ("the last two weeks of August", (date(2027, 8, 18), date(2027, 8, 31))),
-        ("second half of June", (date(2027, 6, 16), date(2027, 6, 30))),
-        ("next April", (date(2027, 4, 1), date(2027, 4, 30))),
-    ],
-)
-def test_natural_dates_become_future_ranges(text, expected):
-    assert parse_date_range(text, TODAY) == expected
-
-
-@pytest.mark.parametrize(
-    "text", ["whenever", "sometime", "9-5 Aug", "", "no", "Nope.", "na", "no?", "n/a", "No :("]
-)
-def test_vague_or_backwards_dates_are_refused(text):
-    assert parse_date_range(text, TODAY) is None
-
-
-def test_ranges_are_stored_as_iso():
-    assert format_date_range(date(2027, 5, 1), date(2027, 5, 10)) == "2027-05-01/2027-05-10"
-    assert format_date_range(date(2027, 5, 1), date(2027, 5, 1)) == "2027-05-01"
 
 
 @pytest.mark.parametrize(
@@ -74,6 +36,8 @@ def test_emails_are_checked_and_normalised(text, expected):
         # Possible with its country code, though not allocated: kept.
         ("+44 7700 900123", "+447700900123"),
         ("+60 12", None),
+        ("0044 7700 900123", "+447700900123"),
+        ("my number is 019-552 8813, thanks", "+60195528813"),
     ],
 )
 def test_phone_numbers_are_normalised_to_e164(text, expected):
@@ -82,7 +46,76 @@ def test_phone_numbers_are_normalised_to_e164(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("4 of us", 4), ("just me", 1), ("three friends", 3), ("40", None), ("0", None)],
+    [
+        # Malaysian first: the covered destinations are all there.
+        ("011-1098 7654", "+601110987654"),
+        ("60123456789", "+60123456789"),
+        # Singapore: eight digits starting 3, 6, 8 or 9, no trunk 0.
+        ("9123 4471", "+6591234471"),
+        ("8456 2210", "+6584562210"),
+        # The UK: 0 and ten digits, mobile ranges not yet allocated too.
+        ("07700 900312", "+447700900312"),
+        ("020 7946 0958", "+442079460958"),
+        # Australia: 0 and nine digits.
+        ("0412 345 678", "+61412345678"),
+        ("(02) 9374 4000", "+61293744000"),
+        # North America: ten digits, no trunk 0.
+        ("(555) 123-4567", "+15551234567"),
+        ("1-555-123-4567", "+15551234567"),
+        # A country code written without its "+".
+        ("6591234471", "+6591234471"),
+    ],
+)
+def test_numbers_without_a_country_code_are_placed_by_their_shape(text, expected):
+    assert parse_phone(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12345678",
+        "1234567890",
+        "2026 2027",
+        "2027-05-01",
+        "10-17 July",
+        "555 1234",
+        "my phone is broken",
+        "120 dives",
+        "skip",
+        "",
+    ],
+)
+def test_what_is_not_a_phone_number_is_refused(text):
+    assert parse_phone(text) is None
+
+
+def test_a_value_is_found_where_it_stands_in_a_message():
+    text = "wrong number earlier, it's +65 8456 2201 and email a.b@example.org."
+    phone, email = phone_written(text), email_written(text)
+    assert phone is not None and text[phone.start : phone.end] == phone.text == "+65 8456 2201"
+    assert email is not None and email.text == "a.b@example.org"
+    # An address that is not valid is still found, for the form to refuse.
+    assert email_written("it's priya.nair@@example.org").text == "priya.nair@@example.org"
+    assert phone_written("no number here") is None and email_written("email me") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4 of us", 4),
+        ("just me", 1),
+        ("three friends", 3),
+        ("twelve divers", 12),
+        ("seventeen of us", 17),
+        # The diver counts too.
+        ("me and 3 mates", 4),
+        ("myself plus two others", 3),
+        ("my husband and I", 2),
+        ("just me and a buddy", 2),
+        ("40", None),
+        ("0", None),
+        ("lots", None),
+    ],
 )
 def test_group_size_is_between_1_and_30(text, expected):
     assert parse_group_size(text) == expected

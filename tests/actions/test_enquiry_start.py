@@ -1,0 +1,31 @@
+"""An unmistakable request for contact starts the enquiry, whichever action the NLU chose."""
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer_question import ActionAnswerQuestion
+from actions.enquiry_start import enquiry_start
+from actions.profile import ActionNoteProfile
+from actions.trip_matching import ActionMatchTrip
+
+
+@pytest.mark.parametrize("action", [ActionAnswerQuestion, ActionMatchTrip, ActionNoteProfile])
+async def test_a_request_for_contact_read_as_something_else_starts_the_form(
+    action, make_tracker, domain
+):
+    tracker = make_tracker("could a dive shop ring me back about fun dives", "ask_diving_question")
+    dispatcher = CollectingDispatcher()
+    events = await action().run(dispatcher, tracker, domain)
+    assert events == [{"event": "followup", "name": "trip_form", "timestamp": None}]
+    assert dispatcher.messages == []
+
+
+async def test_a_course_request_starts_the_training_form(make_tracker, domain):
+    tracker = make_tracker("can someone get back to me about lessons", "ask_certification")
+    events = await ActionAnswerQuestion().run(CollectingDispatcher(), tracker, domain)
+    assert events[0]["name"] == "training_form"
+
+
+async def test_a_safety_message_never_starts_a_form(make_tracker, domain):
+    tracker = make_tracker("call me an ambulance, my buddy is not breathing", "emergency")
+    assert enquiry_start(tracker) is None
