@@ -18,7 +18,7 @@ if os.environ.get("DOVVY_SERVICE"):
 # Imported after logging is set up, so their loggers start with it.
 from actions.answer_question import ActionAnswerQuestion
 from actions.centre_choice import ActionAskDiveCentre
-from actions.conversation_repair import ASK_ACTIONS
+from actions.conversation_repair import ASK_ACTIONS, ActionNothingToCorrect
 from actions.lead_forms import (
     ActionAskLeadConfirmed,
     ActionAskLeadConsent,
@@ -47,6 +47,7 @@ __all__ = [
     "ActionEmergencyGuidance",
     "ActionMatchTrip",
     "ActionNoteProfile",
+    "ActionNothingToCorrect",
     "ActionSafetyReply",
     "ActionSubmitLead",
     "ActionSuggestSites",

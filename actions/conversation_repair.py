@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from dovvybuddy.knowledge.places import classify_place_name
@@ -26,6 +26,7 @@ from dovvybuddy.knowledge.vocabulary import DESTINATIONS
 from dovvybuddy.leads.answer_shapes import has_own_level, values_in_opening
 from dovvybuddy.leads.corrections import (
     Correction,
+    find_correction,
     find_corrections,
     is_go_back,
     is_keep,
@@ -356,6 +357,40 @@ class AskLeadField(Action, ABC):
         else:
             dispatcher.utter_message(response=f"utter_ask_{self.slot}")
         return []
+
+
+SURE_CORRECTION = 0.8
+"""Below this intent confidence, a "correction" with no enquiry open that names no
+field ("can you write my essay on climate change") was only the NLU's guess."""
+
+
+class ActionNothingToCorrect(Action):
+    """A correction or "go back" with no enquiry open: there is nothing to change.
+
+    A message the NLU only guessed was a correction, and that names no field of
+    an enquiry, is more likely a question or a request outside diving: it is
+    answered as a question instead of being told there is nothing to change.
+    """
+
+    def name(self) -> str:
+        return "action_nothing_to_correct"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        message = tracker.latest_message or {}
+        intent = message.get("intent") or {}
+        text = str(message.get("text") or "")
+        names_a_field = find_correction(text, "lead_confirmed", tuple(LABELS), {}) is not None
+        if (
+            intent.get("name") == "go_back"
+            or is_go_back(text)
+            or names_a_field
+            or float(intent.get("confidence") or 0.0) >= SURE_CORRECTION
+        ):
+            dispatcher.utter_message(response="utter_nothing_to_correct")
+            return []
+        return [FollowupAction("action_answer_question")]
 
 
 def _ask_action(slot: str, form: str | None = None) -> type[AskLeadField]:

@@ -30,6 +30,14 @@ class DiveSite:
     restricted_to: str | None = None
     """The specialty that opens the site (a cavern, a wreck's inside), if any."""
     restriction_note: str = ""
+    island: str = ""
+    """The island after the card title's comma, unless the destination's name says it."""
+
+    @property
+    def where(self) -> str:
+        """Where a reply places the site: "<island>, <destination>", or the destination."""
+        name = DESTINATION_NAMES[self.destination]
+        return f"{self.island}, {name}" if self.island else name
 
     @property
     def restricted(self) -> bool:
@@ -44,7 +52,7 @@ class DiveSite:
     def describe(self) -> str:
         low, high = (f"{value:g}" for value in self.depth_range_m)
         return (
-            f"{self.name} ({DESTINATION_NAMES[self.destination]}): {low}-{high} m, "
+            f"{self.name} ({self.where}): {low}-{high} m, "
             f"{self.difficulty}, {self.access} dive; {self.highlights[0]}"
         )
 
@@ -65,7 +73,19 @@ class DiveSite:
             interests=frozenset(meta.get("interests") or ()),
             restricted_to=meta.get("restricted_to"),
             restriction_note=str(meta.get("restriction_note") or ""),
+            island=_island(document.title, meta["destination"]),
         )
+
+
+def _island(title: str, destination: str) -> str:
+    """The island after the title's comma, unless the destination's name already says it
+    (an island of the same name as the destination, or the destination's own islands)."""
+    _, comma, island = title.rpartition(",")
+    island = island.strip()
+    if not comma or not island:
+        return ""
+    first_word = island.split()[0].lower()
+    return "" if first_word in DESTINATION_NAMES[destination].lower() else island
 
 
 def dive_sites_from(documents: list[Document]) -> tuple[DiveSite, ...]:

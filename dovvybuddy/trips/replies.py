@@ -77,7 +77,7 @@ def capitalised(text: str) -> str:
 def site_line(site: DiveSite) -> str:
     low, high = (f"{value:g}" for value in site.depth_range_m)
     line = (
-        f"- {site.name} ({place(site.destination)}): {low}-{high} m, "
+        f"- {site.name} ({site.where}): {low}-{high} m, "
         f"{site.difficulty}, {site.access} dive; {site.highlights[0]}"
     )
     if site.restricted:

@@ -2,10 +2,11 @@
 
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation_repair import ASK_ACTIONS, edit_buttons
+from actions.conversation_repair import ASK_ACTIONS, ActionNothingToCorrect, edit_buttons
 from actions.lead_forms import ValidateTrainingForm, ValidateTripForm
 from dovvybuddy.leads.trip_details import TRIP_DETAIL_FIELDS
 
@@ -220,3 +221,45 @@ async def test_a_new_answer_after_going_back_is_said_back(domain):
     assert slots["preferred_dates"] == "2027-07-11/2027-07-20"
     assert slots["lead_repair"] is None
     assert said == ["Updated your dates to 11-20 Jul 2027."]
+
+
+def outside_an_enquiry(text: str, intent: str, confidence: float) -> Tracker:
+    parse = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []}
+    return Tracker(
+        sender_id="diver",
+        slots={},
+        latest_message=parse,
+        events=[{"event": "user", "text": text, "parse_data": parse}],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("change my email to sam.t@example.com", "correct_field", 0.55),
+        ("sorry i meant Redang", "correct_field", 0.6),
+        ("wait, i made a mistake", "correct_field", 0.95),
+        ("can we go back a step", "go_back", 0.6),
+    ],
+)
+async def test_a_correction_with_no_enquiry_open_has_nothing_to_change(text, intent, confidence):
+    dispatcher = CollectingDispatcher()
+    events = await ActionNothingToCorrect().run(
+        dispatcher, outside_an_enquiry(text, intent, confidence), {}
+    )
+    assert events == []
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_nothing_to_correct"]
+
+
+async def test_a_guessed_correction_naming_no_field_is_answered_as_a_question():
+    dispatcher = CollectingDispatcher()
+    tracker = outside_an_enquiry(
+        "Can you write my essay on climate change, 1000 words", "correct_field", 0.54
+    )
+    events = await ActionNothingToCorrect().run(dispatcher, tracker, {})
+    assert events == [{"event": "followup", "name": "action_answer_question", "timestamp": None}]
+    assert dispatcher.messages == []
