@@ -45,9 +45,13 @@ from dovvybuddy.ops.launcher import ONE_ADDRESS_MANY_DIVERS, LaunchedStack, conv
 from dovvybuddy.trips.replies import asks_for_month, destinations_named, ranked_destinations
 
 EVAL_FILE = PROJECT_ROOT / "eval" / "data" / "behaviour_eval.yml"
+BLIND_EVAL_FILE = PROJECT_ROOT / "eval" / "data" / "behaviour_eval_blind_2.yml"
+"""Single messages written blind, checked by EVAL_FILE's categories (and its own)."""
 TRIPS_EVAL_FILE = PROJECT_ROOT / "eval" / "data" / "behaviour_eval_trips.yml"
 """Trip matching, copied unchanged from a set written blind: its items carry no
 category or split (the category is the file's, the split sha256(text) parity)."""
+TRIPS_2_EVAL_FILE = PROJECT_ROOT / "eval" / "data" / "behaviour_eval_trips_2.yml"
+EVAL_FILES = (EVAL_FILE, BLIND_EVAL_FILE, TRIPS_EVAL_FILE, TRIPS_2_EVAL_FILE)
 TRIPS_CATEGORY = "trip_matching"
 REPORT_FILE = PROJECT_ROOT / "reports" / "behaviour.json"
 REPLY_EXCERPT_CHARS = 400
@@ -106,20 +110,27 @@ def load_trip_cases(
 
 
 def load_cases(path: Path = EVAL_FILE) -> list[Case]:
-    """The items, each with its category's checks merged into its own."""
+    """The items, each with its category's checks merged into its own.
+
+    A file other than EVAL_FILE uses EVAL_FILE's categories and `always_must_not`
+    (plus any categories of its own); a file whose items have no category is a
+    trip-matching set.
+    """
     data = yaml.safe_load(path.read_text())
-    always_must_not = tuple(data.get("always_must_not", ()))
-    if "categories" not in data:
+    main = data if path == EVAL_FILE else yaml.safe_load(EVAL_FILE.read_text())
+    always_must_not = tuple(data.get("always_must_not") or main.get("always_must_not", ()))
+    if not any("category" in item for item in data["items"]):
         return load_trip_cases(path, always_must_not)
+    categories = {**main["categories"], **(data.get("categories") or {})}
     cases = []
     for item in data["items"]:
-        category = data["categories"][item["category"]]
+        category = categories[item["category"]]
         flow = category.get("flow", {})
         cases.append(
             Case(
                 text=item["text"],
                 category=item["category"],
-                split=item["split"],
+                split=item.get("split") or split_of(item["text"]),
                 must=(*category.get("must", ()), *item.get("must", ())),
                 must_not=(
                     *always_must_not,
@@ -310,15 +321,8 @@ def _shown(path: Path) -> str:
 
 
 def load_items(eval_files: list[Path]) -> list[Case]:
-    """The single-message cases of the eval files (the trips set has its own format)."""
-    always_must_not = tuple(yaml.safe_load(EVAL_FILE.read_text()).get("always_must_not", ()))
-    return [
-        case
-        for path in eval_files
-        for case in (
-            load_trip_cases(path, always_must_not) if path == TRIPS_EVAL_FILE else load_cases(path)
-        )
-    ]
+    """The single-message cases of the eval files (each file's format read by load_cases)."""
+    return [case for path in eval_files for case in load_cases(path)]
 
 
 def play_all(
@@ -371,8 +375,8 @@ def main(argv: list[str] | None = None) -> int:
         "--eval-file",
         type=Path,
         action="append",
-        help="items to play, repeatable (default: eval/data/behaviour_eval.yml and "
-        "eval/data/behaviour_eval_trips.yml); e.g. a private probe set",
+        help="items to play, repeatable (default: the four eval/data/behaviour_eval*.yml "
+        "sets); e.g. a private probe set",
     )
     parser.add_argument(
         "--dialogues",
@@ -393,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         help="where the model for the current training inputs is looked up (default: var/models)",
     )
     args = parser.parse_args(argv)
-    eval_files = [] if args.only_dialogues else (args.eval_file or [EVAL_FILE, TRIPS_EVAL_FILE])
+    eval_files = [] if args.only_dialogues else (args.eval_file or list(EVAL_FILES))
     report = behaviour_report(eval_files, args.dialogues, args.model_dir)
     write_report(args.report, report)
     print(json.dumps({k: v for k, v in report.items() if k != "failures"}, indent=2))

@@ -9,7 +9,13 @@ import yaml
 
 from dovvybuddy.common.reports import SPLITS, split_of
 from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
-from dovvybuddy.evaluation.behaviour import EVAL_FILE, TRIPS_EVAL_FILE, load_cases
+from dovvybuddy.evaluation.behaviour import (
+    EVAL_FILE,
+    EVAL_FILES,
+    TRIPS_EVAL_FILE,
+    load_cases,
+    load_items,
+)
 from dovvybuddy.knowledge.minilm import MiniLM
 
 DATA = yaml.safe_load(EVAL_FILE.read_text())
@@ -89,7 +95,7 @@ def test_no_message_is_a_near_copy_of_a_training_example():
     minilm = MiniLM()
     examples = training_examples()
     assert len(examples) > 500  # the loader found the training data
-    texts = [item["text"] for item in ITEMS + TRIP_ITEMS]
+    texts = [case.text for case in load_items(list(EVAL_FILES))]
     ours = np.stack([e.sentence for e in minilm.embed(texts)])
     theirs = np.stack([e.sentence for e in minilm.embed(examples)])
     cosines = ours @ theirs.T
@@ -107,6 +113,17 @@ def test_the_trip_matching_set_has_at_least_40_messages_in_both_halves():
     assert {split_of(item["text"]) for item in TRIP_ITEMS} == set(SPLITS)
 
 
-def test_no_trip_message_appears_twice_or_in_the_main_set():
-    texts = [item["text"].strip().lower() for item in ITEMS + TRIP_ITEMS]
+def test_no_message_appears_twice_in_any_set_or_across_them():
+    texts = [case.text.strip().lower() for case in load_items(list(EVAL_FILES))]
     assert [t for t, n in Counter(texts).items() if n > 1] == []
+
+
+def test_every_blind_set_loads_with_a_known_category_and_both_halves():
+    for path in EVAL_FILES[1:]:
+        cases = load_cases(path)
+        assert len(cases) >= 40, path
+        assert {case.split for case in cases} == set(SPLITS), path
+        assert all(
+            case.flow_any_of or case.flow_none_of or case.category == "trip_matching"
+            for case in cases
+        ), path
