@@ -223,8 +223,7 @@ def _list_of(item_check: FieldCheck, *, may_be_empty: bool = False) -> FieldChec
 def _mapping_of(
     key_checks: dict[str, FieldCheck], optional: dict[str, FieldCheck] | None = None
 ) -> FieldCheck:
-    """A check that the value is a mapping with exactly the keys of `key_checks`
-    (and any of `optional`), each valid."""
+    """A check: a mapping with exactly the keys of `key_checks` (and any `optional`), each valid."""
     optional = optional or {}
 
     def check(name: str, value: Any) -> list[str]:
