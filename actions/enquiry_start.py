@@ -1,12 +1,19 @@
-"""Starting an enquiry the NLU sent elsewhere.
+"""Starting an enquiry the NLU sent elsewhere, and not starting one it only guessed.
 
 "Can a centre contact me?" read as a knowledge question, a profile note or a
 trip-matching request would get an answer nobody asked for and no enquiry.
 The actions that receive such messages start the form instead when the words
 unmistakably ask for contact or a booking (dovvybuddy/leads/enquiry_requests.py).
+
+The other way round, "planning a trip in November, good time?" read as a lead
+request would get "What's your name?" in place of an answer: a question the
+NLU was unsure was a request, and whose words ask nothing of a dive centre,
+is answered instead (`guessed_enquiry`).
 """
 
 from __future__ import annotations
+
+import re
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction
@@ -38,3 +45,25 @@ def enquiry_start(tracker: Tracker) -> list[EventType] | None:
         return None
     form = requested_enquiry(str(message.get("text") or ""))
     return [FollowupAction(form)] if form else None
+
+
+SURE_REQUEST = 0.7
+"""Below this confidence a lead intent on a question is only the NLU's guess."""
+_LEAD_INTENTS = frozenset({"request_trip_lead", "request_training_lead"})
+_QUESTION = re.compile(
+    r"\?|^\W*(?:how|what|when|where|which|why|is|are|can|could|should|do|does)\b"
+)
+
+
+def guessed_enquiry(tracker: Tracker) -> bool:
+    """Whether the message that opened the form is a question the NLU only guessed
+    was a request for an enquiry (unsure, and no words asking for contact or a booking)."""
+    message = tracker.latest_message or {}
+    intent = message.get("intent") or {}
+    text = str(message.get("text") or "")
+    return (
+        intent.get("name") in _LEAD_INTENTS
+        and float(intent.get("confidence") or 0.0) < SURE_REQUEST
+        and _QUESTION.search(text.lower()) is not None
+        and requested_enquiry(text) is None
+    )

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.centre_choice import (
@@ -31,6 +31,7 @@ from actions.conversation_repair import (
     repair_events,
     went_back_answered,
 )
+from actions.enquiry_start import guessed_enquiry
 from actions.form_questions import hands_over, question_events
 from actions.profile import PROFILE_SLOTS, uncovered_place_named
 from actions.trip_details_form import TripDetailValidation, asks_details_together
@@ -167,6 +168,14 @@ class LeadFormValidation(CentreChoiceValidation, TripDetailValidation, FormValid
             # member's contact details: the form ends before its first question.
             dispatcher.utter_message(response="utter_lead_form_private_only")
             return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots(domain)]
+        if tracker.get_slot("requested_slot") is None and guessed_enquiry(tracker):
+            # "Planning a trip in November, good time?" is answered (actions/enquiry_start.py).
+            return [
+                ActiveLoop(None),
+                SlotSet("requested_slot", None),
+                *reset_form_slots(domain),
+                FollowupAction("action_answer_question"),
+            ]
         # A correction, "go back" or "keep it" is applied first (actions/conversation_repair.py);
         # the trip details asked together are one free answer that names several
         # fields ("8 dives, not fussy about the room"), so only "go back" counts there.

@@ -1,10 +1,11 @@
 """An unmistakable request for contact starts the enquiry, whichever action the NLU chose."""
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_question import ActionAnswerQuestion
-from actions.enquiry_start import enquiry_start
+from actions.enquiry_start import enquiry_start, guessed_enquiry
 from actions.profile import ActionNoteProfile
 from actions.trip_matching import ActionMatchTrip
 
@@ -29,3 +30,25 @@ async def test_a_course_request_starts_the_training_form(make_tracker, domain):
 async def test_a_safety_message_never_starts_a_form(make_tracker, domain):
     tracker = make_tracker("call me an ambulance, my buddy is not breathing", "emergency")
     assert enquiry_start(tracker) is None
+
+
+def opened_by(text: str, intent: str, confidence: float) -> Tracker:
+    parse = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []}
+    return Tracker("diver", {}, parse, [], False, None, {}, "action_listen")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "guessed"),
+    [
+        ("planning sipadan trip nov, good time?", "request_trip_lead", 0.56, True),
+        ("is redang ok for a first course in june?", "request_training_lead", 0.6, True),
+        ("can a dive centre contact me about a Redang trip?", "request_trip_lead", 0.6, False),
+        ("I want to book fun dives in Tioman", "request_trip_lead", 0.6, False),
+        ("planning sipadan trip nov, good time?", "request_trip_lead", 0.9, False),
+        ("what's the best month for Sipadan?", "ask_destination", 0.5, False),
+    ],
+)
+def test_only_an_unsure_lead_guess_on_a_plain_question_is_answered_instead(
+    text, intent, confidence, guessed
+):
+    assert guessed_enquiry(opened_by(text, intent, confidence)) is guessed
