@@ -23,7 +23,7 @@ _CONTACT = re.compile(
     rf"\b(?:contact|call|ring|email|e-mail|message|text|whatsapp|reach|get back to|"
     rf"get in touch with)\s+{_US}\b"
     rf"|\b(?:put|get)\s+{_US}\s+in\s+(?:touch|contact)\b"
-    rf"|\bconnect\s+{_US}\s+(?:with|to|w)\b"
+    rf"|\bconnect\s+{_US}(?:\s+(?:with|to|w)\b|\s*[?.!]|\s*$)"
     rf"|\b(?:link|hook)\s+{_US}\s+up\b"
     r"|\bin (?:touch|contact) with (?:a|the|some|any|your) (?:local |partner )?"
     r"(?:dive|diving|scuba)\b"
