@@ -97,9 +97,9 @@ def test_an_answer_a_safety_reply_and_a_lead_move_their_counters(stack, sender):
             break
         time.sleep(1)
 
-    # 2 + 10 messages, every one answered.
+    # 2 + 11 messages, every one answered.
     assert moved(before, after, "dovvybuddy_turns_total", channel="rest", outcome="answered") == 13
-    assert moved(before, after, "dovvybuddy_turn_seconds_count", channel="rest") == 12
+    assert moved(before, after, "dovvybuddy_turn_seconds_count", channel="rest") == 13
     assert moved(before, after, "dovvybuddy_answers_total", source="extractive") == 1
     assert moved(before, after, "dovvybuddy_retrieval_seconds_count") == 1
     assert moved(before, after, "dovvybuddy_safety_replies_total", category="emergency") == 1
