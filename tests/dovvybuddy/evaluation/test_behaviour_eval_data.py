@@ -51,6 +51,22 @@ def training_examples() -> list[str]:
     return examples
 
 
+def near_copies(texts: list[str]) -> list[tuple[str, str, float]]:
+    """Each text within NEAR_COPY_COSINE (MiniLM) of a training example, with it."""
+    minilm = MiniLM()
+    examples = training_examples()
+    assert len(examples) > 500  # the loader found the training data
+    ours = np.stack([e.sentence for e in minilm.embed(texts)])
+    theirs = np.stack([e.sentence for e in minilm.embed(examples)])
+    cosines = ours @ theirs.T
+    nearest = cosines.argmax(axis=1)
+    return [
+        (texts[i], examples[nearest[i]], round(float(cosines[i, nearest[i]]), 3))
+        for i in range(len(texts))
+        if cosines[i, nearest[i]] > NEAR_COPY_COSINE
+    ]
+
+
 def test_the_set_has_at_least_420_messages():
     assert len(ITEMS) >= 420
 
@@ -92,20 +108,8 @@ def test_every_regex_compiles():
 
 
 def test_no_message_is_a_near_copy_of_a_training_example():
-    minilm = MiniLM()
-    examples = training_examples()
-    assert len(examples) > 500  # the loader found the training data
     texts = [case.text for case in load_items(list(EVAL_FILES))]
-    ours = np.stack([e.sentence for e in minilm.embed(texts)])
-    theirs = np.stack([e.sentence for e in minilm.embed(examples)])
-    cosines = ours @ theirs.T
-    nearest = cosines.argmax(axis=1)
-    near_copies = [
-        (texts[i], examples[nearest[i]], round(float(cosines[i, nearest[i]]), 3))
-        for i in range(len(texts))
-        if cosines[i, nearest[i]] > NEAR_COPY_COSINE
-    ]
-    assert near_copies == []
+    assert near_copies(texts) == []
 
 
 def test_the_trip_matching_set_has_at_least_40_messages_in_both_halves():
