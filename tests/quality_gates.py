@@ -37,10 +37,13 @@ def ceiling_above(measured: float) -> float:
 
 
 # NLU: macro-F1 of the trained model on eval/data/nlu_test.yml, scored as `rasa
-# test nlu` scores it (a fallback counts as the classifier's best guess):
-# 0.9396 on its 328 examples, measured by the gate at commit 824a904 with model
-# dovvybuddy-aeff92bcbfc4c57e (reports/nlu.json: 0.943 on the 317 it had at f10b92a).
-NLU_MACRO_F1_MEASURED = 0.9396
+# test nlu` scores it (a fallback counts as the classifier's best guess; the
+# average is over the test set's intents): 0.9403 on its 353 examples (21
+# wrong), measured by the gate at commit 663c415 with model
+# dovvybuddy-9cdbdc3e7c3d9a9f, the same as reports/nlu.json's 0.9403. Until
+# 2026-12-08 the gate also averaged in a label only ever predicted, with F1 0
+# (0.9067 for the same 21 errors: one stray `non_english` cost 0.034).
+NLU_MACRO_F1_MEASURED = 0.9403
 NLU_MACRO_F1_FLOOR = floor_below(NLU_MACRO_F1_MEASURED)
 
 # Safety, on eval/data/safety/held_out/ (NLU + safety layer): every emergency.

@@ -25,8 +25,17 @@ def test_macro_f1_averages_over_labels_not_examples():
     assert macro_f1(gold, predicted) == pytest.approx((6 / 7 + 0) / 2)
 
 
-def test_a_label_only_predicted_counts_with_f1_zero_as_in_rasas_report():
-    assert macro_f1(["a", "b"], ["a", "nlu_fallback"]) == pytest.approx(1 / 3)
+def test_a_label_only_predicted_is_not_averaged_as_in_rasas_report():
+    # Rasa scores the labels of the test set only: "b" missed -> recall 0, F1 0;
+    # "a" perfect -> 1; nlu_fallback is not a third class.
+    assert macro_f1(["a", "b"], ["a", "nlu_fallback"]) == pytest.approx(1 / 2)
+
+
+def test_a_stray_prediction_lowers_the_precision_of_the_label_it_names():
+    gold = ["a", "a", "b", "b"]
+    predicted = ["a", "b", "b", "non_english"]
+    # a: P 1, R 1/2 -> 2/3; b: P 1/2, R 1/2 -> 1/2.
+    assert macro_f1(gold, predicted) == pytest.approx((2 / 3 + 1 / 2) / 2)
 
 
 def test_a_fallback_is_scored_as_the_classifiers_best_guess_as_rasa_test_nlu_does():
