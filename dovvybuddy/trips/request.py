@@ -17,6 +17,7 @@ from datetime import date
 
 from dovvybuddy.common.number_words import NUMBER_WORDS, words_pattern
 from dovvybuddy.knowledge.certification_levels import stated_level
+from dovvybuddy.knowledge.holidays import holiday_named, next_holiday
 from dovvybuddy.knowledge.places import PlaceKind, PlaceMention, classify_places
 
 MONTH_NAMES = (
@@ -56,10 +57,7 @@ _MAY_AS_MONTH = re.compile(
     r"|\bmay\s*(?:[?.!,]|$|\d{4}|\d{1,2}\b)",
     re.IGNORECASE,
 )
-_HOLIDAY_MONTHS = {
-    r"christmas|xmas|x-mas|year[- ]end|end of (?:the )?year|new year'?s? eve": 12,
-    r"chinese new year|\bcny\b|lunar new year": 2,
-}
+_YEAR_END = re.compile(r"year[- ]end|end of (?:the )?year")
 _COUNT_WORDS = NUMBER_WORDS | {"a couple of": 2, "couple of": 2, "a few": 3, "few": 3}
 _COUNT = rf"(\d{{1,2}}|{words_pattern(_COUNT_WORDS)})"
 _DAYS = re.compile(rf"\b{_COUNT}\s*(?:-|to)?\s*(days?|nights?|d)\b(?!\s*(?:of\s+)?(?:a|per)\b)")
@@ -200,9 +198,11 @@ def month_in(text: str, today: date) -> int | None:
             month = _MONTH_WORDS[close[0]] if close else None
         if month:
             found.append((match.start(), month))
-    for pattern, month in _HOLIDAY_MONTHS.items():
-        if holiday := re.search(pattern, lowered):
-            found.append((holiday.start(), month))
+    if (holiday := holiday_named(lowered)) and (days := next_holiday(holiday.key, today)):
+        after = lowered[: holiday.start].rstrip().endswith("after")
+        found.append((holiday.start, (days[1] if after else days[0]).month))
+    if year_end := _YEAR_END.search(lowered):
+        found.append((year_end.start(), 12))
     return min(found)[1] if found else None
 
 

@@ -28,6 +28,11 @@ TODAY = date(2026, 12, 7)
         ("next month, where to?", 1),  # December 2026 -> January
         ("Decemeber on the east coast", 12),
         ("chinese new year diving", 2),
+        # From the holiday calendar (dovvybuddy/knowledge/holidays.py): 2027's dates.
+        ("diving over hari raya?", 3),
+        ("where to go after ramadan", 3),
+        ("deepavali long weekend, where should we dive", 10),
+        ("year-end break, which island", 12),
     ],
 )
 def test_the_month_is_read_from_names_typos_and_holidays(text, month):
