@@ -178,8 +178,9 @@ def _curated_entries(data: dict[str, Any]) -> list[tuple[str, _Entry]]:
     for destination, aliases in (data.get("covered") or {}).items():
         for alias in aliases:
             add(alias, _Entry(aliases[0], PlaceKind.COVERED, destination))
+    one_destination = data.get("region_destinations") or {}
     for region in data.get("covered_regions") or []:
-        add(region, _Entry(region, PlaceKind.COVERED))
+        add(region, _Entry(region, PlaceKind.COVERED, one_destination.get(region)))
     for point in data.get("transit_points") or []:
         entry = _Entry(point["name"], PlaceKind.ORIGIN, point.get("serves"))
         for alias in [point["name"], *(point.get("aliases") or [])]:

@@ -18,7 +18,14 @@ from dovvybuddy.knowledge.vocabulary import DESTINATIONS
 
 MIN_DIVE_REGIONS = 150
 _COVERED = DESTINATIONS
-_SECTIONS = ("sources", "last_reviewed", "covered", "covered_regions", "transit_points")
+_SECTIONS = (
+    "sources",
+    "last_reviewed",
+    "covered",
+    "covered_regions",
+    "region_destinations",
+    "transit_points",
+)
 _SECTIONS += ("capitalised_only", "dive_regions")
 
 
@@ -63,6 +70,12 @@ def _problems(data: dict[str, Any]) -> list[str]:
         problems += _entry_problems("dive_regions", index, entry, {"name", "aliases", "country"})
     if len(regions) < MIN_DIVE_REGIONS:
         problems.append(f"dive_regions has {len(regions)} entries; at least {MIN_DIVE_REGIONS}")
+    covered_regions = data.get("covered_regions") or []
+    for region, destination in (data.get("region_destinations") or {}).items():
+        if region not in covered_regions or destination not in _COVERED:
+            problems.append(
+                f"region_destinations {region!r}: must be a covered region and a destination"
+            )
     every_name = [
         *(name for aliases in covered.values() for name in aliases),
         *(data.get("covered_regions") or []),

@@ -310,8 +310,8 @@ def compare_answer(data: TripData, request: TripRequest) -> TripAnswer:
     lines = uncovered_line(request) + season_lines(data, request)
     matches = rank(data, request)
     when = f" in {MONTH_NAMES[request.month - 1]}" if request.month else ""
-    names = " or ".join(
-        capitalised(place(m.destination)) for m in _in_asked_order(matches, request)
+    names = capitalised(
+        " or ".join(place(m.destination) for m in _in_asked_order(matches, request))
     )
     lines.append(f"{names}{when}{describe_request(request)}:")
     lines.extend(

@@ -79,10 +79,14 @@ INTEREST_PATTERNS: dict[str, str] = {
 }
 _INTERESTS = {tag: re.compile(rf"\b(?:{pattern})\b") for tag, pattern in INTEREST_PATTERNS.items()}
 _BEGINNER = re.compile(
-    r"\b(beginners?|newbies?|noob|novice|new(?:ly)? (?:certified|diver)|just (?:got|certified|"
-    r"finished)|fresh(?:ly)? certified|first (?:dive )?trip|not much experience|"
+    r"\b(beginners?|newbies?|noob|novice|new diver|first (?:dive )?trip|not much experience|"
     r"few dives|nervous|inexperienced)\b"
 )
+# Newly certified: a beginner at Open Water, not when the new card is Advanced or above.
+_NEWLY_CERTIFIED = re.compile(
+    r"\b(newly certified|just (?:got|certified|finished)|fresh(?:ly)? certified)\b"
+)
+_FIRST_LEVELS = (None, "discover_scuba", "open_water")
 _NEVER_DIVED = re.compile(
     r"\b(never (?:been )?dived|never dove|never been diving|never tried|non[- ]?divers?|"
     r"not (?:yet )?certified|no certification|try (?:scuba|diving)|first time diving|"
@@ -285,12 +289,16 @@ def parse_request(text: str, today: date) -> TripRequest:
     )
     count = _DIVE_COUNT.search(lowered)
     named = len(destinations) + len(uncovered)
+    level = stated_level(text or "")
     return TripRequest(
         month=month_in(text, today),
         days=days_in(text),
         interests=interests_in(text),
-        level=stated_level(text or ""),
-        beginner=bool(_BEGINNER.search(lowered)),
+        level=level,
+        beginner=bool(
+            _BEGINNER.search(lowered)
+            or (_NEWLY_CERTIFIED.search(lowered) and level in _FIRST_LEVELS)
+        ),
         never_dived=bool(_NEVER_DIVED.search(lowered)),
         dive_count=int(count.group(1)) if count else None,
         origin=origin_in(text),
@@ -334,11 +342,20 @@ _KNOWLEDGE_TOPICS = re.compile(
 )
 
 
+# "Tioman, or should I fly to <region>?": flying there is one side of the choice.
+_FLY_THERE_AS_A_CHOICE = re.compile(
+    r"\bor (?:should (?:i|we) )?(?:just )?fly (?:to|into|over to)\b"
+)
+
+
 def is_trip_request(text: str, today: date) -> bool:
     lowered = _normalised(text)
-    if not lowered or _KNOWLEDGE_TOPICS.search(lowered):
+    if not lowered:
         return False
     request = parse_request(text, today)
+    topics = _KNOWLEDGE_TOPICS.search(_FLY_THERE_AS_A_CHOICE.sub("or", lowered))
+    if topics:
+        return False
     if request.comparison and len(request.destinations) >= 2:
         return True
     if _CHOOSING.search(lowered):

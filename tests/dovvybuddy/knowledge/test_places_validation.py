@@ -63,3 +63,11 @@ def test_validate_knowledge_checks_the_places_file(tmp_path):
     path = tmp_path / "knowledge" / "places" / "dive_regions.yml"
     path.write_text(path.read_text().replace("country: PW", "country: ZZ"))
     assert validate_knowledge(["--root", str(tmp_path / "knowledge")]) == 1
+
+
+def test_a_region_destination_must_be_a_covered_region_and_a_destination(tmp_path):
+    problems = write_places(
+        tmp_path, lambda d: d["region_destinations"].update({"Atlantis": "sipadan", "Sabah": "x"})
+    )
+    assert len(problems) == 2
+    assert all("region_destinations" in problem for problem in problems)

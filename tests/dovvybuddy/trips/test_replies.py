@@ -69,3 +69,15 @@ def test_a_comparison_without_a_month_is_answered_and_then_asks_the_month():
     reply = answer("Tioman, Perhentian or Redang for a dive holiday?")
     assert "My pick" in reply.text
     assert asks_for_month(reply.text)
+
+
+def test_a_comparison_with_a_region_names_its_destination_in_a_sentence():
+    reply = answer("Tioman is closest, right? Or should we fly to Sabah in January?")
+    assert "Tioman or the Sipadan area in January" in reply.text
+    assert ranked_destinations(reply.text)[0] == "sipadan"
+    assert "closed for the monsoon in January" in reply.text
+
+
+def test_a_newly_advanced_diver_gets_the_sites_their_card_opens():
+    reply = answer("Just got my AOW, fly to Sabah or stay on Tioman in January?")
+    assert "Barracuda Point" in reply.text

@@ -89,6 +89,19 @@ def test_two_covered_destinations_with_or_are_a_comparison():
     assert not parse_request("Redang in May, what do you think?", TODAY).comparison
 
 
+def test_a_region_with_one_covered_destination_stands_for_it():
+    request = parse_request("stay on Tioman or fly over to Sabah in April?", TODAY)
+    assert request.comparison and request.destinations == ("tioman", "sipadan")
+    assert parse_request("Terengganu in June?", TODAY).destinations == ()
+
+
+def test_newly_certified_is_a_beginner_only_at_the_first_levels():
+    assert parse_request("just got certified, where in June?", TODAY).beginner
+    assert parse_request("newly certified open water, June", TODAY).beginner
+    assert not parse_request("just got my AOW, where in June?", TODAY).beginner
+    assert not parse_request("just finished rescue diver, ideas for July", TODAY).beginner
+
+
 def test_a_beginner_and_someone_who_never_dived_are_told_apart():
     assert parse_request("beginner, turtles, June", TODAY).beginner
     never = parse_request("never dived before, want to try in June", TODAY)
@@ -112,6 +125,7 @@ def test_an_answer_to_the_month_question_completes_the_earlier_request():
         "we have a week in august, ideas for diving?",
         "easy reef dives from KL in July?",
         "macro, nudibranchs, where in malaysia",
+        "Perhentian in August, or should I fly to Sabah instead?",
     ],
 )
 def test_trip_choices_the_nlu_placed_elsewhere_are_recognised(text):
@@ -130,6 +144,7 @@ def test_trip_choices_the_nlu_placed_elsewhere_are_recognised(text):
         "can i see turtles in perhentian",
         "I want to dive in June, what should I pack",
         "what's a drift dive",
+        "can I fly to Sabah direct from Singapore",
         "",
     ],
 )
