@@ -16,9 +16,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from dovvybuddy.common.number_words import NUMBER_WORDS, words_pattern
-from dovvybuddy.knowledge.certification_levels import stated_level
+from dovvybuddy.knowledge.certification_levels import level_mentions, stated_level
 from dovvybuddy.knowledge.holidays import holiday_named, next_holiday
 from dovvybuddy.knowledge.places import PlaceKind, PlaceMention, classify_places
+from dovvybuddy.knowledge.vocabulary import CERTIFICATION_LEVELS
 
 MONTH_NAMES = (
     "January",
@@ -273,6 +274,22 @@ def visited_in(lowered: str, mentions: list[PlaceMention]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(visited))
 
 
+# A group with several levels ("2 OW, 2 AOW", "I'm AOW, my wife is OW") dives
+# where its least certified diver may dive.
+_GROUP = re.compile(
+    r"\b(?:we|us|our|both|mixed|group|friends|family|my (?:wife|husband|partner|gf|bf|"
+    r"girlfriend|boyfriend|friend|buddy|son|daughter|kids?))\b"
+)
+
+
+def trip_level(text: str) -> str | None:
+    """The level a trip must suit: the lowest of a group's levels, else the diver's last word."""
+    levels = {m.level for m in level_mentions(text) if not m.negated}
+    if len(levels) > 1 and _GROUP.search(_normalised(text)):
+        return min(levels, key=CERTIFICATION_LEVELS.index)
+    return stated_level(text)
+
+
 def parse_request(text: str, today: date) -> TripRequest:
     """Everything a 'where should I go' message says about the trip."""
     lowered = _normalised(text)
@@ -289,7 +306,7 @@ def parse_request(text: str, today: date) -> TripRequest:
     )
     count = _DIVE_COUNT.search(lowered)
     named = len(destinations) + len(uncovered)
-    level = stated_level(text or "")
+    level = trip_level(text or "")
     return TripRequest(
         month=month_in(text, today),
         days=days_in(text),

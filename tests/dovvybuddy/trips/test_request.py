@@ -175,3 +175,16 @@ def test_a_destination_dived_before_is_read_only_when_the_diver_says_so(text, vi
 )
 def test_asking_for_somewhere_close_is_read(text, nearby):
     assert parse_request(text, TODAY).nearby is nearby
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("we're 4 friends, 2 OW and 2 AOW, where in July?", "open_water"),
+        ("I'm AOW, my wife is open water, ideas for June", "open_water"),
+        ("I was open water, now advanced, where in May?", "advanced_open_water"),
+        ("rescue diver, where in August", "rescue"),
+    ],
+)
+def test_a_group_of_several_levels_is_matched_for_its_least_certified_diver(text, level):
+    assert parse_request(text, TODAY).level == level
