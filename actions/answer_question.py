@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.enquiry_start import enquiry_start
@@ -91,9 +92,10 @@ class ActionAnswerQuestion(Action):
             return started
         if refuse_uncovered_place(dispatcher, tracker):
             return []
-        # "Where should I go in June?" placed here by the NLU is trip matching.
+        # "Where should I go in June?" placed here by the NLU is trip matching,
+        # run as its own action so the conversation (and the insights) show it.
         if is_trip_request(question, date.today()) and not asks_when_to_go(question, date.today()):
-            return await ActionMatchTrip().run(dispatcher, tracker, domain)
+            return [FollowupAction(ActionMatchTrip().name())]
         try:
             answer = await default_answerer().answer(
                 question,

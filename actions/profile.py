@@ -9,7 +9,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.enquiry_start import enquiry_start
-from dovvybuddy.knowledge.places import classify_places, covered_destination_in, uncovered_place_in
+from dovvybuddy.knowledge.places import (
+    classify_places,
+    covered_destination_in,
+    in_diving_history,
+    uncovered_place_in,
+)
 from dovvybuddy.knowledge.vocabulary import CERTIFICATION_LEVELS, DESTINATIONS
 
 PROFILE_SLOTS = ("certification_level", "agency", "dive_count", "destination")
@@ -35,10 +40,9 @@ _COURSE_INTENTS = frozenset({"ask_certification", "ask_equivalency"})
 def uncovered_place_named(latest_message: dict[str, Any]) -> str | None:
     """An uncovered dive destination this message asks about (none if it names a covered one)."""
     intent = (latest_message.get("intent") or {}).get("name")
-    return uncovered_place_in(
-        classify_places(latest_message.get("text") or ""),
-        dive_regions_only=intent in _COURSE_INTENTS,
-    )
+    text = latest_message.get("text") or ""
+    asked_about = [m for m in classify_places(text) if not in_diving_history(text, m)]
+    return uncovered_place_in(asked_about, dive_regions_only=intent in _COURSE_INTENTS)
 
 
 def refuse_uncovered_place(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

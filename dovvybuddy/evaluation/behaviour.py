@@ -1,14 +1,15 @@
 """Behaviour evaluation: `make eval-behaviour`.
 
 Starts the real stack and sends every message of eval/data/behaviour_eval.yml
-and eval/data/behaviour_eval_trips.yml (trip matching, written blind)
-over the REST channel as the first message of a new conversation, then checks
+and of the sets written blind (eval/data/behaviour_eval_blind_*.yml,
+eval/data/behaviour_eval_trips*.yml) over the REST channel as the first
+message of a new conversation, then checks
 what the diver would see: the reply text against the item's regexes, for
 trip matching the destinations the reply ranks, compares or asks about, the
 actions that answered (read from the tracker's events) and, where an item
 says so, the slots after the turn. Then it plays the multi-turn enquiry
-dialogues of eval/data/conversation_repair_eval.yml as the
-`conversation_repair` category (dovvybuddy/evaluate_dialogues.py), one
+dialogues of eval/data/conversation_repair_eval*.yml as the
+`conversation_repair` category (dovvybuddy/evaluation/dialogues.py), one
 item per dialogue. Prints and writes reports/behaviour.json:
 pass rates for the held-out half, the tuning half and overall, per category,
 every failure with the check that failed, and REST turn latency.
@@ -36,7 +37,7 @@ from dovvybuddy.common.reports import SPLITS, percentiles, split_of, write_repor
 from dovvybuddy.common.settings import PROJECT_ROOT
 from dovvybuddy.evaluation.dialogues import CATEGORY as DIALOGUE_CATEGORY
 from dovvybuddy.evaluation.dialogues import (
-    DIALOGUES_FILE,
+    DIALOGUES_FILES,
     Dialogue,
     load_dialogues,
     play_dialogue,
@@ -51,7 +52,8 @@ TRIPS_EVAL_FILE = PROJECT_ROOT / "eval" / "data" / "behaviour_eval_trips.yml"
 """Trip matching, copied unchanged from a set written blind: its items carry no
 category or split (the category is the file's, the split sha256(text) parity)."""
 TRIPS_2_EVAL_FILE = PROJECT_ROOT / "eval" / "data" / "behaviour_eval_trips_2.yml"
-EVAL_FILES = (EVAL_FILE, BLIND_EVAL_FILE, TRIPS_EVAL_FILE, TRIPS_2_EVAL_FILE)
+BLIND_3_EVAL_FILE = PROJECT_ROOT / "eval" / "data" / "behaviour_eval_blind_3.yml"
+EVAL_FILES = (EVAL_FILE, BLIND_EVAL_FILE, TRIPS_EVAL_FILE, TRIPS_2_EVAL_FILE, BLIND_3_EVAL_FILE)
 TRIPS_CATEGORY = "trip_matching"
 REPORT_FILE = PROJECT_ROOT / "reports" / "behaviour.json"
 REPLY_EXCERPT_CHARS = 400
@@ -344,11 +346,11 @@ def play_all(
 
 
 def behaviour_report(
-    eval_files: list[Path], dialogues_file: Path, model_dir: Path | None = None
+    eval_files: list[Path], dialogue_files: list[Path], model_dir: Path | None = None
 ) -> dict:
     """Start the stack, play the items and dialogues, and summarise what passed."""
     cases = load_items(eval_files)
-    dialogues = load_dialogues(dialogues_file) if dialogues_file.exists() else []
+    dialogues = [d for path in dialogue_files if path.exists() for d in load_dialogues(path)]
     var_dir = Path(tempfile.mkdtemp(prefix="dovvybuddy-behaviour-"))
     # Every message comes from 127.0.0.1 with its own sender id, so only the
     # per-address limit is lifted.
@@ -361,7 +363,7 @@ def behaviour_report(
         shutil.rmtree(var_dir, ignore_errors=True)
     return {
         "eval_files": [_shown(path) for path in eval_files],
-        "dialogues_file": _shown(dialogues_file),
+        "dialogue_files": [_shown(path) for path in dialogue_files],
         **summarise(results, seconds),
         "dialogue_failures": transcripts,
     }
@@ -375,14 +377,15 @@ def main(argv: list[str] | None = None) -> int:
         "--eval-file",
         type=Path,
         action="append",
-        help="items to play, repeatable (default: the four eval/data/behaviour_eval*.yml "
+        help="items to play, repeatable (default: every eval/data/behaviour_eval*.yml "
         "sets); e.g. a private probe set",
     )
     parser.add_argument(
         "--dialogues",
         type=Path,
-        default=DIALOGUES_FILE,
-        help="multi-turn dialogues to play (default: eval/data/conversation_repair_eval.yml)",
+        action="append",
+        help="multi-turn dialogues to play, repeatable "
+        "(default: eval/data/conversation_repair_eval*.yml)",
     )
     parser.add_argument(
         "--only-dialogues", action="store_true", help="play the dialogues, not the single messages"
@@ -398,7 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     eval_files = [] if args.only_dialogues else (args.eval_file or list(EVAL_FILES))
-    report = behaviour_report(eval_files, args.dialogues, args.model_dir)
+    dialogue_files = args.dialogues or list(DIALOGUES_FILES)
+    report = behaviour_report(eval_files, dialogue_files, args.model_dir)
     write_report(args.report, report)
     print(json.dumps({k: v for k, v in report.items() if k != "failures"}, indent=2))
     print(f"{len(report['failures'])} failures; see {_shown(args.report)}")

@@ -1,6 +1,6 @@
 """Multi-turn behaviour evaluation: a simulated diver fills an enquiry form over REST.
 
-Each dialogue (eval/data/conversation_repair_eval.yml, written blind) opens
+Each dialogue (eval/data/conversation_repair_eval*.yml, written blind) opens
 with a message, then answers whatever the form asks (read from the
 tracker's `requested_slot`) with the diver's value for that field, unless
 an interjection is scripted for that question ("when_asked": a field or
@@ -29,6 +29,8 @@ from dovvybuddy.common.settings import PROJECT_ROOT
 from dovvybuddy.leads.repair_replies import LABELS, display
 
 DIALOGUES_FILE = PROJECT_ROOT / "eval" / "data" / "conversation_repair_eval.yml"
+DIALOGUES_2_FILE = PROJECT_ROOT / "eval" / "data" / "conversation_repair_eval_2.yml"
+DIALOGUES_FILES = (DIALOGUES_FILE, DIALOGUES_2_FILE)
 CATEGORY = "conversation_repair"
 SUMMARY = "summary"
 SUMMARY_SLOT = "lead_confirmed"

@@ -367,6 +367,27 @@ def covered_destination_in(mentions: list[PlaceMention]) -> str | None:
     return None
 
 
+# Where the diver has dived or trained is their history, not what they ask
+# about: "40 dives, mostly in <place>", "did my Open Water in <place>".
+_HISTORY_BEFORE = re.compile(
+    r"\b(?:dived|dove|\d+\s*(?:logged\s+)?dives|learn(?:ed|t)|certified|trained|qualified|"
+    r"did (?:my|the|it)|got (?:my|it)|mostly|logged|been diving|used to dive)\b[^.?!;]{0,40}?"
+    r"\b(?:in|at|around|off)\s+(?:the\s+)?$"
+)
+_FUTURE_OR_WISH = re.compile(r"\b(?:want|wanna|planning|plan|thinking|going|next|will|hope|like)\b")
+
+
+def in_diving_history(text: str, mention: PlaceMention) -> bool:
+    """Whether the diver names the place as where they have dived or trained."""
+    lowered = text.lower()
+    at = lowered.find(mention.text.lower())
+    if at < 0:
+        return False
+    before = lowered[max(0, at - 60) : at]
+    cue = _HISTORY_BEFORE.search(before)
+    return bool(cue) and not _FUTURE_OR_WISH.search(before[cue.start() :])
+
+
 def uncovered_place_in(mentions: list[PlaceMention], dive_regions_only: bool = False) -> str | None:
     """The first uncovered dive destination named, if the diver names no covered one.
 

@@ -234,9 +234,30 @@ def days_in(text: str) -> int | None:
     return None
 
 
+# What the diver wants to avoid is not an interest: "nervous about currents",
+# "no sharks please", "not into wrecks". A worry about currents asks
+# for calm, easy diving instead.
+_AVOIDED = re.compile(
+    r"\b(?:no|not?|avoid\w*|without|hate|fear\w*|afraid of|scared of|nervous (?:about|of)|"
+    r"worried about|not (?:into|keen on|a fan of)|don'?t (?:like|want)|rather not|"
+    r"(?:too )?(?:much|many|strong))\s+(?:\w+\s+){0,2}?$"
+)
+
+
 def interests_in(text: str) -> tuple[str, ...]:
     lowered = _normalised(text)
-    return tuple(tag for tag, pattern in _INTERESTS.items() if pattern.search(lowered))
+    wanted: list[str] = []
+    for tag, pattern in _INTERESTS.items():
+        for found in pattern.finditer(lowered):
+            if _AVOIDED.search(lowered[max(0, found.start() - 30) : found.start()]):
+                if tag == "drift" and "beginner-friendly" not in wanted:
+                    wanted.append("beginner-friendly")
+                continue
+            if tag not in wanted:
+                wanted.append(tag)
+            break
+    order = list(_INTERESTS)
+    return tuple(sorted(wanted, key=order.index))
 
 
 def origin_in(text: str) -> str | None:

@@ -40,6 +40,13 @@ _CANNOT = "(?:cannot|could not|unable to|can barely|barely|struggling to)"
 # Emergency lexicon
 # --------------------------------------------------------------------------- #
 
+_SOME_OF = "(?:one|two|three|four|some|\\d+) of"
+# Not a diver looking for a buddy: "can't find a dive buddy for my trip".
+_SEEKING_A_BUDDY = (
+    "(?! (?:for (?:my |our |a |the |this |next )?(?:trip|holiday|vacation|course|weekend)"
+    "|to (?:dive|go) with|who)\\b)"
+)
+
 # Explicit calls for help: no context makes "call an ambulance" harmless.
 _URGENT_CALLS = [
     # Not "can anyone help me with nitrox?" or "where can I get help planning?".
@@ -195,10 +202,11 @@ _INCIDENTS = [
     # Missing, separated or trapped divers.
     f"(?:{_PERSON}|someone|somebody) (?:is |went |has gone )?missing",
     "missing (?:diver|buddy|person)",
-    "(?:lost|cannot find|could not find|cannot see|lost sight of|lost contact with|no sign of)"
-    f" {_POSS} (?:dive )?(?:{_PERSON}|group|boat)",
+    "(?:lost|cannot find|could not find|cannot see|lost sight of|lost contact with|"
+    "(?:no|any) sign of)"
+    f" (?:{_SOME_OF} )?{_POSS} (?:dive )?(?:{_PERSON}|group|boat)s?\\b{_SEEKING_A_BUDDY}",
     "(?:cannot|could not|can no longer) (?:see|find|spot|locate)"
-    f" (?:him|her|them|{_POSS} {_PERSON})",
+    f" (?:him|her|them|(?:{_SOME_OF} )?{_POSS} {_PERSON}s?\\b){_SEEKING_A_BUDDY}",
     f"(?:current|waves?) (?:took|swept|carried|pulled) (?:\\w+ ){{0,3}}{_PERSON}s?",
     f"{_PERSON} with (?:\\w+ )?symptoms",
     "(?:has not|did not|never|still has not) (?:come up|came up|surfaced|resurfaced|come back"

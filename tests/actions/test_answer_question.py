@@ -154,3 +154,16 @@ async def test_a_fear_is_answered_from_the_comfort_guides(use_answerer, make_tra
     answerer = use_answerer(AnswererReturning("Breathe slowly.\nSource: Breathing"))
     await run_action(make_tracker("I'm nervous about diving", "express_fear"), domain)
     assert answerer.topic_kinds == ["comfort"]
+
+
+async def test_a_trip_choice_the_nlu_placed_as_a_question_runs_trip_matching(
+    make_tracker, domain, use_answerer
+):
+    answerer = use_answerer(AnswererReturning("never used"))
+    tracker = make_tracker(
+        "nervous about currents, 5 dives, where should I go in July?", "ask_diving_question"
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_match_trip"}]
+    assert dispatcher.messages == [] and answerer.calls == []

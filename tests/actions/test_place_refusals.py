@@ -8,6 +8,7 @@ from actions.answer_question import ActionAnswerQuestion
 from actions.lead_forms import ValidateTrainingForm, ValidateTripForm
 from actions.profile import ActionNoteProfile
 from actions.site_suggestions import ActionSuggestSites
+from actions.trip_matching import ActionMatchTrip
 
 
 class RecordingAnswerer:
@@ -73,8 +74,13 @@ async def test_a_transport_question_from_an_origin_city_is_answered(answerer, ma
 
 async def test_a_fish_nickname_is_not_called_a_place(answerer, make_tracker, domain):
     tracker = make_tracker("where can I see a Napoleon?", "ask_diving_question")
-    _, dispatcher = await run(ActionAnswerQuestion(), tracker, domain)
+    events, dispatcher = await run(ActionAnswerQuestion(), tracker, domain)
+    # "Where can I see ..." is a trip choice: trip matching answers it next.
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_match_trip"}]
+    assert dispatcher.messages == []
+    _, dispatcher = await run(ActionMatchTrip(), tracker, domain)
     assert "text" in dispatcher.messages[0]
+    assert "don't cover" not in dispatcher.messages[0]["text"]
 
 
 async def test_a_trip_enquiry_for_an_uncovered_place_asks_for_a_covered_one(make_tracker, domain):

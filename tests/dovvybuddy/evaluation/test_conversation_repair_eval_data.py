@@ -2,11 +2,13 @@
 
 import re
 
+import pytest
+
 from dovvybuddy.common.reports import SPLITS
-from dovvybuddy.evaluation.dialogues import SUMMARY, load_dialogues
+from dovvybuddy.evaluation.dialogues import DIALOGUES_FILES, SUMMARY, load_dialogues
 from tests.dovvybuddy.evaluation.test_behaviour_eval_data import near_copies
 
-DIALOGUES = load_dialogues()
+DIALOGUES = [d for path in DIALOGUES_FILES for d in load_dialogues(path)]
 FIELDS = {
     "lead_name",
     "lead_email",
@@ -23,10 +25,15 @@ FIELDS = {
 }
 
 
-def test_there_are_at_least_40_dialogues_with_unique_ids_in_both_halves():
-    assert len(DIALOGUES) >= 40
+@pytest.mark.parametrize("path", DIALOGUES_FILES, ids=lambda p: p.name)
+def test_each_set_has_at_least_40_dialogues_in_both_halves(path):
+    dialogues = load_dialogues(path)
+    assert len(dialogues) >= 40
+    assert {d.split for d in dialogues} == set(SPLITS)
+
+
+def test_every_dialogue_id_is_unique_across_the_sets():
     assert len({d.id for d in DIALOGUES}) == len(DIALOGUES)
-    assert {d.split for d in DIALOGUES} == set(SPLITS)
 
 
 def test_interjections_name_a_question_or_the_summary_and_every_regex_compiles():

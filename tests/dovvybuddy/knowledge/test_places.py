@@ -7,6 +7,7 @@ from dovvybuddy.knowledge.places import (
     classify_place_name,
     classify_places,
     covered_destination_in,
+    in_diving_history,
     uncovered_place_in,
 )
 
@@ -208,3 +209,24 @@ def test_an_answer_to_where_is_read_as_a_place(answer, kind, destination):
 )
 def test_an_organisations_regional_office_is_not_a_place(text):
     assert uncovered_place_in(classify_places(text)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "history"),
+    [
+        ("AOW, 60 dives, mostly in Thailand", True),
+        ("did my open water in Koh Tao last year", True),
+        ("learnt to dive in Egypt", True),
+        ("thinking of Bali next", False),
+        ("what is diving like in Bali", False),
+        ("dived in Bali, want to go to Komodo next", False),  # Komodo is the wish
+    ],
+)
+def test_a_place_named_as_where_the_diver_dived_is_their_history(text, history):
+    mention = classify_places(text)[-1]
+    assert in_diving_history(text, mention) is history
+
+
+@pytest.mark.parametrize("text", ["what is diving in Koh Tao like", "how are the dives in Bali"])
+def test_a_question_about_diving_somewhere_is_not_history(text):
+    assert not in_diving_history(text, classify_places(text)[-1])

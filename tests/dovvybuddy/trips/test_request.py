@@ -188,3 +188,17 @@ def test_asking_for_somewhere_close_is_read(text, nearby):
 )
 def test_a_group_of_several_levels_is_matched_for_its_least_certified_diver(text, level):
     assert parse_request(text, TODAY).level == level
+
+
+@pytest.mark.parametrize(
+    ("text", "interests"),
+    [
+        ("nervous about currents, 5 dives, where should I go?", ("beginner-friendly",)),
+        ("no strong current please, want turtles", ("turtles", "beginner-friendly")),
+        ("not into wrecks, macro yes", ("macro",)),
+        ("scared of sharks but I'd love turtles", ("turtles",)),
+        ("walls and currents", ("wall", "drift")),
+    ],
+)
+def test_what_the_diver_wants_to_avoid_is_not_an_interest(text, interests):
+    assert interests_in(text) == interests

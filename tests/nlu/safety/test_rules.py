@@ -148,10 +148,25 @@ def test_ordinary_diving_talk_is_not_flagged(text: str) -> None:
         "I blew up my DSMB perfectly on the last dive!",
         "can anyone help me with a nitrox question?",
         "my fingers go numb from the cold, should I get gloves?",
+        "can't find a dive buddy for my holiday in May",
+        "I cannot find a buddy to dive with on Tioman",
     ],
 )
 def test_alarm_words_in_everyday_diving_talk(text: str) -> None:
     assert classify_safety(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cannot find one of our students after the drift dive",
+        "we lost two of our divers in the current",
+        "can't see any sign of one of my friends, he was behind me",
+        "lost sight of one of our group near the wall",
+    ],
+)
+def test_one_of_a_group_missing_is_an_emergency(text: str) -> None:
+    assert classify_safety(text) == "emergency"
 
 
 def test_fitness_question_about_a_symptom_is_medical() -> None:
