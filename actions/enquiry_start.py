@@ -18,7 +18,7 @@ import re
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction
 
-from dovvybuddy.leads.enquiry_requests import requested_enquiry
+from dovvybuddy.leads.enquiry_requests import TRAINING_FORM, TRIP_FORM, requested_enquiry
 
 # Safety first, and what ends or repairs a conversation is never an enquiry.
 _NEVER_AN_ENQUIRY = frozenset(
@@ -67,3 +67,14 @@ def guessed_enquiry(tracker: Tracker) -> bool:
         and _QUESTION.search(text.lower()) is not None
         and requested_enquiry(text) is None
     )
+
+
+def other_enquiry(tracker: Tracker, form: str) -> str | None:
+    """The training form, when the message that opened the trip form unmistakably
+    asks for a course ("connect me with a centre for my AOW in July"). Never the
+    other way: a message with no course word reads as a trip by default."""
+    message = tracker.latest_message or {}
+    if form != TRIP_FORM or (message.get("intent") or {}).get("name") not in _LEAD_INTENTS:
+        return None
+    wanted = requested_enquiry(str(message.get("text") or ""))
+    return TRAINING_FORM if wanted == TRAINING_FORM else None

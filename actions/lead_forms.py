@@ -31,7 +31,7 @@ from actions.conversation_repair import (
     repair_events,
     went_back_answered,
 )
-from actions.enquiry_start import guessed_enquiry
+from actions.enquiry_start import guessed_enquiry, other_enquiry
 from actions.form_questions import hands_over, question_events
 from actions.profile import PROFILE_SLOTS, uncovered_place_named
 from actions.trip_details_form import TripDetailValidation, asks_details_together
@@ -168,6 +168,15 @@ class LeadFormValidation(CentreChoiceValidation, TripDetailValidation, FormValid
             # member's contact details: the form ends before its first question.
             dispatcher.utter_message(response="utter_lead_form_private_only")
             return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots(domain)]
+        form = self.name().removeprefix("validate_")
+        if tracker.get_slot("requested_slot") is None and (switch := other_enquiry(tracker, form)):
+            # A course named in a trip enquiry's first words is a training enquiry.
+            return [
+                ActiveLoop(None),
+                SlotSet("requested_slot", None),
+                *reset_form_slots(domain),
+                FollowupAction(switch),
+            ]
         if tracker.get_slot("requested_slot") is None and guessed_enquiry(tracker):
             # "Planning a trip in November, good time?" is answered (actions/enquiry_start.py).
             return [

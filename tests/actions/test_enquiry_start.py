@@ -5,7 +5,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_question import ActionAnswerQuestion
-from actions.enquiry_start import enquiry_start, guessed_enquiry
+from actions.enquiry_start import enquiry_start, guessed_enquiry, other_enquiry
+from actions.lead_forms import ValidateTripForm
 from actions.profile import ActionNoteProfile
 from actions.trip_matching import ActionMatchTrip
 
@@ -52,3 +53,34 @@ def test_only_an_unsure_lead_guess_on_a_plain_question_is_answered_instead(
     text, intent, confidence, guessed
 ):
     assert guessed_enquiry(opened_by(text, intent, confidence)) is guessed
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "other"),
+    [
+        (
+            "please connect me with a dive centre for my Rescue course in June",
+            "trip_form",
+            "training_form",
+        ),
+        (
+            "put me in touch with a shop, I need a refresher before my trip",
+            "trip_form",
+            "training_form",
+        ),
+        ("I'm AOW, put me in touch with a dive shop for fun dives", "trip_form", None),
+        ("book me some fun dives please", "training_form", None),  # never training -> trip
+    ],
+)
+def test_a_course_named_in_a_trip_enquirys_first_words_switches_to_training(text, form, other):
+    intent = "request_trip_lead" if form == "trip_form" else "request_training_lead"
+    assert other_enquiry(opened_by(text, intent, 0.9), form) == other
+
+
+async def test_the_trip_form_opened_by_a_course_request_hands_over_to_the_training_form(domain):
+    tracker = opened_by(
+        "connect me with a dive centre for my AOW in July", "request_trip_lead", 0.9
+    )
+    events = await ValidateTripForm().run(CollectingDispatcher(), tracker, domain)
+    assert events[0] == {"event": "active_loop", "timestamp": None, "name": None}
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "training_form"}
