@@ -51,8 +51,8 @@ _WANTS_TO_LEARN = re.compile(
 _HOW_QUESTION = re.compile(r"^\W*(?:how|what|why|when|is|are|does|do|should|which)\b")
 _LEARNING = re.compile(
     r"\b(?:course|courses|learn|learning|lesson|lessons|certif\w*|open water|advanced|aow|"
-    r"refresher|rescue|divemaster|padi|ssi|naui|training|discover scuba|try dive|try scuba|school|schools|"
-    r"instructor|instructors)\b"
+    r"refresher|rescue|divemaster|padi|ssi|naui|training|discover scuba|try dive|try scuba|"
+    r"school|schools|instructor|instructors)\b"
 )
 
 
