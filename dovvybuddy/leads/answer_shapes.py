@@ -22,7 +22,7 @@ COUNT = rf"(\d{{1,3}}|{NUMBER_WORD_PATTERN})"
 GROUP = re.compile(
     rf"\b{COUNT}\s+(?:of us|people|ppl|pax|persons|person|divers|adults|friends going)\b"
     rf"|\bwe(?:'re| are| r| will be|'ll be)\s+(?:now\s+|actually\s+)?{COUNT}\b"
-    rf"|\bparty of\s+{COUNT}\b|\bjust me\b|\bsolo\b"
+    rf"|\b(?:party|group|team) of\s+{COUNT}\b|\bjust me\b|\bsolo\b"
 )
 DIVES = re.compile(r"\b(\d{1,5})\s*(?:logged\s+)?dives\b")
 _HOLIDAYS = "|".join(HOLIDAY_NAMES.values())

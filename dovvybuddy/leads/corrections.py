@@ -56,16 +56,21 @@ STRONGLY_TYPED = frozenset({"lead_email", "lead_phone", "group_size"})
 
 _CUE = re.compile(
     r"\b(actually|actualy|acutally|change|chnge|chang|changed|update|updated|correct|correction|"
-    r"wrong|wrng|mistake|typo|sorry|sry|soz|meant|i mean|instead|oops|whoops|should be|"
+    r"incorrect|wrong|wrng|mistake|typo|sorry|sry|soz|meant|i mean|instead|oops|whoops|should be|"
     r"make it|switch|edit|fix|my bad|scrap|rather|not right|not correct|tukar|salah|"
     r"no wait|hold on|replace|modify|amend|redo|moved|move|decided|postponed|pushed|"
-    r"changing|not \w+ but|scratch that|on second thoughts?|change of plans?)\b"
+    r"changing|not \w+ but|scratch that|on second thoughts?|change of plans?|make that|"
+    r"push|shift|postpone|reschedule|bring (?:it )?forward|changed (?:my|our) minds?|"
+    r"prefer|go with|let's do|how about|btw|by the way|fyi|also|better|later|earlier|sooner|"
+    r"spell|spelt|spelled|spelling|not)\b"
 )
+# Typed in a hurry: "chnage", "acutally", "updte" are still the words that say so.
+_FUZZY_CUES = ("actually", "change", "update", "correct", "correction", "mistake", "instead")
 # Field words, typos and other names for each field, longest first when tried.
 _STRONG_CUE = re.compile(
     r"\b(actually|change|update|correct|correction|wrong|mistake|typo|meant|instead|"
-    r"should be|make it|edit|fix|sorry|oops|not|scratch that|on second thoughts?|"
-    r"change of plans?)\b"
+    r"should be|make it|make that|edit|fix|sorry|oops|not|scratch that|on second thoughts?|"
+    r"change of plans?|postpone|push|move|reschedule|switch)\b"
 )
 _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "lead_email": ("email address", "e-mail", "e mail", "email", "emial", "emal", "emai", "mail"),
@@ -85,7 +90,7 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
         "nombor",
         "number",
     ),
-    "lead_name": ("full name", "name", "nmae", "naem", "nm"),
+    "lead_name": ("full name", "name", "nmae", "naem", "nm", "call me"),
     "group_size": (
         "number of people",
         "number of divers",
@@ -115,7 +120,7 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "dive_centre": ("dive centre", "dive center", "dive shop", "dive school", "centre", "center"),
 }
 _VALUE_MARKER = re.compile(
-    r"(?:\b(?:to|is|be|are|it's|its|it is|meant|use|make it|now)\b|:|→|->|=)\s*",
+    r"(?:\b(?:to|is|be|are|it's|its|it is|meant|use|make it|make that|now)\b|'s\b|:|→|->|=)\s*",
     re.IGNORECASE,
 )
 _FILLER = re.compile(
@@ -133,7 +138,10 @@ _NOT_A_VALUE = re.compile(
 _GO_BACK = re.compile(
     r"\b(go+\s*ba(?:ck|kc)|back up|previ?o?us (?:question|one|step|answer)|last question|"
     r"step back|undo|redo the (?:last|previous)|revert|question before|back one|one step back|"
-    r"the one before)\b"
+    r"the one before|take me back|(?:my |the |that )?(?:last|previous) (?:one|answer|reply)|"
+    r"what i (?:just )?(?:said|typed|wrote|answered|put)|previous,? (?:pls|please|plz))\b"
+    # "can I change that", "fix that": the answer just given, said alone.
+    r"|^(?:\w+,?\s+){0,3}(?:change|fix|redo|correct|edit) (?:that|this|it)(?: please| pls)?\W*$"
 )
 _KEEP = re.compile(
     r"^(?:(?:no,?\s*)?(?:just\s+)?keep(?:\s+it)?(?:\s+(?:the\s+same|as (?:it was|before|is)))?|"
@@ -142,7 +150,37 @@ _KEEP = re.compile(
     r"as (?:it was|before)|it was (?:right|correct|fine)|never ?mind,? keep it)[.! ]*$"
 )
 _SHORT_ANSWER_WORDS = 12
+# A number the diver puts in place of the one they just typed ("... no, make it 6").
+_SELF_REPAIR = re.compile(
+    rf"\b(?:no|sorry|make (?:it|that)|i mean|actually|wait|or rather)\b[\s,.!-]*"
+    rf"(?:(?:it's|its|make it|make that|just|only)\s+)?{COUNT}\b"
+)
 _CLAUSE = re.compile(r"\s*(?:[,;]|\s-\s|\.\s|\bso\b|\band\b|\balso\b|\bplus\b)\s*")
+
+
+def _near(word: str, target: str) -> bool:
+    """Whether `word` is `target` with one letter wrong, missing, extra or swapped."""
+    if word == target or abs(len(word) - len(target)) > 1:
+        return word == target
+    if len(word) == len(target):
+        diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        swapped = (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and word[diff[0]] == target[diff[1]]
+            and word[diff[1]] == target[diff[0]]
+        )
+        return len(diff) == 1 or swapped
+    short, long = sorted((word, target), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def has_cue(lowered: str) -> bool:
+    """Whether a message says it changes something, typos included ("chnage the date")."""
+    if _CUE.search(lowered):
+        return True
+    words = re.findall(r"[a-z]+", lowered)
+    return any(len(w) >= 5 and _near(w, cue) for w in words for cue in _FUZZY_CUES)
 
 
 def is_go_back(text: str) -> bool:
@@ -174,6 +212,11 @@ def _field_named(lowered: str, fields: Sequence[str]) -> tuple[str, re.Match[str
             if word == "number":
                 # "number of people" and "number of dives" name other fields.
                 pattern = r"\bnumber\b(?! of)"
+            if word == "call me":
+                # "call me Aisyah", not "call me on +60 ..." or "call me after 6".
+                pattern = (
+                    r"\bcall me\b(?!\s+(?:on|at|back|later|after|before|via|by|in|tomorrow)\b)"
+                )
             if word == "mail" or word == "email":
                 pattern = rf"\b{re.escape(word)}\b(?!\s*(?:me|us|them)\b)"
             found = re.search(pattern, lowered)
@@ -189,11 +232,11 @@ def _segment(text: str, after: int) -> str:
     marker = _VALUE_MARKER.search(rest)
     segment = rest[marker.end() :] if marker else rest
     segment = without_negated(segment) if segment else segment
-    segment = re.sub(r"\s+", " ", segment).strip(" ,.!;:-")
+    segment = re.sub(r"\s+", " ", segment).strip(" ,.!?;:-")
     previous = None
     while previous != segment:
         previous = segment
-        segment = _FILLER.sub("", segment).strip(" ,.!;:-")
+        segment = _FILLER.sub("", segment).strip(" ,.!?;:-")
     return "" if _NOT_A_VALUE.fullmatch(segment.lower()) else segment
 
 
@@ -211,9 +254,11 @@ def _value_for(field: str, text: str, lowered: str, named_end: int) -> str | Non
             return "skip"
         return _segment(text, named_end) or None
     if field == "group_size":
-        found = GROUP.search(kept)
+        # "3 people... sorry, make it 6": a diver who corrects themselves means the last.
+        found = list(GROUP.finditer(kept))
         if found:
-            return found.group(0)
+            later = _SELF_REPAIR.search(kept, found[-1].end())
+            return later.group(1) if later else found[-1].group(0)
         number = re.search(rf"\b{COUNT}\b", _segment(kept, named_end))
         return number.group(0) if number else None
     if field == "dive_count":
@@ -252,6 +297,33 @@ def _value_for(field: str, text: str, lowered: str, named_end: int) -> str | Non
     return free_text or None
 
 
+# "it's Chong, not Chang", "Tan not Tang", "not Tang but Tan": one word of a name put right.
+_WORD_FOR_WORD = (
+    re.compile(
+        r"(?:^|\b(?:it's|its|is|spelt|spelled|spell it)\s+)"
+        r"([^\W\d_][\w'-]*),?\s+not\s+([^\W\d_][\w'-]*)\W*$"
+    ),
+    re.compile(r"\bnot\s+([^\W\d_][\w'-]*),?\s+(?:but\s+)?([^\W\d_][\w'-]*)\W*$"),
+)
+
+
+def name_part_corrected(text: str, name: Any) -> str | None:
+    """The name with one word put right ("Chong, not Chang"), when the replaced word is in it."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    words = name.split()
+    for number, pattern in enumerate(_WORD_FOR_WORD):
+        found = pattern.search(text.strip())
+        if not found:
+            continue
+        new, old = found.groups() if number == 0 else reversed(found.groups())
+        matches = [i for i, word in enumerate(words) if word.lower() == old.lower()]
+        if matches and new.lower() != old.lower():
+            words[matches[0]] = new if not new.islower() else new.title()
+            return " ".join(words)
+    return None
+
+
 def find_correction(
     text: str, asked: str | None, fields: Sequence[str], values: Mapping[str, Any]
 ) -> Correction | None:
@@ -265,6 +337,10 @@ def find_correction(
     lowered = normalised(text)
     if not lowered or asked is None:
         return None
+    if asked != "lead_name" and "lead_name" in fields:
+        renamed = name_part_corrected(text, values.get("lead_name"))
+        if renamed:
+            return Correction("lead_name", renamed)
     named = _field_named(lowered, fields)
     typed = typed_field(text, lowered, fields, asked)
     field = named[0] if named else typed
@@ -277,16 +353,19 @@ def find_correction(
         field, named = "certification_level", None
     if field is None or field == asked:
         return None
-    if asked in ("certification_level", "course_of_interest") and typed == field and not named:
+    levels = ("certification_level", "course_of_interest")
+    if asked in levels and typed == field and field in levels and not named:
         # "Advanced" answers the level or course question, whichever was asked.
         return None
-    cue = _CUE.search(lowered) is not None
+    cue = has_cue(lowered)
     explicit = named is not None and (
         re.search(
-            rf"\bmy\s+(?:\w+\s+)?{re.escape(named[1].group(0))}\s*(?:is|'s|should be|:)", lowered
+            rf"\b(?:my|the|our)\s+(?:\w+\s+)?{re.escape(named[1].group(0))}\s*"
+            r"(?:is|are|'s|should be|will be|would be|:)",
+            lowered,
         )
         is not None
-        or re.search(rf"^{re.escape(named[1].group(0))}\s*[:=]", lowered) is not None
+        or re.search(rf"^{re.escape(named[1].group(0))}\s*(?:[:=]|'s\b|is\b)", lowered) is not None
     )
     strong = typed == field and field in STRONGLY_TYPED
     if asked in FREE_TEXT_FIELDS:
@@ -294,7 +373,12 @@ def find_correction(
         # new value, or a short message that says it corrects, counts.
         short = len(lowered.split()) <= _SHORT_ANSWER_WORDS
         strong_cue = _STRONG_CUE.search(lowered) is not None
-        if not ((strong and (cue or explicit)) or (short and strong_cue and (named or typed))):
+        named_and_shaped = named is not None and typed == field
+        if not (
+            (strong and (cue or explicit))
+            or (short and strong_cue and (named or typed))
+            or (short and cue and named_and_shaped)
+        ):
             return None
     elif not (cue or explicit or strong):
         return None
@@ -318,7 +402,7 @@ def find_corrections(
     if first is None:
         return []
     found = [first]
-    cue = "actually " if _CUE.search(normalised(text)) else ""
+    cue = "actually " if has_cue(normalised(text)) else ""
     for clause in _CLAUSE.split(text):
         if len(clause.split()) < 2:
             continue
