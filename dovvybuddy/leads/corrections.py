@@ -70,7 +70,8 @@ _FUZZY_CUES = ("actually", "change", "update", "correct", "correction", "mistake
 _STRONG_CUE = re.compile(
     r"\b(actually|change|update|correct|correction|wrong|mistake|typo|meant|instead|"
     r"should be|make it|make that|edit|fix|sorry|oops|not|scratch that|on second thoughts?|"
-    r"change of plans?|postpone|push|move|reschedule|switch)\b"
+    r"change of plans?|postpon\w*|push(?:ed)?|mov(?:e|ed|ing)|shift(?:ed)?|reschedul\w*|"
+    r"switch(?:ed)?)\b"
 )
 _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "lead_email": ("email address", "e-mail", "e mail", "email", "emial", "emal", "emai", "mail"),
@@ -124,8 +125,8 @@ _VALUE_MARKER = re.compile(
     re.IGNORECASE,
 )
 _FILLER = re.compile(
-    r"^(?:(?:actually|sorry|sry|pls|please|plz|oh|oops|ah|wait|no|yes|and|so|but|lol|hmm|"
-    r"my bad|instead|just|it's|its|it is|i meant|i mean|meant|to|is|be)\b[\s,!.:-]*)+"
+    r"^(?:(?:actually|sorry|sry|pls|please|plz|oh|oops|ah|wait|no|yes|and|so|but|lol|hmm|should|"
+    r"my bad|instead|just|it's|its|it is|i meant|i mean|meant|to|is|be|as|read)\b[\s,!.:-]*)+"
     r"|(?:[\s,!.-]*\b(?:actually|sorry|sry|pls|please|plz|thanks|thank you|instead|lol|"
     r"then|now|too|pls|thx)\b)+[\s,!.]*$",
     re.IGNORECASE,
@@ -155,7 +156,9 @@ _SELF_REPAIR = re.compile(
     rf"\b(?:no|sorry|make (?:it|that)|i mean|actually|wait|or rather)\b[\s,.!-]*"
     rf"(?:(?:it's|its|make it|make that|just|only)\s+)?{COUNT}\b"
 )
-_CLAUSE = re.compile(r"\s*(?:[,;]|\s-\s|\.\s|\bso\b|\band\b|\balso\b|\bplus\b)\s*")
+_CLAUSE = re.compile(
+    r"\s*(?:[,;]|\s-\s|(?<![DdMm]r)(?<![Mm]rs)(?<![Mm]s)\.\s|\bso\b|\band\b|\balso\b|\bplus\b)\s*"
+)
 
 
 def _near(word: str, target: str) -> bool:
@@ -324,6 +327,17 @@ def name_part_corrected(text: str, name: Any) -> str | None:
     return None
 
 
+# What confirms the summary rather than changes it ("yes, the dates are fine").
+_CONFIRMS = re.compile(
+    r"\b(yes|yep|yeah|ok|okay|fine|good|great|perfect|right|send|submit|confirm\w*|looks|lgtm)\b"
+)
+
+
+def at_summary_with_a_value(asked: str | None, named: Any, lowered: str) -> bool:
+    """Whether a message at the summary names a field with something new ("group size 8")."""
+    return asked == "lead_confirmed" and named is not None and not _CONFIRMS.search(lowered)
+
+
 def find_correction(
     text: str, asked: str | None, fields: Sequence[str], values: Mapping[str, Any]
 ) -> Correction | None:
@@ -361,11 +375,12 @@ def find_correction(
     explicit = named is not None and (
         re.search(
             rf"\b(?:my|the|our)\s+(?:\w+\s+)?{re.escape(named[1].group(0))}\s*"
-            r"(?:is|are|'s|should be|will be|would be|:)",
+            r"(?:is|are|'s|should be|should read|will be|would be|as|:)",
             lowered,
         )
         is not None
-        or re.search(rf"^{re.escape(named[1].group(0))}\s*(?:[:=]|'s\b|is\b)", lowered) is not None
+        or re.search(rf"^{re.escape(named[1].group(0))}\s*(?:[:=]|'s\b|is\b|are\b)", lowered)
+        is not None
     )
     strong = typed == field and field in STRONGLY_TYPED
     if asked in FREE_TEXT_FIELDS:
@@ -378,9 +393,13 @@ def find_correction(
             (strong and (cue or explicit))
             or (short and strong_cue and (named or typed))
             or (short and cue and named_and_shaped)
+            or (short and explicit)
         ):
             return None
-    elif not (cue or explicit or strong):
+    elif not (cue or explicit or strong or at_summary_with_a_value(asked, named, lowered)):
+        return None
+    if asked == "lead_confirmed" and _CONFIRMS.search(lowered) and not (cue or strong):
+        # "yes, the dates are fine": the summary is confirmed, nothing changes.
         return None
     value = _value_for(field, text, lowered, named[1].end() if named else 0)
     if value is not None and not value.strip():

@@ -317,3 +317,36 @@ def test_calling_me_by_a_name_corrects_the_name_but_a_call_at_a_time_does_not():
 def test_a_group_of_n_is_a_group_size():
     found = find_correction("we're now a group of 5", "certification_level", TRIP, {})
     assert found is not None and found.field == "group_size"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("group size 8", Correction("group_size", "8")),
+        ("dates are 3-10 May now", Correction("preferred_dates", "3-10 may")),
+        ("name should read Dr. Anand Krishnan", Correction("lead_name", "Dr. Anand Krishnan")),
+    ],
+)
+def test_a_field_named_with_a_new_value_at_the_summary_edits_it(text, expected):
+    assert find_correction(text, "lead_confirmed", TRIP, {}) == expected
+
+
+@pytest.mark.parametrize("text", ["yes the dates are fine", "looks good, send it", "yes"])
+def test_a_confirmation_that_names_a_field_changes_nothing(text):
+    assert find_correction(text, "lead_confirmed", TRIP, {}) is None
+
+
+def test_a_confirmation_with_a_new_address_still_changes_it():
+    found = find_correction("yes, email: x.y@example.com", "lead_confirmed", TRIP, {})
+    assert found == Correction("lead_email", "x.y@example.com")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we've moved the trip to early may", Correction("preferred_dates", "early may")),
+        ("please put my name as Wan Nurul Huda", Correction("lead_name", "Wan Nurul Huda")),
+    ],
+)
+def test_short_corrections_while_a_free_text_field_is_asked(text, expected):
+    assert find_correction(text, "interests", TRIP, {}) == expected
