@@ -224,7 +224,9 @@ class LeadFormValidation(CentreChoiceValidation, TripDetailValidation, FormValid
         if not chooses(tracker) and tracker.get_slot(CENTRE_SLOT) is None:
             # Fewer than two centres fit: there is nothing to choose.
             domain_slots = [slot for slot in domain_slots if slot != CENTRE_SLOT]
-        if destination_comes_first(tracker):
+        # The destination asked first, unless the diver went back from it to an earlier question.
+        going_back = (tracker.get_slot(REPAIR_SLOT) or {}).get("field")
+        if destination_comes_first(tracker) and going_back in (None, "destination"):
             return ["destination", *(slot for slot in domain_slots if slot != "destination")]
         return domain_slots
 

@@ -35,7 +35,7 @@ from dovvybuddy.leads.answer_shapes import (
     typed_field,
     without_negated,
 )
-from dovvybuddy.leads.fields import email_written, phone_written
+from dovvybuddy.leads.fields import SELF_REPAIR, email_written, phone_written
 from dovvybuddy.leads.repair_replies import LABELS
 
 
@@ -151,11 +151,6 @@ _KEEP = re.compile(
     r"as (?:it was|before)|it was (?:right|correct|fine)|never ?mind,? keep it)[.! ]*$"
 )
 _SHORT_ANSWER_WORDS = 12
-# A number the diver puts in place of the one they just typed ("... no, make it 6").
-_SELF_REPAIR = re.compile(
-    rf"\b(?:no|sorry|make (?:it|that)|i mean|actually|wait|or rather)\b[\s,.!-]*"
-    rf"(?:(?:it's|its|make it|make that|just|only)\s+)?{COUNT}\b"
-)
 _CLAUSE = re.compile(
     r"\s*(?:[,;]|\s-\s|(?<![DdMm]r)(?<![Mm]rs)(?<![Mm]s)\.\s|\bso\b|\band\b|\balso\b|\bplus\b)\s*"
 )
@@ -260,7 +255,7 @@ def _value_for(field: str, text: str, lowered: str, named_end: int) -> str | Non
         # "3 people... sorry, make it 6": a diver who corrects themselves means the last.
         found = list(GROUP.finditer(kept))
         if found:
-            later = _SELF_REPAIR.search(kept, found[-1].end())
+            later = SELF_REPAIR.search(kept, found[-1].end())
             return later.group(1) if later else found[-1].group(0)
         number = re.search(rf"\b{COUNT}\b", _segment(kept, named_end))
         return number.group(0) if number else None
