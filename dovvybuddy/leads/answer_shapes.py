@@ -28,7 +28,7 @@ DIVES = re.compile(r"\b(\d{1,5})\s*(?:logged\s+)?dives\b")
 _HOLIDAYS = "|".join(HOLIDAY_NAMES.values())
 DATES = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:-|–|to|until)?\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{MONTH}"
-    rf"|(?:early|mid|middle of|late|end of|beginning of|in|around)\s*-?\s*{MONTH}"
+    rf"|(?:early|mid|middle of|late|end of|beginning of|in|around|of)\s*-?\s*{MONTH}"
     rf"|{MONTH}\s+\d{{1,2}}"
     r"|(?:next|this)\s+(?:week|month|year|spring|summer|autumn|fall|winter)"
     r"|spring|summer|autumn|winter|\d{1,2}/\d{1,2}(?:/\d{2,4})?"

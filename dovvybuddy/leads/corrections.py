@@ -36,6 +36,7 @@ from dovvybuddy.leads.answer_shapes import (
     without_negated,
 )
 from dovvybuddy.leads.fields import SELF_REPAIR, email_written, phone_written
+from dovvybuddy.leads.name_parts import name_part_corrected
 from dovvybuddy.leads.repair_replies import LABELS
 
 
@@ -120,6 +121,7 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "accommodation": ("accommodation", "accomodation", "hotel", "lodging"),
     "dive_centre": ("dive centre", "dive center", "dive shop", "dive school", "centre", "center"),
 }
+_ARROW = re.compile(r"\s*(?:→|->|=>)\s*")
 _VALUE_MARKER = re.compile(
     r"(?:\b(?:to|is|be|are|it's|its|it is|meant|use|make it|make that|now)\b|'s\b|:|→|->|=)\s*",
     re.IGNORECASE,
@@ -263,7 +265,9 @@ def _value_for(field: str, text: str, lowered: str, named_end: int) -> str | Non
         found = DIVES.search(kept) or re.search(r"\b\d{1,5}\b", _segment(kept, named_end))
         return found.group(1) if found and found.groups() else (found.group(0) if found else None)
     if field == "destination":
-        return place_in(text) or _segment(text, named_end) or None
+        # "change Tioman to Redang": the place after "to" is the new one.
+        segment = _segment(text, named_end)
+        return (place_in(segment) if segment else None) or place_in(text) or segment or None
     if field == "preferred_dates":
         segment = _segment(kept, named_end)
         found = DATES.search(segment) if segment else None
@@ -295,42 +299,16 @@ def _value_for(field: str, text: str, lowered: str, named_end: int) -> str | Non
     return free_text or None
 
 
-# "it's Chong, not Chang", "Tan not Tang", "not Tang but Tan": one word of a name put right.
-_WORD_FOR_WORD = (
-    re.compile(
-        r"(?:^|\b(?:it's|its|is|spelt|spelled|spell it)\s+)"
-        r"([^\W\d_][\w'-]*),?\s+not\s+([^\W\d_][\w'-]*)\W*$"
-    ),
-    re.compile(r"\bnot\s+([^\W\d_][\w'-]*),?\s+(?:but\s+)?([^\W\d_][\w'-]*)\W*$"),
-)
-
-
-def name_part_corrected(text: str, name: Any) -> str | None:
-    """The name with one word put right ("Chong, not Chang"), when the replaced word is in it."""
-    if not isinstance(name, str) or not name.strip():
-        return None
-    words = name.split()
-    for number, pattern in enumerate(_WORD_FOR_WORD):
-        found = pattern.search(text.strip())
-        if not found:
-            continue
-        new, old = found.groups() if number == 0 else reversed(found.groups())
-        matches = [i for i, word in enumerate(words) if word.lower() == old.lower()]
-        if matches and new.lower() != old.lower():
-            words[matches[0]] = new if not new.islower() else new.title()
-            return " ".join(words)
-    return None
-
-
 # What confirms the summary rather than changes it ("yes, the dates are fine").
 _CONFIRMS = re.compile(
     r"\b(yes|yep|yeah|ok|okay|fine|good|great|perfect|right|send|submit|confirm\w*|looks|lgtm)\b"
 )
 
 
-def at_summary_with_a_value(asked: str | None, named: Any, lowered: str) -> bool:
-    """Whether a message at the summary names a field with something new ("group size 8")."""
-    return asked == "lead_confirmed" and named is not None and not _CONFIRMS.search(lowered)
+def at_summary_with_a_value(asked: str | None, field: str | None, lowered: str) -> bool:
+    """Whether a message at the summary names or gives a field anew ("group size 8",
+    "from Redang to Sipadan")."""
+    return asked == "lead_confirmed" and field is not None and not _CONFIRMS.search(lowered)
 
 
 def find_correction(
@@ -346,6 +324,12 @@ def find_correction(
     lowered = normalised(text)
     if not lowered or asked is None:
         return None
+    arrow = _ARROW.search(text)
+    if arrow and _ARROW.search(lowered):
+        # "Tioman → Redang", "3 -> 4 people": the value after the arrow replaces the one before.
+        found = find_correction("change to " + text[arrow.end() :], asked, fields, values)
+        if found is not None:
+            return found
     if asked != "lead_name" and "lead_name" in fields:
         renamed = name_part_corrected(text, values.get("lead_name"))
         if renamed:
@@ -391,7 +375,7 @@ def find_correction(
             or (short and explicit)
         ):
             return None
-    elif not (cue or explicit or strong or at_summary_with_a_value(asked, named, lowered)):
+    elif not (cue or explicit or strong or at_summary_with_a_value(asked, field, lowered)):
         return None
     if asked == "lead_confirmed" and _CONFIRMS.search(lowered) and not (cue or strong):
         # "yes, the dates are fine": the summary is confirmed, nothing changes.

@@ -350,3 +350,21 @@ def test_a_confirmation_with_a_new_address_still_changes_it():
 )
 def test_short_corrections_while_a_free_text_field_is_asked(text, expected):
     assert find_correction(text, "interests", TRIP, {}) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "expected"),
+    [
+        ("Tioman → Redang please", "group_size", Correction("destination", "Redang")),
+        ("change Tioman to Redang", "group_size", Correction("destination", "Redang")),
+        ("from Redang to Sipadan pls", "lead_confirmed", Correction("destination", "Sipadan")),
+        ("3 -> 4 people", "dive_count", Correction("group_size", "4 people")),
+    ],
+)
+def test_the_value_after_an_arrow_or_after_to_replaces_the_one_before(text, asked, expected):
+    assert find_correction(text, asked, TRIP, {}) == expected
+
+
+def test_a_week_of_a_month_is_a_dates_correction():
+    found = find_correction("can we change it to first week of May", "lead_confirmed", TRIP, {})
+    assert found == Correction("preferred_dates", "first week of may")
