@@ -348,8 +348,11 @@ def find_correction(
         return None
     levels = ("certification_level", "course_of_interest")
     if asked in levels and typed == field and field in levels and not named:
-        # "Advanced" answers the level or course question, whichever was asked.
-        return None
+        # "Advanced" answers the level or course question, whichever was asked, unless
+        # the one level said is plainly the other ("I'm already Advanced" at the course
+        # question, "I want the Rescue course" at the level question).
+        if len(LEVEL.findall(without_negated(lowered))) != 1:
+            return None
     cue = has_cue(lowered)
     explicit = named is not None and (
         re.search(

@@ -368,3 +368,9 @@ def test_the_value_after_an_arrow_or_after_to_replaces_the_one_before(text, aske
 def test_a_week_of_a_month_is_a_dates_correction():
     found = find_correction("can we change it to first week of May", "lead_confirmed", TRIP, {})
     assert found == Correction("preferred_dates", "first week of may")
+
+
+def test_a_level_the_diver_holds_said_at_the_course_question_corrects_the_level():
+    found = find_correction("actually I'm already Advanced", "course_of_interest", TRAINING, {})
+    assert found == Correction("certification_level", "advanced")
+    assert find_correction("Advanced", "course_of_interest", TRAINING, {}) is None
