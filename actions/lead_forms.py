@@ -52,6 +52,7 @@ from dovvybuddy.leads.fields import (
     parse_group_size,
     parse_level,
     parse_phone,
+    self_corrected,
 )
 from dovvybuddy.leads.store import LeadLimitReached, LeadRecord, default_lead_store
 from dovvybuddy.leads.travel_dates import parse_travel_dates, readable_dates
@@ -316,6 +317,9 @@ class LeadFormValidation(CentreChoiceValidation, TripDetailValidation, FormValid
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         size = parse_group_size(str(value or ""))
+        if size and self_corrected(str(value or "")):
+            # "3 people... sorry, make it 6": the number kept is said back.
+            dispatcher.utter_message(text=f"Got it: {size} {'person' if size == 1 else 'people'}.")
         if size:
             return {"group_size": size}
         dispatcher.utter_message(response="utter_invalid_group_size")

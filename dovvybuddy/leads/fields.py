@@ -185,6 +185,13 @@ SELF_REPAIR = re.compile(
 )
 
 
+def self_corrected(text: str) -> bool:
+    """Whether an answer puts a number in place of the one typed before it ("3... make it 6")."""
+    lowered = (text or "").lower()
+    first = re.search(r"\d+", lowered)
+    return bool(first and SELF_REPAIR.search(lowered, first.end()))
+
+
 def parse_group_size(text: str) -> int | None:
     """A group size between 1 and MAX_GROUP_SIZE from digits or a number word.
 

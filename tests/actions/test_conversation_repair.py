@@ -274,3 +274,11 @@ async def test_go_back_from_the_destination_question_asks_the_previous_field(dom
     assert slots["lead_phone"] is None
     assert slots["lead_repair"] == {"field": "lead_phone", "value": "+60123456789"}
     assert slots["requested_slot"] == "lead_phone"
+
+
+async def test_a_group_size_corrected_within_the_answer_is_said_back(domain):
+    answered = {**ANSWERED}
+    tracker = form_turn("no wait, 3 people... sorry make it 6", "group_size", answered, "inform")
+    slots, said = await run_form(tracker, domain)
+    assert slots["group_size"] == 6
+    assert said == ["Got it: 6 people."]
