@@ -22,7 +22,8 @@ COUNT = rf"(\d{{1,3}}|{NUMBER_WORD_PATTERN})"
 GROUP = re.compile(
     rf"\b{COUNT}\s+(?:of us|people|ppl|pax|persons|person|divers|adults|friends going)\b"
     rf"|\bwe(?:'re| are| r| will be|'ll be)\s+(?:now\s+|actually\s+)?{COUNT}\b"
-    rf"|\b(?:party|group|team) of\s+{COUNT}\b|\bjust me\b|\bsolo\b"
+    rf"|\b(?:party|group|team|total) of\s+{COUNT}\b|\b{COUNT}\s+(?:in total|in all|altogether)\b"
+    rf"|\bjust me\b|\bsolo\b"
 )
 DIVES = re.compile(r"\b(\d{1,5})\s*(?:logged\s+)?dives\b")
 _HOLIDAYS = "|".join(HOLIDAY_NAMES.values())
@@ -50,7 +51,10 @@ _COURSE_HINT = re.compile(r"\b(course|learn|take|do the|want the|sign up|trainin
 # "4 of us, not 3", "Redang, not Tioman", "instead of July": the replaced value.
 _NEGATED = re.compile(
     r"\b(?:not|instead of|rather than|no longer|isn't|is not)\s+(?!yet\b|certified\b)"
-    r"(?:the\s+|my\s+)?[^,.;!?]*"
+    r"(?:the\s+|my\s+)?[^,.;!?]*?"
+    # ... up to the end of the clause, or where the new value's words start
+    # ("instead of <place> can we go to <place>").
+    r"(?=$|[,.;!?]|\s+(?:can|could|let's|lets|please|pls|we|we'd|i|i'd|and|but|so|then|go|to)\b)"
 )
 
 

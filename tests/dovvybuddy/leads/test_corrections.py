@@ -374,3 +374,17 @@ def test_a_level_the_diver_holds_said_at_the_course_question_corrects_the_level(
     found = find_correction("actually I'm already Advanced", "course_of_interest", TRAINING, {})
     assert found == Correction("certification_level", "advanced")
     assert find_correction("Advanced", "course_of_interest", TRAINING, {}) is None
+
+
+def test_the_replaced_value_ends_where_the_new_ones_words_start():
+    found = find_correction(
+        "Instead of Perhentian can we go to Redang?", "preferred_dates", TRIP, {}
+    )
+    assert found == Correction("destination", "Redang")
+
+
+def test_a_total_is_a_group_size():
+    found = find_correction(
+        "oh btw 2 more friends are joining us so 6 in total", "certification_level", TRIP, {}
+    )
+    assert found == Correction("group_size", "6 in total")
