@@ -21,7 +21,7 @@ from dovvybuddy.leads.travel_dates import MONTH, NAMED_PERIOD
 COUNT = rf"(\d{{1,3}}|{NUMBER_WORD_PATTERN})"
 GROUP = re.compile(
     rf"\b{COUNT}\s+(?:of us|people|ppl|pax|persons|person|divers|adults|friends going)\b"
-    rf"|\bwe(?:'re| are| r| will be|'ll be)\s+(?:now\s+|actually\s+)?{COUNT}\b"
+    rf"|\bwe(?:'re| are| r| will be|'ll be)\s+(?:now\s+|actually\s+|only\s+|just\s+)*{COUNT}\b"
     rf"|\b(?:party|group|team|total) of\s+{COUNT}\b|\b{COUNT}\s+(?:in total|in all|altogether)\b"
     rf"|\bjust me\b|\bsolo\b"
 )

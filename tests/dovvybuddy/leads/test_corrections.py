@@ -388,3 +388,8 @@ def test_a_total_is_a_group_size():
         "oh btw 2 more friends are joining us so 6 in total", "certification_level", TRIP, {}
     )
     assert found == Correction("group_size", "6 in total")
+
+
+def test_hang_on_and_only_n_of_us_now_correct_the_group_size():
+    found = find_correction("hang on, we're only 3 now", "interests", TRIP, {})
+    assert found is not None and found.field == "group_size"
