@@ -60,7 +60,7 @@ _CUE = re.compile(
     r"incorrect|wrong|wrng|mistake|typo|sorry|sry|soz|meant|i mean|instead|oops|whoops|should be|"
     r"make it|switch|edit|fix|my bad|scrap|rather|not right|not correct|tukar|salah|"
     r"no wait|wait|hold on|hang on|hold up|replace|modify|amend|redo|moved|move|decided|"
-    r"postponed|pushed|"
+    r"postponed|pushed|chg|chng|make tht|nvm|never ?mind|"
     r"changing|not \w+ but|scratch that|on second thoughts?|change of plans?|make that|"
     r"push|shift|postpone|reschedule|bring (?:it )?forward|changed (?:my|our) minds?|"
     r"prefer|go with|let's do|how about|btw|by the way|fyi|also|better|later|earlier|sooner|"
@@ -71,7 +71,8 @@ _FUZZY_CUES = ("actually", "change", "update", "correct", "correction", "mistake
 # Field words, typos and other names for each field, longest first when tried.
 _STRONG_CUE = re.compile(
     r"\b(actually|change|update|correct|correction|wrong|mistake|typo|meant|instead|"
-    r"should be|make it|make that|edit|fix|sorry|oops|not|scratch that|on second thoughts?|"
+    r"should be|make it|make that|make tht|chg|edit|fix|sorry|oops|not|scratch that|"
+    r"on second thoughts?|"
     r"change of plans?|postpon\w*|push(?:ed)?|mov(?:e|ed|ing)|shift(?:ed)?|reschedul\w*|"
     r"switch(?:ed)?)\b"
 )

@@ -393,3 +393,15 @@ def test_a_total_is_a_group_size():
 def test_hang_on_and_only_n_of_us_now_correct_the_group_size():
     found = find_correction("hang on, we're only 3 now", "interests", TRIP, {})
     assert found is not None and found.field == "group_size"
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "field"),
+    [
+        ("chg date to 5-9 aug", "dive_count", "preferred_dates"),
+        ("make tht 5 pax", "interests", "group_size"),
+    ],
+)
+def test_text_speak_cue_words_still_say_a_message_corrects(text, asked, field):
+    found = find_correction(text, asked, TRIP, {})
+    assert found is not None and found.field == field
