@@ -52,6 +52,7 @@ from dovvybuddy.leads.fields import (
     parse_group_size,
     parse_level,
     parse_phone,
+    self_corrected,
 )
 from dovvybuddy.leads.store import LeadLimitReached, LeadRecord, default_lead_store
 from dovvybuddy.leads.travel_dates import parse_travel_dates, readable_dates
@@ -233,7 +234,9 @@ class LeadFormValidation(CentreChoiceValidation, TripDetailValidation, FormValid
         if not chooses(tracker) and tracker.get_slot(CENTRE_SLOT) is None:
             # Fewer than two centres fit: there is nothing to choose.
             domain_slots = [slot for slot in domain_slots if slot != CENTRE_SLOT]
-        if destination_comes_first(tracker):
+        # The destination asked first, unless the diver went back from it to an earlier question.
+        going_back = (tracker.get_slot(REPAIR_SLOT) or {}).get("field")
+        if destination_comes_first(tracker) and going_back in (None, "destination"):
             return ["destination", *(slot for slot in domain_slots if slot != "destination")]
         return domain_slots
 
@@ -323,6 +326,9 @@ class LeadFormValidation(CentreChoiceValidation, TripDetailValidation, FormValid
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         size = parse_group_size(str(value or ""))
+        if size and self_corrected(str(value or "")):
+            # "3 people... sorry, make it 6": the number kept is said back.
+            dispatcher.utter_message(text=f"Got it: {size} {'person' if size == 1 else 'people'}.")
         if size:
             return {"group_size": size}
         dispatcher.utter_message(response="utter_invalid_group_size")

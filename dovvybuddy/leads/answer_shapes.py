@@ -21,14 +21,15 @@ from dovvybuddy.leads.travel_dates import MONTH, NAMED_PERIOD
 COUNT = rf"(\d{{1,3}}|{NUMBER_WORD_PATTERN})"
 GROUP = re.compile(
     rf"\b{COUNT}\s+(?:of us|people|ppl|pax|persons|person|divers|adults|friends going)\b"
-    rf"|\bwe(?:'re| are| r| will be|'ll be)\s+(?:now\s+|actually\s+)?{COUNT}\b"
-    rf"|\bparty of\s+{COUNT}\b|\bjust me\b|\bsolo\b"
+    rf"|\bwe(?:'re| are| r| will be|'ll be)\s+(?:now\s+|actually\s+|only\s+|just\s+)*{COUNT}\b"
+    rf"|\b(?:party|group|team|total) of\s+{COUNT}\b|\b{COUNT}\s+(?:in total|in all|altogether)\b"
+    rf"|\bjust me\b|\bsolo\b"
 )
 DIVES = re.compile(r"\b(\d{1,5})\s*(?:logged\s+)?dives\b")
 _HOLIDAYS = "|".join(HOLIDAY_NAMES.values())
 DATES = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:-|–|to|until)?\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{MONTH}"
-    rf"|(?:early|mid|middle of|late|end of|beginning of|in|around)\s*-?\s*{MONTH}"
+    rf"|(?:early|mid|middle of|late|end of|beginning of|in|around|of)\s*-?\s*{MONTH}"
     rf"|{MONTH}\s+\d{{1,2}}"
     r"|(?:next|this)\s+(?:week|month|year|spring|summer|autumn|fall|winter)"
     r"|spring|summer|autumn|winter|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
@@ -50,7 +51,10 @@ _COURSE_HINT = re.compile(r"\b(course|learn|take|do the|want the|sign up|trainin
 # "4 of us, not 3", "Redang, not Tioman", "instead of July": the replaced value.
 _NEGATED = re.compile(
     r"\b(?:not|instead of|rather than|no longer|isn't|is not)\s+(?!yet\b|certified\b)"
-    r"(?:the\s+|my\s+)?[^,.;!?]*"
+    r"(?:the\s+|my\s+)?[^,.;!?]*?"
+    # ... up to the end of the clause, or where the new value's words start
+    # ("instead of <place> can we go to <place>").
+    r"(?=$|[,.;!?]|\s+(?:can|could|let's|lets|please|pls|we|we'd|i|i'd|and|but|so|then|go|to)\b)"
 )
 
 

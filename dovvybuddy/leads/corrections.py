@@ -35,7 +35,8 @@ from dovvybuddy.leads.answer_shapes import (
     typed_field,
     without_negated,
 )
-from dovvybuddy.leads.fields import email_written, phone_written
+from dovvybuddy.leads.fields import SELF_REPAIR, email_written, phone_written
+from dovvybuddy.leads.name_parts import name_part_corrected
 from dovvybuddy.leads.repair_replies import LABELS
 
 
@@ -56,16 +57,24 @@ STRONGLY_TYPED = frozenset({"lead_email", "lead_phone", "group_size"})
 
 _CUE = re.compile(
     r"\b(actually|actualy|acutally|change|chnge|chang|changed|update|updated|correct|correction|"
-    r"wrong|wrng|mistake|typo|sorry|sry|soz|meant|i mean|instead|oops|whoops|should be|"
+    r"incorrect|wrong|wrng|mistake|typo|sorry|sry|soz|meant|i mean|instead|oops|whoops|should be|"
     r"make it|switch|edit|fix|my bad|scrap|rather|not right|not correct|tukar|salah|"
-    r"no wait|hold on|replace|modify|amend|redo|moved|move|decided|postponed|pushed|"
-    r"changing|not \w+ but|scratch that|on second thoughts?|change of plans?)\b"
+    r"no wait|wait|hold on|hang on|hold up|replace|modify|amend|redo|moved|move|decided|"
+    r"postponed|pushed|chg|chng|make tht|nvm|never ?mind|"
+    r"changing|not \w+ but|scratch that|on second thoughts?|change of plans?|make that|"
+    r"push|shift|postpone|reschedule|bring (?:it )?forward|changed (?:my|our) minds?|"
+    r"prefer|go with|let's do|how about|btw|by the way|fyi|also|better|later|earlier|sooner|"
+    r"spell|spelt|spelled|spelling|not)\b"
 )
+# Typed in a hurry: "chnage", "acutally", "updte" are still the words that say so.
+_FUZZY_CUES = ("actually", "change", "update", "correct", "correction", "mistake", "instead")
 # Field words, typos and other names for each field, longest first when tried.
 _STRONG_CUE = re.compile(
     r"\b(actually|change|update|correct|correction|wrong|mistake|typo|meant|instead|"
-    r"should be|make it|edit|fix|sorry|oops|not|scratch that|on second thoughts?|"
-    r"change of plans?)\b"
+    r"should be|make it|make that|make tht|chg|edit|fix|sorry|oops|not|scratch that|"
+    r"on second thoughts?|"
+    r"change of plans?|postpon\w*|push(?:ed)?|mov(?:e|ed|ing)|shift(?:ed)?|reschedul\w*|"
+    r"switch(?:ed)?)\b"
 )
 _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "lead_email": ("email address", "e-mail", "e mail", "email", "emial", "emal", "emai", "mail"),
@@ -85,7 +94,7 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
         "nombor",
         "number",
     ),
-    "lead_name": ("full name", "name", "nmae", "naem", "nm"),
+    "lead_name": ("full name", "name", "nmae", "naem", "nm", "call me"),
     "group_size": (
         "number of people",
         "number of divers",
@@ -114,13 +123,14 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "accommodation": ("accommodation", "accomodation", "hotel", "lodging"),
     "dive_centre": ("dive centre", "dive center", "dive shop", "dive school", "centre", "center"),
 }
+_ARROW = re.compile(r"\s*(?:→|->|=>)\s*")
 _VALUE_MARKER = re.compile(
-    r"(?:\b(?:to|is|be|are|it's|its|it is|meant|use|make it|now)\b|:|→|->|=)\s*",
+    r"(?:\b(?:to|is|be|are|it's|its|it is|meant|use|make it|make that|now)\b|'s\b|:|→|->|=)\s*",
     re.IGNORECASE,
 )
 _FILLER = re.compile(
-    r"^(?:(?:actually|sorry|sry|pls|please|plz|oh|oops|ah|wait|no|yes|and|so|but|lol|hmm|"
-    r"my bad|instead|just|it's|its|it is|i meant|i mean|meant|to|is|be)\b[\s,!.:-]*)+"
+    r"^(?:(?:actually|sorry|sry|pls|please|plz|oh|oops|ah|wait|no|yes|and|so|but|lol|hmm|should|"
+    r"my bad|instead|just|it's|its|it is|i meant|i mean|meant|to|is|be|as|read)\b[\s,!.:-]*)+"
     r"|(?:[\s,!.-]*\b(?:actually|sorry|sry|pls|please|plz|thanks|thank you|instead|lol|"
     r"then|now|too|pls|thx)\b)+[\s,!.]*$",
     re.IGNORECASE,
@@ -133,7 +143,10 @@ _NOT_A_VALUE = re.compile(
 _GO_BACK = re.compile(
     r"\b(go+\s*ba(?:ck|kc)|back up|previ?o?us (?:question|one|step|answer)|last question|"
     r"step back|undo|redo the (?:last|previous)|revert|question before|back one|one step back|"
-    r"the one before)\b"
+    r"the one before|take me back|(?:my |the |that )?(?:last|previous) (?:one|answer|reply)|"
+    r"what i (?:just )?(?:said|typed|wrote|answered|put)|previous,? (?:pls|please|plz))\b"
+    # "can I change that", "fix that": the answer just given, said alone.
+    r"|^(?:\w+,?\s+){0,3}(?:change|fix|redo|correct|edit) (?:that|this|it)(?: please| pls)?\W*$"
 )
 _KEEP = re.compile(
     r"^(?:(?:no,?\s*)?(?:just\s+)?keep(?:\s+it)?(?:\s+(?:the\s+same|as (?:it was|before|is)))?|"
@@ -142,7 +155,34 @@ _KEEP = re.compile(
     r"as (?:it was|before)|it was (?:right|correct|fine)|never ?mind,? keep it)[.! ]*$"
 )
 _SHORT_ANSWER_WORDS = 12
-_CLAUSE = re.compile(r"\s*(?:[,;]|\s-\s|\.\s|\bso\b|\band\b|\balso\b|\bplus\b)\s*")
+_CLAUSE = re.compile(
+    r"\s*(?:[,;]|\s-\s|(?<![DdMm]r)(?<![Mm]rs)(?<![Mm]s)\.\s|\bso\b|\band\b|\balso\b|\bplus\b)\s*"
+)
+
+
+def _near(word: str, target: str) -> bool:
+    """Whether `word` is `target` with one letter wrong, missing, extra or swapped."""
+    if word == target or abs(len(word) - len(target)) > 1:
+        return word == target
+    if len(word) == len(target):
+        diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        swapped = (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and word[diff[0]] == target[diff[1]]
+            and word[diff[1]] == target[diff[0]]
+        )
+        return len(diff) == 1 or swapped
+    short, long = sorted((word, target), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def has_cue(lowered: str) -> bool:
+    """Whether a message says it changes something, typos included ("chnage the date")."""
+    if _CUE.search(lowered):
+        return True
+    words = re.findall(r"[a-z]+", lowered)
+    return any(len(w) >= 5 and _near(w, cue) for w in words for cue in _FUZZY_CUES)
 
 
 def is_go_back(text: str) -> bool:
@@ -174,6 +214,11 @@ def _field_named(lowered: str, fields: Sequence[str]) -> tuple[str, re.Match[str
             if word == "number":
                 # "number of people" and "number of dives" name other fields.
                 pattern = r"\bnumber\b(?! of)"
+            if word == "call me":
+                # "call me Aisyah", not "call me on +60 ..." or "call me after 6".
+                pattern = (
+                    r"\bcall me\b(?!\s+(?:on|at|back|later|after|before|via|by|in|tomorrow)\b)"
+                )
             if word == "mail" or word == "email":
                 pattern = rf"\b{re.escape(word)}\b(?!\s*(?:me|us|them)\b)"
             found = re.search(pattern, lowered)
@@ -189,11 +234,11 @@ def _segment(text: str, after: int) -> str:
     marker = _VALUE_MARKER.search(rest)
     segment = rest[marker.end() :] if marker else rest
     segment = without_negated(segment) if segment else segment
-    segment = re.sub(r"\s+", " ", segment).strip(" ,.!;:-")
+    segment = re.sub(r"\s+", " ", segment).strip(" ,.!?;:-")
     previous = None
     while previous != segment:
         previous = segment
-        segment = _FILLER.sub("", segment).strip(" ,.!;:-")
+        segment = _FILLER.sub("", segment).strip(" ,.!?;:-")
     return "" if _NOT_A_VALUE.fullmatch(segment.lower()) else segment
 
 
@@ -211,16 +256,20 @@ def _value_for(field: str, text: str, lowered: str, named_end: int) -> str | Non
             return "skip"
         return _segment(text, named_end) or None
     if field == "group_size":
-        found = GROUP.search(kept)
+        # "3 people... sorry, make it 6": a diver who corrects themselves means the last.
+        found = list(GROUP.finditer(kept))
         if found:
-            return found.group(0)
+            later = SELF_REPAIR.search(kept, found[-1].end())
+            return later.group(1) if later else found[-1].group(0)
         number = re.search(rf"\b{COUNT}\b", _segment(kept, named_end))
         return number.group(0) if number else None
     if field == "dive_count":
         found = DIVES.search(kept) or re.search(r"\b\d{1,5}\b", _segment(kept, named_end))
         return found.group(1) if found and found.groups() else (found.group(0) if found else None)
     if field == "destination":
-        return place_in(text) or _segment(text, named_end) or None
+        # "change Tioman to Redang": the place after "to" is the new one.
+        segment = _segment(text, named_end)
+        return (place_in(segment) if segment else None) or place_in(text) or segment or None
     if field == "preferred_dates":
         segment = _segment(kept, named_end)
         found = DATES.search(segment) if segment else None
@@ -252,6 +301,18 @@ def _value_for(field: str, text: str, lowered: str, named_end: int) -> str | Non
     return free_text or None
 
 
+# What confirms the summary rather than changes it ("yes, the dates are fine").
+_CONFIRMS = re.compile(
+    r"\b(yes|yep|yeah|ok|okay|fine|good|great|perfect|right|send|submit|confirm\w*|looks|lgtm)\b"
+)
+
+
+def at_summary_with_a_value(asked: str | None, field: str | None, lowered: str) -> bool:
+    """Whether a message at the summary names or gives a field anew ("group size 8",
+    "from Redang to Sipadan")."""
+    return asked == "lead_confirmed" and field is not None and not _CONFIRMS.search(lowered)
+
+
 def find_correction(
     text: str, asked: str | None, fields: Sequence[str], values: Mapping[str, Any]
 ) -> Correction | None:
@@ -265,6 +326,16 @@ def find_correction(
     lowered = normalised(text)
     if not lowered or asked is None:
         return None
+    arrow = _ARROW.search(text)
+    if arrow and _ARROW.search(lowered):
+        # "Tioman → Redang", "3 -> 4 people": the value after the arrow replaces the one before.
+        found = find_correction("change to " + text[arrow.end() :], asked, fields, values)
+        if found is not None:
+            return found
+    if asked != "lead_name" and "lead_name" in fields:
+        renamed = name_part_corrected(text, values.get("lead_name"))
+        if renamed:
+            return Correction("lead_name", renamed)
     named = _field_named(lowered, fields)
     typed = typed_field(text, lowered, fields, asked)
     field = named[0] if named else typed
@@ -277,16 +348,23 @@ def find_correction(
         field, named = "certification_level", None
     if field is None or field == asked:
         return None
-    if asked in ("certification_level", "course_of_interest") and typed == field and not named:
-        # "Advanced" answers the level or course question, whichever was asked.
-        return None
-    cue = _CUE.search(lowered) is not None
+    levels = ("certification_level", "course_of_interest")
+    if asked in levels and typed == field and field in levels and not named:
+        # "Advanced" answers the level or course question, whichever was asked, unless
+        # the one level said is plainly the other ("I'm already Advanced" at the course
+        # question, "I want the Rescue course" at the level question).
+        if len(LEVEL.findall(without_negated(lowered))) != 1:
+            return None
+    cue = has_cue(lowered)
     explicit = named is not None and (
         re.search(
-            rf"\bmy\s+(?:\w+\s+)?{re.escape(named[1].group(0))}\s*(?:is|'s|should be|:)", lowered
+            rf"\b(?:my|the|our)\s+(?:\w+\s+)?{re.escape(named[1].group(0))}\s*"
+            r"(?:is|are|'s|should be|should read|will be|would be|as|:)",
+            lowered,
         )
         is not None
-        or re.search(rf"^{re.escape(named[1].group(0))}\s*[:=]", lowered) is not None
+        or re.search(rf"^{re.escape(named[1].group(0))}\s*(?:[:=]|'s\b|is\b|are\b)", lowered)
+        is not None
     )
     strong = typed == field and field in STRONGLY_TYPED
     if asked in FREE_TEXT_FIELDS:
@@ -294,9 +372,18 @@ def find_correction(
         # new value, or a short message that says it corrects, counts.
         short = len(lowered.split()) <= _SHORT_ANSWER_WORDS
         strong_cue = _STRONG_CUE.search(lowered) is not None
-        if not ((strong and (cue or explicit)) or (short and strong_cue and (named or typed))):
+        named_and_shaped = named is not None and typed == field
+        if not (
+            (strong and (cue or explicit))
+            or (short and strong_cue and (named or typed))
+            or (short and cue and named_and_shaped)
+            or (short and explicit)
+        ):
             return None
-    elif not (cue or explicit or strong):
+    elif not (cue or explicit or strong or at_summary_with_a_value(asked, field, lowered)):
+        return None
+    if asked == "lead_confirmed" and _CONFIRMS.search(lowered) and not (cue or strong):
+        # "yes, the dates are fine": the summary is confirmed, nothing changes.
         return None
     value = _value_for(field, text, lowered, named[1].end() if named else 0)
     if value is not None and not value.strip():
@@ -318,7 +405,7 @@ def find_corrections(
     if first is None:
         return []
     found = [first]
-    cue = "actually " if _CUE.search(normalised(text)) else ""
+    cue = "actually " if has_cue(normalised(text)) else ""
     for clause in _CLAUSE.split(text):
         if len(clause.split()) < 2:
             continue

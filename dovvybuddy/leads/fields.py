@@ -178,9 +178,29 @@ _ME_AND_ONE = re.compile(
 )
 
 
-def parse_group_size(text: str) -> int | None:
-    """A group size between 1 and MAX_GROUP_SIZE from digits or a number word."""
+# A number the diver puts in place of the one they just typed ("3 people... sorry, make it 6").
+SELF_REPAIR = re.compile(
+    r"\b(?:no|sorry|make (?:it|that)|i mean|actually|wait|or rather)\b[\s,.!-]*"
+    rf"(?:(?:it's|its|make it|make that|just|only)\s+)?(\d{{1,3}}|{words_pattern(NUMBER_WORDS)})\b"
+)
+
+
+def self_corrected(text: str) -> bool:
+    """Whether an answer puts a number in place of the one typed before it ("3... make it 6")."""
     lowered = (text or "").lower()
+    first = re.search(r"\d+", lowered)
+    return bool(first and SELF_REPAIR.search(lowered, first.end()))
+
+
+def parse_group_size(text: str) -> int | None:
+    """A group size between 1 and MAX_GROUP_SIZE from digits or a number word.
+
+    A diver who corrects themselves in the same message means the last number.
+    """
+    lowered = (text or "").lower()
+    first = re.search(r"\d+", lowered)
+    if first and (later := SELF_REPAIR.search(lowered, first.end())):
+        lowered = later.group(1)
     if match := _ME_AND_OTHERS.search(lowered):
         count = match.group(1)
         size = 1 + (int(count) if count.isdigit() else NUMBER_WORDS[count])

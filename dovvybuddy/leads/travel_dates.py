@@ -34,8 +34,12 @@ _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _PART_OF_MONTH = re.compile(
     rf"\b(early|beginning of|start of|mid|middle of|late|end of)\s+(?:of\s+)?{MONTH}{_YEAR}\b"
 )
-_DAY_RANGE = re.compile(rf"\b{_DAY}\s*(?:-|–|to|until|till)\s*{_DAY}\s+(?:of\s+)?{MONTH}{_YEAR}\b")
-_MONTH_DAY_RANGE = re.compile(rf"\b{MONTH}\s+{_DAY}\s*(?:-|–|to|until|till)\s*{_DAY}{_YEAR}\b")
+_DAY_RANGE = re.compile(
+    rf"\b{_DAY}\s*(?:-|–|to|until|till|and|&)\s*{_DAY}\s+(?:of\s+)?{MONTH}{_YEAR}\b"
+)
+_MONTH_DAY_RANGE = re.compile(
+    rf"\b{MONTH}\s+{_DAY}\s*(?:-|–|to|until|till|and|&)\s*{_DAY}{_YEAR}\b"
+)
 _MONTH_ONLY = re.compile(rf"^(?:(?:next|this)\s+)?{MONTH}{_YEAR}$")
 # "first week of May", "the last two weeks of August", "second half of June".
 _WEEKS_OF_MONTH = re.compile(
@@ -113,16 +117,21 @@ def _month(name: str) -> int:
 def _parse_day(text: str, today: date) -> date | None:
     # English only: left to guess the language, dateparser read "no", "na"
     # or "n/a" (answers to "when?") as today's date in Norwegian or Swahili.
-    parsed = dateparser.parse(
-        text,
-        languages=["en"],
-        settings={
-            "PREFER_DATES_FROM": "future",
-            "RELATIVE_BASE": datetime.combine(today, datetime.min.time()),
-            "PREFER_DAY_OF_MONTH": "first",
-        },
-    )
-    return parsed.date() if parsed else None
+    # Day first, as most divers here write it ("03/04" is 3 April); "7/20" can only be month first.
+    for order in ("DMY", "MDY"):
+        parsed = dateparser.parse(
+            text,
+            languages=["en"],
+            settings={
+                "PREFER_DATES_FROM": "future",
+                "RELATIVE_BASE": datetime.combine(today, datetime.min.time()),
+                "PREFER_DAY_OF_MONTH": "first",
+                "DATE_ORDER": order,
+            },
+        )
+        if parsed and today <= parsed.date() <= today + timedelta(days=MAX_DAYS_AHEAD):
+            return parsed.date()
+    return None
 
 
 def _normalised(text: str) -> str:

@@ -263,3 +263,22 @@ async def test_a_guessed_correction_naming_no_field_is_answered_as_a_question():
     events = await ActionNothingToCorrect().run(dispatcher, tracker, {})
     assert events == [{"event": "followup", "name": "action_answer_question", "timestamp": None}]
     assert dispatcher.messages == []
+
+
+async def test_go_back_from_the_destination_question_asks_the_previous_field(domain):
+    # The destination is asked first when it is the open question; going back from it
+    # must still reach the field before it.
+    answered = {k: ANSWERED[k] for k in ("lead_name", "lead_email", "lead_phone")}
+    tracker = form_turn("go back to the previous question please", "destination", answered)
+    slots, _ = await run_form(tracker, domain)
+    assert slots["lead_phone"] is None
+    assert slots["lead_repair"] == {"field": "lead_phone", "value": "+60123456789"}
+    assert slots["requested_slot"] == "lead_phone"
+
+
+async def test_a_group_size_corrected_within_the_answer_is_said_back(domain):
+    answered = {**ANSWERED}
+    tracker = form_turn("no wait, 3 people... sorry make it 6", "group_size", answered, "inform")
+    slots, said = await run_form(tracker, domain)
+    assert slots["group_size"] == 6
+    assert said == ["Got it: 6 people."]

@@ -217,3 +217,191 @@ def test_a_change_of_mind_and_named_times_of_year_are_corrections(text, asked, e
     found = find_correction(text, asked, TRIP, {})
     assert found is not None
     assert found == expected if isinstance(expected, Correction) else found.field == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "expected"),
+    [
+        ("chnage the date to october pls", "dive_count", Correction("preferred_dates", "october")),
+        (
+            "acutally my emial is kiran.d@example.org",
+            "group_size",
+            Correction("lead_email", "kiran.d@example.org"),
+        ),
+        ("updte the group to 5 people", "interests", Correction("group_size", "5 people")),
+    ],
+)
+def test_a_correction_typed_with_a_typo_in_its_cue_word_is_still_one(text, asked, expected):
+    assert find_correction(text, asked, TRIP, {}) == expected
+
+
+def test_a_group_size_is_a_correction_while_the_level_is_asked():
+    found = find_correction("hmm actually 6 of us now", "certification_level", TRIP, {})
+    assert found == Correction("group_size", "6 of us")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no wait, 3 people... sorry, make it 5", "5"),
+        ("actually just 2 of us... no, 4 of us", "4 of us"),
+    ],
+)
+def test_a_diver_who_corrects_themselves_in_one_message_means_the_last_number(text, expected):
+    assert find_correction(text, "dive_count", TRIP, {}) == Correction("group_size", expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "field"),
+    [
+        ("make that August", "lead_confirmed", "preferred_dates"),
+        ("could we push the dates to early November", "lead_message", "preferred_dates"),
+        ("fyi the dates will be 3-8 June", "lead_phone", "preferred_dates"),
+        ("let's do Perhentian", "group_size", "destination"),
+    ],
+)
+def test_terse_and_rescheduling_wordings_change_the_field_they_name_or_shape(text, asked, field):
+    found = find_correction(text, asked, TRIP, {})
+    assert found is not None and found.field == field
+
+
+def test_a_field_said_to_be_wrong_with_no_new_value_is_asked_again():
+    assert find_correction("email's wrong", "destination", TRIP, {}) == Correction(
+        "lead_email", None
+    )
+    assert find_correction("phone's incorrect", "group_size", TRIP, {}) == Correction(
+        "lead_phone", None
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("it's Chong, not Chang", "Chang Wei Ming", "Chong Wei Ming"),
+        ("my surname is Tan not Tang", "Tang Mei Ling", "Tan Mei Ling"),
+        ("not Kumer but Kumar", "Arjun Kumer", "Arjun Kumar"),
+    ],
+)
+def test_one_word_of_the_name_put_right_keeps_the_rest_of_the_name(text, name, expected):
+    found = find_correction(text, "lead_phone", TRIP, {"lead_name": name})
+    assert found == Correction("lead_name", expected)
+
+
+def test_a_word_not_in_the_name_is_not_a_name_correction():
+    found = find_correction("Redang, not Tioman", "group_size", TRIP, {"lead_name": "Ali Tan"})
+    assert found == Correction("destination", "Redang")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the last answer was wrong",
+        "wait I want to fix my last answer",
+        "let me change what I just said",
+        "take me back",
+        "hmm can I change that",
+    ],
+)
+def test_more_ways_of_going_back_to_the_previous_question(text):
+    assert is_go_back(text)
+
+
+def test_calling_me_by_a_name_corrects_the_name_but_a_call_at_a_time_does_not():
+    assert find_correction("call me Aisyah instead", "destination", TRIP, {}) == Correction(
+        "lead_name", "Aisyah"
+    )
+    found = find_correction("actually call me after 6pm", "destination", TRIP, {})
+    assert found is None or found.field != "lead_name"
+
+
+def test_a_group_of_n_is_a_group_size():
+    found = find_correction("we're now a group of 5", "certification_level", TRIP, {})
+    assert found is not None and found.field == "group_size"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("group size 8", Correction("group_size", "8")),
+        ("dates are 3-10 May now", Correction("preferred_dates", "3-10 may")),
+        ("name should read Dr. Anand Krishnan", Correction("lead_name", "Dr. Anand Krishnan")),
+    ],
+)
+def test_a_field_named_with_a_new_value_at_the_summary_edits_it(text, expected):
+    assert find_correction(text, "lead_confirmed", TRIP, {}) == expected
+
+
+@pytest.mark.parametrize("text", ["yes the dates are fine", "looks good, send it", "yes"])
+def test_a_confirmation_that_names_a_field_changes_nothing(text):
+    assert find_correction(text, "lead_confirmed", TRIP, {}) is None
+
+
+def test_a_confirmation_with_a_new_address_still_changes_it():
+    found = find_correction("yes, email: x.y@example.com", "lead_confirmed", TRIP, {})
+    assert found == Correction("lead_email", "x.y@example.com")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we've moved the trip to early may", Correction("preferred_dates", "early may")),
+        ("please put my name as Wan Nurul Huda", Correction("lead_name", "Wan Nurul Huda")),
+    ],
+)
+def test_short_corrections_while_a_free_text_field_is_asked(text, expected):
+    assert find_correction(text, "interests", TRIP, {}) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "expected"),
+    [
+        ("Tioman → Redang please", "group_size", Correction("destination", "Redang")),
+        ("change Tioman to Redang", "group_size", Correction("destination", "Redang")),
+        ("from Redang to Sipadan pls", "lead_confirmed", Correction("destination", "Sipadan")),
+        ("3 -> 4 people", "dive_count", Correction("group_size", "4 people")),
+    ],
+)
+def test_the_value_after_an_arrow_or_after_to_replaces_the_one_before(text, asked, expected):
+    assert find_correction(text, asked, TRIP, {}) == expected
+
+
+def test_a_week_of_a_month_is_a_dates_correction():
+    found = find_correction("can we change it to first week of May", "lead_confirmed", TRIP, {})
+    assert found == Correction("preferred_dates", "first week of may")
+
+
+def test_a_level_the_diver_holds_said_at_the_course_question_corrects_the_level():
+    found = find_correction("actually I'm already Advanced", "course_of_interest", TRAINING, {})
+    assert found == Correction("certification_level", "advanced")
+    assert find_correction("Advanced", "course_of_interest", TRAINING, {}) is None
+
+
+def test_the_replaced_value_ends_where_the_new_ones_words_start():
+    found = find_correction(
+        "Instead of Perhentian can we go to Redang?", "preferred_dates", TRIP, {}
+    )
+    assert found == Correction("destination", "Redang")
+
+
+def test_a_total_is_a_group_size():
+    found = find_correction(
+        "oh btw 2 more friends are joining us so 6 in total", "certification_level", TRIP, {}
+    )
+    assert found == Correction("group_size", "6 in total")
+
+
+def test_hang_on_and_only_n_of_us_now_correct_the_group_size():
+    found = find_correction("hang on, we're only 3 now", "interests", TRIP, {})
+    assert found is not None and found.field == "group_size"
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "field"),
+    [
+        ("chg date to 5-9 aug", "dive_count", "preferred_dates"),
+        ("make tht 5 pax", "interests", "group_size"),
+    ],
+)
+def test_text_speak_cue_words_still_say_a_message_corrects(text, asked, field):
+    found = find_correction(text, asked, TRIP, {})
+    assert found is not None and found.field == field

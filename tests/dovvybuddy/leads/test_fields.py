@@ -146,3 +146,16 @@ def test_levels_are_understood(text, expected):
 def test_skip_words_and_names():
     assert is_skip("Skip") and is_skip("no thanks") and not is_skip("Ana")
     assert is_plausible_name("Siti Nurhaliza") and not is_plausible_name("what courses?")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no wait, 3 people... sorry make it 6", 6),
+        ("we are 4, no wait 5", 5),
+        ("4 of us, not 3", 4),
+        ("4 people, sorry", 4),
+    ],
+)
+def test_a_group_size_corrected_in_the_same_answer_is_the_last_number(text, expected):
+    assert parse_group_size(text) == expected

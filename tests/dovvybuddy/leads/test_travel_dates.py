@@ -144,3 +144,19 @@ def test_ranges_are_stored_as_iso_and_read_as_days():
     assert readable_dates("2027-05-01/2027-05-10") == "1-10 May 2027"
     assert readable_dates("2026-12-24/2027-01-03") == "24 Dec 2026 - 3 Jan 2027"
     assert readable_dates("school holidays") == "school holidays"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("03/04/2027 - 10/04/2027", (date(2027, 4, 3), date(2027, 4, 10))),
+        ("between 5 and 12 April", (date(2027, 4, 5), date(2027, 4, 12))),
+        ("Mar 3 and 9", (date(2027, 3, 3), date(2027, 3, 9))),
+    ],
+)
+def test_day_first_numeric_dates_and_between_ranges(text, expected):
+    assert parse_date_range(text, TODAY) == expected
+
+
+def test_a_numeric_date_that_can_only_be_month_first_is_read_month_first():
+    assert parse_date_range("7/20", TODAY) == (date(2027, 7, 20), date(2027, 7, 20))
