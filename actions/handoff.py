@@ -176,7 +176,8 @@ class ActionStartHandoff(Action):
         events.append(SlotSet(QUESTION_SLOT, question))
         if replaced:
             dispatcher.utter_message(
-                text="Of course. I'll set that enquiry aside and pass your question to a person instead."
+                text="Of course. I'll set that enquiry aside and pass your question "
+                "to a person instead."
             )
         if question:
             dispatcher.utter_message(
@@ -187,7 +188,7 @@ class ActionStartHandoff(Action):
 
 
 class ValidateHandoffForm(LeadFormValidation):
-    """The handoff's fields: the question, then the same contact, centre and consent as an enquiry."""
+    """The handoff's fields: the question, then contact, centre and consent as in an enquiry."""
 
     def name(self) -> str:
         return "validate_handoff_form"
