@@ -19,6 +19,7 @@ if os.environ.get("DOVVY_SERVICE"):
 from actions.answer_question import ActionAnswerQuestion
 from actions.centre_choice import ActionAskDiveCentre
 from actions.conversation_repair import ASK_ACTIONS, ActionNothingToCorrect
+from actions.handoff import ActionStartHandoff, ValidateHandoffForm
 from actions.lead_forms import (
     ActionAskLeadConfirmed,
     ActionAskLeadConsent,
@@ -49,8 +50,10 @@ __all__ = [
     "ActionNoteProfile",
     "ActionNothingToCorrect",
     "ActionSafetyReply",
+    "ActionStartHandoff",
     "ActionSubmitLead",
     "ActionSuggestSites",
+    "ValidateHandoffForm",
     "ValidateProfileSlots",
     "ValidateTrainingForm",
     "ValidateTripForm",

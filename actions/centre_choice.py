@@ -47,6 +47,8 @@ def default_partner_of(destination: str | None) -> Partner:
 
 def wanted_services(tracker: Tracker) -> tuple[tuple[str, ...], str | None]:
     """The services (and course) the enquiry asks of a centre."""
+    if tracker.active_loop_name == "handoff_form":
+        return (), None  # a question for a person: any centre at the destination
     if tracker.active_loop_name == "training_form" or tracker.get_slot("course_of_interest"):
         return ("courses",), tracker.get_slot("course_of_interest")
     services = ["trips"]

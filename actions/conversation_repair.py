@@ -70,6 +70,7 @@ EDIT_BUTTON_WORDS = {
     "trip_course": "trip course",
     "accommodation": "accommodation",
     "dive_centre": "dive centre",
+    "handoff_question": "question",
 }
 # Questions asked by their own actions: the centre choice (actions/centre_choice.py)
 # and the trip details asked together (actions/trip_details_form.py).

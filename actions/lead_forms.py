@@ -79,6 +79,7 @@ FIELD_LABELS = {
     "accommodation": "Accommodation",
     "dive_centre": "Dive centre",
     "lead_message": "Message",
+    "handoff_question": "Your question",
 }
 # Words a diver may use to name a field when editing the summary.
 FIELD_WORDS = {
@@ -110,6 +111,7 @@ FIELD_WORDS = {
     "hotel": "accommodation",
     "centre": "dive_centre",
     "center": "dive_centre",
+    "question": "handoff_question",
 }
 _EDIT = re.compile(r"\b(change|edit|update|fix|correct|wrong)\b")
 

@@ -33,6 +33,8 @@ MAX_LIST_ROW_DESCRIPTION_CHARS = 72
 MAX_LIST_ROW_ID_CHARS = 200
 LIST_BUTTON_LABEL = "Choose"
 LIST_SECTION_TITLE = "Options"
+# The body of each further list message when the choices need more than one.
+MORE_CHOICES_TEXT = "More choices:"
 # WhatsApp needs a body above buttons.
 BUTTONS_ONLY_TEXT = "Please choose:"
 
@@ -389,9 +391,10 @@ def reply_payloads(
 ) -> list[dict[str, Any]]:
     """A reply with Rasa buttons (`{"title", "payload"}`) as WhatsApp messages.
 
-    Up to 3 buttons: reply buttons; 4 to 10: a list message; more: the
-    choices are written out as text to type. The buttons go under the last
-    part of a long text; when that part is over the 1,024 characters an
+    Up to 3 buttons: reply buttons; 4 to 10: a list message; more: list
+    messages of ten rows each, the later ones headed "More choices:", so that
+    every choice (a summary's last "Edit" rows too) stays one tap away. The
+    buttons go under the last part of a long text; when that part is over the 1,024 characters an
     interactive body may hold, it is sent as text with "Please choose:" above
     the buttons.
     """
@@ -399,9 +402,6 @@ def reply_payloads(
     chunks = split_text(text)
     if not buttons:
         return [text_payload(number, chunk) for chunk in chunks]
-    if len(buttons) > MAX_LIST_ROWS:
-        choices = "\n".join(f"- {' '.join(str(b.get('title')).split())}" for b in buttons)
-        return text_payloads(number, f"{text.strip()}\n\nPlease type one of:\n{choices}".strip())
     last = BUTTONS_ONLY_TEXT
     if chunks and len(chunks[-1]) <= MAX_INTERACTIVE_BODY_CHARS:
         last = chunks.pop()
@@ -409,7 +409,9 @@ def reply_payloads(
     if len(buttons) <= MAX_REPLY_BUTTONS:
         messages.append(buttons_payload(number, last, buttons))
     else:
-        messages.append(list_payload(number, last, buttons))
+        groups = [buttons[i : i + MAX_LIST_ROWS] for i in range(0, len(buttons), MAX_LIST_ROWS)]
+        messages.append(list_payload(number, last, groups[0]))
+        messages += [list_payload(number, MORE_CHOICES_TEXT, group) for group in groups[1:]]
     return messages
 
 

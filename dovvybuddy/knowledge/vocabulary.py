@@ -97,7 +97,11 @@ SAFETY_RESPONSES: dict[str, str] = {
 """The fixed reply (a domain response) to each safety category but the emergency,
 whose guidance is built from knowledge/ by its own action."""
 
-FORM_LEAD_TYPES: dict[str, str] = {"training_form": "training", "trip_form": "trip"}
+FORM_LEAD_TYPES: dict[str, str] = {
+    "training_form": "training",
+    "trip_form": "trip",
+    "handoff_form": "question",
+}
 """The lead forms (domain.yml) and the lead type each one stores."""
 
 # What a partner dive centre offers (knowledge/partners/*.md `services`), and

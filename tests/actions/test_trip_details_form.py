@@ -90,3 +90,15 @@ async def test_skip_leaves_gear_rental_out_though_it_reads_as_no(domain):
     tapped.slots["gear_rental"] = tapped.events[-1]["value"] = "no"
     slots, _ = await run_form(tapped, domain)
     assert slots["gear_rental"] == "no"
+
+
+async def test_a_plain_yes_at_the_summary_edit_of_the_trip_course_is_the_answer(domain):
+    # "edit trip course" at the summary, then "yes": the form's affirm mapping
+    # gives "yes", which the validator keeps (which course is for the centre).
+    answered = {**ANSWERED, "lead_repair": {"field": "trip_course", "value": "no"}}
+    answered.pop("trip_course", None)
+    tracker = form_turn("yes", "trip_course", answered, intent="affirm")
+    slots, said = await run_form(tracker, domain)
+    assert slots["trip_course"] == "yes"
+    assert "utter_invalid_trip_course" not in said
+    assert slots["requested_slot"] != "trip_course"

@@ -24,6 +24,7 @@ from connectors.whatsapp_messages import (
     MAX_BUTTON_TITLE_CHARS,
     MAX_INTERACTIVE_BODY_CHARS,
     MAX_LIST_ROW_TITLE_CHARS,
+    MAX_LIST_ROWS,
     TEXT_ONLY_TEXT,
     WHATSAPP_MAX_MESSAGE_CHARS,
     RecentIds,
@@ -391,12 +392,31 @@ def test_list_payload_keeps_at_most_ten_rows():
     assert len(rows) == 10
 
 
-def test_more_than_ten_buttons_are_written_out_as_text():
-    buttons = [{"title": f"Site {n}", "payload": f"s{n}"} for n in range(12)]
+def list_rows(message):
+    return message["interactive"]["action"]["sections"][0]["rows"]
+
+
+def test_a_summary_with_more_than_ten_choices_keeps_every_choice_tappable():
+    # Confirm, twelve "Edit" rows and cancel: the trip summary at its longest.
+    edits = [f"Edit field {n}" for n in range(12)]
+    buttons = [
+        {"title": "Yes, send it", "payload": "/affirm"},
+        *({"title": title, "payload": title.lower()} for title in edits),
+        {"title": "Cancel", "payload": "/stop"},
+    ]
+    messages = reply_payloads(NUMBER, "Here's what I'll send: ... Shall I send it?", buttons)
+    assert [m["interactive"]["type"] for m in messages] == ["list", "list"]
+    assert messages[0]["interactive"]["body"]["text"].endswith("Shall I send it?")
+    assert messages[1]["interactive"]["body"]["text"] == "More choices:"
+    rows = [row for message in messages for row in list_rows(message)]
+    assert all(len(list_rows(message)) <= MAX_LIST_ROWS for message in messages)
+    assert [row["id"] for row in rows] == [button["payload"] for button in buttons]
+
+
+def test_twenty_one_choices_take_three_list_messages():
+    buttons = [{"title": f"Site {n}", "payload": f"s{n}"} for n in range(21)]
     messages = reply_payloads(NUMBER, "Which site?", buttons)
-    assert [m["type"] for m in messages] == ["text"]
-    body = messages[0]["text"]["body"]
-    assert body.startswith("Which site?") and "Site 0" in body and "Site 11" in body
+    assert [len(list_rows(message)) for message in messages] == [10, 10, 1]
 
 
 def test_titles_shortened_to_the_same_text_stay_distinct():

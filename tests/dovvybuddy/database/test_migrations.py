@@ -19,6 +19,7 @@ def test_migrations_create_the_schema_once(database_url):
         "0006_llm_usage",
         "0007_diver_notices",
         "0008_lead_links",
+        "0009_question_leads",
     ]
     assert second == []
     with psycopg.connect(database_url) as conn:
