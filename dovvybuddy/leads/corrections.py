@@ -155,6 +155,7 @@ _KEEP = re.compile(
     r"as (?:it was|before)|it was (?:right|correct|fine)|never ?mind,? keep it)[.! ]*$"
 )
 _SHORT_ANSWER_WORDS = 12
+_NAME_GIVEN = re.compile(r"\bname(?:'s)?\s+(?:as|is|to|should be|=|:)\s+")
 _CLAUSE = re.compile(
     r"\s*(?:[,;]|\s-\s|(?<![DdMm]r)(?<![Mm]rs)(?<![Mm]s)\.\s|\bso\b|\band\b|\balso\b|\bplus\b)\s*"
 )
@@ -288,10 +289,14 @@ def _value_for(field: str, text: str, lowered: str, named_end: int) -> str | Non
         preferred = inside + outside if field == "certification_level" else outside + inside
         return preferred[0].group(0) if preferred else (_segment(kept, named_end) or None)
     if field == "lead_name":
+        # "put my name as <name> (given name first), ...": the name follows the
+        # first "name as/is/to"; otherwise the last "name", "call me", "I'm".
+        given = _NAME_GIVEN.search(lowered)
         marks = list(re.finditer(r"\b(?:name(?:'s)?|call me|i'm|i am|it's|its)\b", lowered))
         start = marks[-1].end() if marks else named_end
-        segment = _CLAUSE.split(_segment(text, start))[0].strip()
-        return segment or None
+        said = text[given.end() :] if given else _segment(text, start)
+        segment = _CLAUSE.split(said)[0].split("(")[0].strip(" ,.!?;:-")
+        return _FILLER.sub("", segment).strip(" ,.!?;:-") or None
     rest = text[named_end:]
     marker = _VALUE_MARKER.search(rest)
     free_text = (rest[marker.end() :] if marker else rest).strip(" ,.!;:-")

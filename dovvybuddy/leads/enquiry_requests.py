@@ -31,7 +31,8 @@ _CONTACT = re.compile(
     r"|\bwho (?:can|should|do) (?:i|we) contact\b"
 )
 _LOOKING_FOR = re.compile(
-    rf"\b(?:looking for|need|find me|recommend me)\s+(?:a|an|some|the)?\s*"
+    rf"\b(?:looking for|need|find (?:me|us)|recommend me|help (?:me|us) (?:find|get))\s+"
+    rf"(?:a|an|some|the)?\s*"
     rf"(?:good\s+|local\s+|reliable\s+)?{_DIVE_BUSINESS}\b"
 )
 _BOOK = re.compile(

@@ -405,3 +405,10 @@ def test_hang_on_and_only_n_of_us_now_correct_the_group_size():
 def test_text_speak_cue_words_still_say_a_message_corrects(text, asked, field):
     found = find_correction(text, asked, TRIP, {})
     assert found is not None and found.field == field
+
+
+def test_a_name_given_with_a_remark_after_it_is_the_name_alone():
+    text = "put my name as Hoang Anh Tuan (family name first), the centre may mix it up"
+    assert find_correction(text, "lead_confirmed", TRIP, {}) == Correction(
+        "lead_name", "Hoang Anh Tuan"
+    )
