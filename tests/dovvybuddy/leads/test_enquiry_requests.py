@@ -23,7 +23,7 @@ from dovvybuddy.leads.enquiry_requests import TRAINING_FORM, TRIP_FORM, requeste
         ("we'd really like to get certified over the summer", TRAINING_FORM),
         ("I'm keen to take the rescue course in Redang", TRAINING_FORM),
         ("can you help me find dive operator for fun dives lah", TRIP_FORM),
-        ("pls help us get an instructor for our open water", TRAINING_FORM),
+        ("pls help us get a dive instructor for our open water", TRAINING_FORM),
     ],
 )
 def test_a_request_for_contact_or_a_booking_asks_for_an_enquiry(text, form):
