@@ -44,7 +44,8 @@ LEVEL = re.compile(
 )
 # "I'm actually Advanced", "we're AOW": the diver's own level, not a course wanted.
 SELF_LEVEL = re.compile(
-    r"\b(?:i'm|im|i am|we're|we are|were|my level is|i have|i've got|i hold)\s+"
+    r"\b(?:i'm|im|i am|we're|we are|were|my level is|i have|i've got|i hold|"
+    r"(?:i )?(?:also )?(?:did|got|finished|completed|passed) my)\s+"
     r"(?:\w+\s+){0,2}?(?:open ?water|ow|advanced|aow|rescue|divemaster|not (?:yet )?certified)\b"
 )
 _COURSE_HINT = re.compile(r"\b(course|learn|take|do the|want the|sign up|training)\b")

@@ -358,7 +358,8 @@ def find_correction(
         # "Advanced" answers the level or course question, whichever was asked, unless
         # the one level said is plainly the other ("I'm already Advanced" at the course
         # question, "I want the Rescue course" at the level question).
-        if len(LEVEL.findall(without_negated(lowered))) != 1:
+        held = asked == "course_of_interest" and only_own_level(lowered)
+        if len(LEVEL.findall(without_negated(lowered))) != 1 and not held:
             return None
     cue = has_cue(lowered)
     explicit = named is not None and (

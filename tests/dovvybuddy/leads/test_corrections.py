@@ -412,3 +412,11 @@ def test_a_name_given_with_a_remark_after_it_is_the_name_alone():
     assert find_correction(text, "lead_confirmed", TRIP, {}) == Correction(
         "lead_name", "Hoang Anh Tuan"
     )
+
+
+def test_levels_the_diver_says_they_hold_at_the_course_question_correct_the_level():
+    text = "hold on, I finished my Advanced in Tulamben so I'm AOW now, please change it"
+    found = find_correction(text, "course_of_interest", TRAINING, {})
+    assert found is not None and found.field == "certification_level"
+    mixed = "I did my open water last year, now I want advanced"
+    assert find_correction(mixed, "course_of_interest", TRAINING, {}) is None
