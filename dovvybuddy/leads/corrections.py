@@ -64,6 +64,7 @@ _CUE = re.compile(
     r"changing|not \w+ but|scratch that|on second thoughts?|change of plans?|make that|"
     r"push|shift|postpone|reschedule|bring (?:it )?forward|changed (?:my|our) minds?|"
     r"prefer|go with|let's do|how about|btw|by the way|fyi|also|better|later|earlier|sooner|"
+    r"before i forget|forgot to (?:say|mention|tell)|just so you know|heads up|"
     r"spell|spelt|spelled|spelling|not)\b"
 )
 # Typed in a hurry: "chnage", "acutally", "updte" are still the words that say so.
@@ -423,6 +424,17 @@ def find_corrections(
         )
         if more and more.value and shaped and all(more.field != c.field for c in found):
             found.append(more)
+    # "btw I'm AOW with 60 dives": a level the diver says they hold rides along.
+    lowered = normalised(text)
+    if (
+        asked not in ("certification_level", "course_of_interest")
+        and "certification_level" in fields
+        and all(c.field != "certification_level" for c in found)
+        and only_own_level(lowered)
+    ):
+        level = _value_for("certification_level", text, lowered, 0)
+        if level:
+            found.append(Correction("certification_level", level))
     return found
 
 

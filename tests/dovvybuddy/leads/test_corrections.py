@@ -420,3 +420,10 @@ def test_levels_the_diver_says_they_hold_at_the_course_question_correct_the_leve
     assert found is not None and found.field == "certification_level"
     mixed = "I did my open water last year, now I want advanced"
     assert find_correction(mixed, "course_of_interest", TRAINING, {}) is None
+
+
+def test_a_level_and_dive_count_volunteered_at_another_question_are_both_kept():
+    found = find_corrections(
+        "oh before I forget, I'm Rescue Diver, about 120 dives", "lead_phone", TRIP, {}
+    )
+    assert {c.field for c in found} == {"dive_count", "certification_level"}
