@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from dovvybuddy.common.reports import write_report
+from dovvybuddy.common.reports import provenance, write_report
 from dovvybuddy.common.settings import PROJECT_ROOT, load_settings
 from dovvybuddy.ops.processes import child_environment
 from dovvybuddy.ops.training import train_if_changed
@@ -234,7 +234,11 @@ def nlu_report(cross_validation: bool = True) -> dict:
     test_on_held_out_set(model, test_dir)
     report: dict = {"test_set": {**intent_scores(test_dir), "entities": entity_scores(test_dir)}}
     if cross_validation:
-        report["cross_validation_5_fold"] = cross_validation_scores()
+        # Its own stamp: a later run without it keeps this section (merge).
+        report["cross_validation_5_fold"] = {
+            "measured_at": provenance(),
+            **cross_validation_scores(),
+        }
     return report
 
 
@@ -257,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         write_report(PIPELINES_REPORT_FILE, pipelines_report())
         return 0
     report = nlu_report(cross_validation=not args.no_cross_validation)
-    write_report(REPORT_FILE, report)
+    # Without the cross-validation, the last one (with its own stamp) is kept.
+    write_report(REPORT_FILE, report, merge=args.no_cross_validation)
     print(json.dumps(report, indent=2))
     return 0
 
