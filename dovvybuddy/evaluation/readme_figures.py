@@ -78,9 +78,11 @@ def retrieval(r: Report) -> tuple[str, str, str]:
 
 def nlu(r: Report) -> tuple[str, str, str]:
     test, cv = r["test_set"], r.get("cross_validation_5_fold")
+    measured = (cv or {}).get("measured_at")
+    data_at = f" (the data at {measured['commit'][:7]})" if measured else ""
     beside = (
-        f"5-fold cross-validation on the training data: macro-F1 {rate(cv['macro_f1'])}, "
-        f"accuracy {rate(cv['accuracy'])}"
+        f"5-fold cross-validation on the training data{data_at}: "
+        f"macro-F1 {rate(cv['macro_f1'])}, accuracy {rate(cv['accuracy'])}"
         if cv
         else "no cross-validation in this report"
     )
