@@ -23,7 +23,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.centre_choice import CENTRE_SLOT, chooses
-from actions.lead_forms import LeadFormValidation, form_slots, is_group_chat, reset_form_slots
+from actions.lead_forms import LeadFormValidation, form_slots, private_only
 
 QUESTION_SLOT = "handoff_question"
 MAX_QUESTION_CHARS = 500
@@ -196,9 +196,8 @@ class ValidateHandoffForm(LeadFormValidation):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if is_group_chat(tracker.sender_id):
-            dispatcher.utter_message(response="utter_lead_form_private_only")
-            return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots(domain)]
+        if (ended := private_only(dispatcher, tracker, domain)) is not None:
+            return ended
         events = await FormValidationAction.run(self, dispatcher, tracker, domain)
         return await self._without_stale_centre(events, dispatcher, tracker, domain)
 

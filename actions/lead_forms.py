@@ -166,28 +166,15 @@ class LeadFormValidation(CentreChoiceValidation, TripDetailValidation, FormValid
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if is_group_chat(tracker.sender_id):
-            # Anyone in a group could read, answer or confirm another
-            # member's contact details: the form ends before its first question.
-            dispatcher.utter_message(response="utter_lead_form_private_only")
-            return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots(domain)]
+        if (ended := private_only(dispatcher, tracker, domain)) is not None:
+            return ended
         form = self.name().removeprefix("validate_")
         if tracker.get_slot("requested_slot") is None and (switch := other_enquiry(tracker, form)):
             # A course named in a trip enquiry's first words is a training enquiry.
-            return [
-                ActiveLoop(None),
-                SlotSet("requested_slot", None),
-                *reset_form_slots(domain),
-                FollowupAction(switch),
-            ]
+            return [*form_ended(domain), FollowupAction(switch)]
         if tracker.get_slot("requested_slot") is None and guessed_enquiry(tracker):
             # "Planning a trip in November, good time?" is answered (actions/enquiry_start.py).
-            return [
-                ActiveLoop(None),
-                SlotSet("requested_slot", None),
-                *reset_form_slots(domain),
-                FollowupAction("action_answer_question"),
-            ]
+            return [*form_ended(domain), FollowupAction("action_answer_question")]
         # A correction, "go back" or "keep it" is applied first (actions/conversation_repair.py);
         # the trip details asked together are one free answer that names several
         # fields ("8 dives, not fussy about the room"), so only "go back" counts there.
@@ -459,6 +446,22 @@ def reset_form_slots(domain: dict[str, Any]) -> list[EventType]:
     return [SlotSet(slot, None) for slot in form_slots(domain)]
 
 
+def form_ended(domain: dict[str, Any]) -> list[EventType]:
+    """The events that end the active form and empty every form's fields."""
+    return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots(domain)]
+
+
+def private_only(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+) -> list[EventType] | None:
+    """In a group chat anyone could read, answer or confirm another member's
+    contact details: the form ends before its first question."""
+    if not is_group_chat(tracker.sender_id):
+        return None
+    dispatcher.utter_message(response="utter_lead_form_private_only")
+    return form_ended(domain)
+
+
 class ActionSubmitLead(Action):
     """Store a confirmed lead (and its delivery) and tell the diver what happens next."""
 
@@ -533,4 +536,4 @@ class ActionCancelLead(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_lead_cancelled")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_form_slots(domain)]
+        return form_ended(domain)

@@ -388,12 +388,9 @@ _FLY_THERE_AS_A_CHOICE = re.compile(
 
 def is_trip_request(text: str, today: date) -> bool:
     lowered = _normalised(text)
-    if not lowered:
+    if not lowered or _KNOWLEDGE_TOPICS.search(_FLY_THERE_AS_A_CHOICE.sub("or", lowered)):
         return False
     request = parse_request(text, today)
-    topics = _KNOWLEDGE_TOPICS.search(_FLY_THERE_AS_A_CHOICE.sub("or", lowered))
-    if topics:
-        return False
     if request.comparison and len(request.destinations) >= 2:
         return True
     if _CHOOSING.search(lowered):
